@@ -1,0 +1,103 @@
+//! The arguments of `#[resumable(yield = Y, resume = R)]`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, Token, Type};
+
+/// Parsed and checked attribute arguments. Both types default to `()`.
+pub(crate) struct Args {
+    pub(crate) yield_ty: Type,
+    pub(crate) resume_ty: Type,
+}
+
+impl Args {
+    /// The defaults, used for the stub emitted when the arguments themselves are invalid.
+    pub(crate) fn unit() -> Self {
+        Self {
+            yield_ty: unit(),
+            resume_ty: unit(),
+        }
+    }
+}
+
+/// `()` as a type.
+pub(crate) fn unit() -> Type {
+    syn::parse_quote!(())
+}
+
+/// One `key = Type` pair; the key is `yield` (a keyword) or an identifier.
+struct Arg {
+    key: Ident,
+    ty: Type,
+}
+
+impl Parse for Arg {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = if input.peek(Token![yield]) {
+            let kw: Token![yield] = input.parse()?;
+            Ident::new("yield", kw.span)
+        } else {
+            input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
+                syn::Error::new(e.span(), "expected `yield = Type` or `resume = Type`")
+            })?
+        };
+        input.parse::<Token![=]>()?;
+        let ty = input.parse()?;
+        Ok(Self { key, ty })
+    }
+}
+
+/// Parses the attribute's arguments, reporting every unknown or duplicate key together.
+///
+/// ```text
+/// yield = u64, resume = String   =>  Args { yield_ty: u64, resume_ty: String }
+/// ```
+pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
+    let pairs = syn::parse::Parser::parse2(Punctuated::<Arg, Token![,]>::parse_terminated, tokens)?;
+    let mut yield_ty: Option<Type> = None;
+    let mut resume_ty: Option<Type> = None;
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    for Arg { key, ty } in pairs {
+        let slot = match key.to_string().as_str() {
+            "yield" => &mut yield_ty,
+            "resume" => &mut resume_ty,
+            other => {
+                push(syn::Error::new(
+                    key.span(),
+                    format!("unknown argument `{other}`, expected `yield` or `resume`"),
+                ));
+                continue;
+            }
+        };
+        if slot.is_some() {
+            push(syn::Error::new(
+                key.span(),
+                format!("duplicate argument `{key}`"),
+            ));
+        } else {
+            *slot = Some(ty);
+        }
+    }
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(Args {
+            yield_ty: yield_ty.unwrap_or_else(unit),
+            resume_ty: resume_ty.unwrap_or_else(unit),
+        }),
+    }
+}
+
+/// Whether `ty` is written `()`.
+pub(crate) fn is_unit(ty: &Type) -> bool {
+    matches!(ty, Type::Tuple(t) if t.elems.is_empty())
+}
+
+/// The hygienic name of the token a lowered body reaches its resumer through.
+pub(crate) fn co_ident() -> Ident {
+    Ident::new("__resumable_co", Span::mixed_site())
+}

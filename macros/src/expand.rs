@@ -1,0 +1,177 @@
+//! Code generation for valid input. Generated code names only `::resumable::__private` and
+//! `::core`, and contains no `unsafe`.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprClosure, ItemFn, ReturnType, Token, Type};
+
+use crate::args::{self, Args};
+use crate::validate::FirstArg;
+
+/// A `yield_!` point.
+///
+/// ```text
+/// yield_!(v)      =>  { yield_!(@rewritten); __co.yield_(v).await }
+/// yield_!()       =>  { yield_!(@rewritten); __co.yield_(()).await }
+/// yield_!(a, b)   =>  { yield_!(@rewritten); __co.yield_((a, b)).await }
+/// ```
+pub(crate) fn yield_point(
+    path: &syn::Path,
+    span: Span,
+    values: &Punctuated<Expr, Token![,]>,
+) -> TokenStream {
+    let co = args::co_ident();
+    let value = match values.len() {
+        0 => quote_spanned!(span=> ()),
+        1 => quote!(#values),
+        _ => {
+            let values = values.iter();
+            quote!((#(#values),*))
+        }
+    };
+    let yield_ = syn::Ident::new("yield_", span);
+    // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
+    // import is used (and required, like any macro's). The invisible group keeps precedence
+    // without parentheses that would trip `unused_parens`.
+    let point = quote_spanned! {span=>
+        { #path!(@rewritten); #co.#yield_(#value).await }
+    };
+    Group::new(Delimiter::None, point).into_token_stream()
+}
+
+/// What stands in for a `yield_!` that was reported as an error (the function is stubbed anyway).
+pub(crate) fn placeholder(span: Span) -> TokenStream {
+    quote_spanned!(span=> ())
+}
+
+/// The body's `async` block with the first argument bound at its top.
+///
+/// ```text
+/// first: (x, R), body { .. }
+///   =>  {
+///         let __co = Co::<Y, R>::new();
+///         from_parts(__co.marker(), async move {
+///             let __co = __co;
+///             let x: R = __co.first().await;
+///             ..
+///         })
+///       }
+/// ```
+fn lowered_body(
+    types: Option<(&Type, &Type)>,
+    first: TokenStream,
+    capture: Option<Token![move]>,
+    body: &TokenStream,
+) -> TokenStream {
+    let co = args::co_ident();
+    let new = match types {
+        Some((yield_ty, resume_ty)) => {
+            quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new())
+        }
+        None => quote!(::resumable::__private::Co::new()),
+    };
+    quote! {{
+        let #co = #new;
+        ::resumable::__private::from_parts(#co.marker(), async #capture {
+            let #co = #co;
+            #first
+            #body
+        })
+    }}
+}
+
+/// The return type of a function as a type.
+pub(crate) fn return_type(output: &ReturnType) -> Type {
+    match output {
+        ReturnType::Default => args::unit(),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    }
+}
+
+/// The `impl Resumable` a coroutine function returns; generators are also `IntoIterator`.
+///
+/// ```text
+/// yield = Y, resume = R, -> T   =>   impl Resumable<R, Yield = Y, Return = T>
+/// yield = Y, -> T               =>   impl Resumable<(), Yield = Y, Return = T> + IntoIterator<Item = Y>
+/// ```
+pub(crate) fn opaque(args: &Args, ret: &Type) -> TokenStream {
+    let Args {
+        yield_ty,
+        resume_ty,
+    } = args;
+    let iter =
+        args::is_unit(resume_ty).then(|| quote!(+ ::core::iter::IntoIterator<Item = #yield_ty>));
+    quote! {
+        impl ::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret> #iter
+    }
+}
+
+/// A `#[resumable]` function.
+///
+/// ```text
+/// #[resumable(yield = u64, resume = u64)]
+/// fn sum(start: u64, #[resume] x: u64) -> u64 { body }
+///   =>
+/// fn sum(start: u64) -> impl Resumable<u64, Yield = u64, Return = u64> {
+///     { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u64 = __co.first().await; body }) }
+/// }
+/// ```
+pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = item;
+    let ret = return_type(&sig.output);
+    let opaque = opaque(args, &ret);
+    let resume_ty = &args.resume_ty;
+    let co = args::co_ident();
+    let first = match first {
+        Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #co.first().await;),
+        None => quote!(let (): #resume_ty = #co.first().await;),
+    };
+    let stmts = &block.stmts;
+    let body = quote!(#(#stmts)*);
+    let lowered = lowered_body(
+        Some((&args.yield_ty, resume_ty)),
+        first,
+        Some(<Token![move]>::default()),
+        &body,
+    );
+    let mut sig = sig.clone();
+    sig.output = syn::parse_quote!(-> #opaque);
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #lowered
+        }
+    }
+}
+
+/// A `coroutine!` closure.
+///
+/// ```text
+/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u32 = __co.first().await; body }) }
+/// ```
+pub(crate) fn closure(closure: &ExprClosure) -> TokenStream {
+    let co = args::co_ident();
+    let first = match closure.inputs.first() {
+        Some(syn::Pat::Type(typed)) => {
+            let (pat, ty) = (&typed.pat, &typed.ty);
+            quote!(let #pat: #ty = #co.first().await;)
+        }
+        Some(pat) => quote!(let #pat = #co.first().await;),
+        None => quote!(let () = #co.first().await;),
+    };
+    let body = &closure.body;
+    let body = match &closure.output {
+        ReturnType::Default => quote!(#body),
+        ReturnType::Type(_, ty) => {
+            let ret = syn::Ident::new("__resumable_ret", Span::mixed_site());
+            quote!(let #ret: #ty = #body; #ret)
+        }
+    };
+    lowered_body(None, first, closure.capture, &body)
+}

@@ -1,0 +1,237 @@
+//! Walks a coroutine body: rewrites each `yield_!` it may rewrite into an await of the hand-off
+//! future, and records an error for each one it may not (inside a closure, an `async` block or a
+//! nested item) and for each `.await` in the body itself.
+//!
+//! Macro calls other than `yield_!` are opaque token streams to `syn`. A `yield_!` hidden in one
+//! must not slip through (async-stream issue 106), so their arguments are parsed as
+//! comma-separated expressions and walked like the rest of the body; when they do not parse as
+//! expressions and still contain `yield_!`, that is an error.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprMacro, Item, Macro, Stmt, StmtMacro, Token};
+
+use crate::expand;
+
+/// What stands between a `yield_!` and the coroutine body it would suspend.
+#[derive(Clone, Copy)]
+enum Barrier {
+    Closure,
+    AsyncBlock,
+    NestedItem,
+}
+
+impl Barrier {
+    fn yield_message(self) -> &'static str {
+        match self {
+            Self::Closure => {
+                "`yield_!` cannot be used inside a closure in a coroutine body; only the body itself can yield (a closure that yields is a `coroutine!`)"
+            }
+            Self::AsyncBlock => {
+                "`yield_!` cannot be used inside an `async` block in a coroutine body; only the body itself can yield"
+            }
+            Self::NestedItem => {
+                "`yield_!` cannot be used inside a nested fn or other item in a coroutine body; make it a `#[resumable]` fn of its own"
+            }
+        }
+    }
+}
+
+/// The body walker. `errors` gathers every problem found; the walk goes on after each one.
+pub(crate) struct Scan {
+    barrier: Option<Barrier>,
+    errors: Option<syn::Error>,
+}
+
+impl Scan {
+    pub(crate) fn new() -> Self {
+        Self {
+            barrier: None,
+            errors: None,
+        }
+    }
+
+    /// The errors found, all combined into one.
+    pub(crate) fn finish(self) -> Option<syn::Error> {
+        self.errors
+    }
+
+    fn error(&mut self, error: syn::Error) {
+        match &mut self.errors {
+            Some(all) => all.combine(error),
+            None => self.errors = Some(error),
+        }
+    }
+
+    fn with_barrier(&mut self, barrier: Barrier, walk: impl FnOnce(&mut Self)) {
+        let outer = self.barrier.replace(barrier);
+        walk(self);
+        self.barrier = outer;
+    }
+
+    /// The replacement tokens for a macro call: `Some` for `yield_!` (rewritten, or an error
+    /// placeholder), `None` for any other macro, whose arguments are walked in place.
+    fn rewrite_macro(&mut self, mac: &mut Macro) -> Option<TokenStream> {
+        if is_yield(mac) {
+            return Some(self.rewrite_yield(mac));
+        }
+        self.walk_foreign_macro(mac);
+        None
+    }
+
+    fn rewrite_yield(&mut self, mac: &Macro) -> TokenStream {
+        let span = mac.path.span();
+        if let Some(barrier) = self.barrier {
+            self.error(syn::Error::new_spanned(mac, barrier.yield_message()));
+            return expand::placeholder(span);
+        }
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        let mut values = match mac.parse_body_with(parser) {
+            Ok(values) => values,
+            Err(e) => {
+                self.error(e);
+                return expand::placeholder(span);
+            }
+        };
+        for value in &mut values {
+            self.visit_expr_mut(value);
+        }
+        expand::yield_point(&mac.path, span, &values)
+    }
+
+    fn walk_foreign_macro(&mut self, mac: &mut Macro) {
+        if !contains_yield(mac.tokens.clone()) {
+            return;
+        }
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        match mac.parse_body_with(parser) {
+            Ok(mut args) => {
+                for arg in &mut args {
+                    self.visit_expr_mut(arg);
+                }
+                mac.tokens = args.into_token_stream();
+            }
+            Err(_) => {
+                let name = mac
+                    .path
+                    .segments
+                    .last()
+                    .map_or_else(String::new, |s| s.ident.to_string());
+                self.error(syn::Error::new(
+                    first_yield_span(mac.tokens.clone()).unwrap_or_else(|| mac.span()),
+                    format!(
+                        "`yield_!` inside `{name}!` cannot be rewritten because its arguments are not expressions; bind the value of `yield_!` to a variable first"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+impl VisitMut for Scan {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Macro(ExprMacro { mac, .. }) => {
+                if let Some(tokens) = self.rewrite_macro(mac) {
+                    *expr = Expr::Verbatim(tokens);
+                }
+            }
+            Expr::Closure(closure) => {
+                self.with_barrier(Barrier::Closure, |s| {
+                    visit_mut::visit_expr_closure_mut(s, closure);
+                });
+            }
+            Expr::Async(block) => {
+                self.with_barrier(Barrier::AsyncBlock, |s| {
+                    visit_mut::visit_expr_async_mut(s, block);
+                });
+            }
+            Expr::Await(awaited) => {
+                if self.barrier.is_none() {
+                    self.error(syn::Error::new_spanned(
+                        &awaited.await_token,
+                        "`.await` cannot be used in a coroutine body; a coroutine is resumed, not polled (yield what you wait for instead)",
+                    ));
+                }
+                visit_mut::visit_expr_await_mut(self, awaited);
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(StmtMacro {
+            mac, semi_token, ..
+        }) = stmt
+        {
+            if let Some(tokens) = self.rewrite_macro(mac) {
+                let semi = semi_token.unwrap_or_else(|| Token![;](Span::call_site()));
+                *stmt = Stmt::Expr(Expr::Verbatim(tokens), Some(semi));
+            }
+            return;
+        }
+        visit_mut::visit_stmt_mut(self, stmt);
+    }
+
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        // A nested `#[resumable]` fn is rewritten by its own attribute, later.
+        if let Item::Fn(f) = item
+            && f.attrs.iter().any(|a| is_resumable_attr(a.path()))
+        {
+            return;
+        }
+        if let Item::Macro(m) = item {
+            // A macro call in item position (`yield_!(x);` parses as one only at module level).
+            if is_yield(&m.mac) {
+                self.error(syn::Error::new_spanned(
+                    &m.mac,
+                    Barrier::NestedItem.yield_message(),
+                ));
+            }
+            return;
+        }
+        self.with_barrier(Barrier::NestedItem, |s| visit_mut::visit_item_mut(s, item));
+    }
+}
+
+/// Whether a macro call is `yield_!` (or `resumable::yield_!`).
+fn is_yield(mac: &Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "yield_")
+}
+
+/// Whether an attribute path is `resumable` (or `resumable::resumable`).
+fn is_resumable_attr(path: &syn::Path) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == "resumable")
+}
+
+/// Whether `yield_ !` appears anywhere in `tokens`.
+fn contains_yield(tokens: TokenStream) -> bool {
+    first_yield_span(tokens).is_some()
+}
+
+/// The span of the first `yield_ !` in `tokens`, searching nested groups.
+fn first_yield_span(tokens: TokenStream) -> Option<Span> {
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        match tree {
+            TokenTree::Ident(ident) if ident == "yield_" => {
+                if matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
+                    return Some(ident.span());
+                }
+            }
+            TokenTree::Group(group) => {
+                if let Some(span) = first_yield_span(group.stream()) {
+                    return Some(span);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,344 @@
+//! The target of the `#[resumable]` lowering: a body becomes an `async` block whose only awaits
+//! are `yield_!` points, driven by [`Gen::resume`] with a waker of our own.
+//!
+//! How a value crosses the boundary: `resume` puts its argument in a [`Slot`] on its own stack
+//! frame and polls the body with a waker whose data pointer is that slot. A `yield_!` future finds
+//! the slot through the waker, leaves its value there and returns `Pending`; on the next poll it
+//! takes the new argument out and returns `Ready`. Because the slot lives in `resume`'s frame and
+//! not inside the coroutine, the body never points into itself and the optimiser can keep the
+//! whole exchange in registers once `resume` is inlined.
+//!
+//! Nothing here is public API: the items are reached by generated code through
+//! `resumable::__private`.
+
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::ptr;
+use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+use crate::state::{Resumable, State};
+
+/// The hand-off slot that lives on `resume`'s stack frame for the duration of one poll.
+struct Slot<Y, R> {
+    /// The argument of the current `resume`, taken by the `yield_!` (or first-argument) future.
+    arg: Option<R>,
+    /// The value of the `yield_!` the body stopped at, taken by `resume` after `Pending`.
+    yielded: Option<Y>,
+}
+
+/// The waker given to a coroutine body. Its functions never touch the data pointer, so cloning,
+/// waking or dropping it is always harmless; only `slot` reads the pointer, after checking that
+/// the waker is this one.
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, noop, noop, noop);
+
+fn clone_waker(data: *const ()) -> RawWaker {
+    RawWaker::new(data, &VTABLE)
+}
+
+fn noop(_: *const ()) {}
+
+/// The slot of the `resume` currently polling this body.
+///
+/// # Panics
+///
+/// When the context's waker is not one made by [`Gen::resume`]: a `yield_!` future was polled by
+/// something other than a coroutine (only possible by misusing `__private`).
+fn slot<'a, Y, R>(cx: &'a mut Context<'_>) -> &'a mut Slot<Y, R> {
+    let waker = cx.waker();
+    assert!(
+        ptr::eq(waker.vtable(), &VTABLE),
+        "a `yield_!` point was polled outside the coroutine that created it"
+    );
+    // SAFETY: the vtable check above means this waker was built by `Gen::resume` (or cloned from
+    // one), whose data pointer is `&raw mut slot` of a `Slot<Y, R>` on `resume`'s stack frame.
+    // `resume` is still running: it is the one polling us through `cx`, and it does not touch
+    // `slot` until `poll` returns, so this is the only live access. The types match because the
+    // generated code creates every `Yield<Y, R>` / `First<Y, R>` from the `Co<Y, R>` token of the
+    // same body that `Gen<F, Y, R>` polls (`__private::from_parts` ties the two together).
+    unsafe { &mut *waker.data().cast::<Slot<Y, R>>().cast_mut() }
+}
+
+/// The token a lowered body uses to reach its resumer. Zero-sized; not `Clone` so that the
+/// generated `let __co = __co;` moves it into the body's `async` block.
+pub struct Co<Y, R> {
+    _types: PhantomData<fn(Y) -> R>,
+}
+
+impl<Y, R> core::fmt::Debug for Co<Y, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Co").finish_non_exhaustive()
+    }
+}
+
+/// A copyable witness of a [`Co`]'s types, used to tie the token to the [`Gen`] that polls it.
+pub struct Marker<Y, R> {
+    _types: PhantomData<fn(Y) -> R>,
+}
+
+impl<Y, R> Clone for Marker<Y, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Y, R> Copy for Marker<Y, R> {}
+
+impl<Y, R> core::fmt::Debug for Marker<Y, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Marker").finish_non_exhaustive()
+    }
+}
+
+impl<Y, R> Co<Y, R> {
+    /// A new token. Generated code makes exactly one per coroutine.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self {
+            _types: PhantomData,
+        }
+    }
+
+    /// The type witness of this token.
+    pub const fn marker(&self) -> Marker<Y, R> {
+        Marker {
+            _types: PhantomData,
+        }
+    }
+
+    /// The future behind `yield_!(value)`: hands `value` out, evaluates to the next argument.
+    pub const fn yield_(&self, value: Y) -> Yield<Y, R> {
+        Yield {
+            value: Some(value),
+            _types: PhantomData,
+        }
+    }
+
+    /// The future that receives the first `resume`'s argument at the top of a body.
+    pub const fn first(&self) -> First<Y, R> {
+        First {
+            _types: PhantomData,
+        }
+    }
+}
+
+/// The future behind one `yield_!`.
+#[must_use = "a `yield_!` does nothing unless awaited by generated code"]
+pub struct Yield<Y, R> {
+    value: Option<Y>,
+    _types: PhantomData<fn() -> R>,
+}
+
+// `Yield` never hands out a pinned reference to its fields, so it need not stay put.
+impl<Y, R> Unpin for Yield<Y, R> {}
+
+impl<Y, R> core::fmt::Debug for Yield<Y, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Yield")
+            .field("pending", &self.value.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<Y, R> Future for Yield<Y, R> {
+    type Output = R;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+        let this = self.get_mut();
+        let slot = slot::<Y, R>(cx);
+        if let Some(value) = this.value.take() {
+            slot.yielded = Some(value);
+            Poll::Pending
+        } else {
+            Poll::Ready(take_arg(slot))
+        }
+    }
+}
+
+/// The future that receives the first `resume`'s argument.
+#[must_use = "the first argument is lost unless awaited by generated code"]
+pub struct First<Y, R> {
+    _types: PhantomData<fn(Y) -> R>,
+}
+
+impl<Y, R> core::fmt::Debug for First<Y, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("First").finish_non_exhaustive()
+    }
+}
+
+impl<Y, R> Future for First<Y, R> {
+    type Output = R;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+        Poll::Ready(take_arg(slot::<Y, R>(cx)))
+    }
+}
+
+#[inline]
+fn take_arg<Y, R>(slot: &mut Slot<Y, R>) -> R {
+    match slot.arg.take() {
+        Some(arg) => arg,
+        None => arg_taken_twice(),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn arg_taken_twice() -> ! {
+    panic!("a `resume` argument was taken twice (a `yield_!` future was polled by hand)")
+}
+
+/// What a [`Gen`] is doing between two resumes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Not started, or stopped at a `yield_!`.
+    Suspended,
+    /// Inside `resume`; seen again by a later `resume` only if the body panicked.
+    Running,
+    /// The body returned.
+    Returned,
+}
+
+/// A lowered coroutine: the body's `async` block plus its phase.
+///
+/// `#[resumable]` functions return this behind `impl Resumable`. It holds nothing but the body's
+/// state (no heap allocation, no shared pointer), so it is `Send` exactly when the body's state is.
+#[must_use = "coroutines do nothing unless resumed"]
+pub struct Gen<F, Y, R> {
+    body: F,
+    phase: Phase,
+    _types: PhantomData<fn(R) -> Y>,
+}
+
+impl<F, Y, R> core::fmt::Debug for Gen<F, Y, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Gen")
+            .field("phase", &self.phase)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Gen`] from a body and the witness of the token the body was given.
+pub const fn from_parts<F, Y, R>(_: Marker<Y, R>, body: F) -> Gen<F, Y, R>
+where
+    F: Future,
+{
+    Gen {
+        body,
+        phase: Phase::Suspended,
+        _types: PhantomData,
+    }
+}
+
+impl<F: Future, Y, R> Resumable<R> for Gen<F, Y, R> {
+    type Yield = Y;
+    type Return = F::Output;
+
+    #[inline]
+    fn resume(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+        // SAFETY: `body` is structurally pinned: it is only ever reached through this pinned
+        // projection, never moved out, and `Gen` has no `Drop` impl and no `Unpin` impl of its own
+        // (it is `Unpin` only when `F` is). `phase` is not pinned and is accessed by `&mut`.
+        let this = unsafe { self.get_unchecked_mut() };
+        match this.phase {
+            Phase::Suspended => {}
+            Phase::Running => resumed_after_panic(),
+            Phase::Returned => resumed_after_return(),
+        }
+        this.phase = Phase::Running;
+        // SAFETY: see above; `this.body` is pinned because `self` was.
+        let body = unsafe { Pin::new_unchecked(&mut this.body) };
+        let mut slot = Slot::<Y, R> {
+            arg: Some(arg),
+            yielded: None,
+        };
+        let raw = RawWaker::new((&raw mut slot).cast_const().cast(), &VTABLE);
+        // SAFETY: the vtable's functions do nothing with the data pointer (clone copies it,
+        // wake and drop are no-ops), so every `RawWaker` contract holds trivially and the waker
+        // is safe to use, clone or send anywhere. Only `slot()` dereferences the pointer, during
+        // this `poll`, while `slot` is alive and untouched by us.
+        let waker = unsafe { Waker::from_raw(raw) };
+        let mut cx = Context::from_waker(&waker);
+        let polled = body.poll(&mut cx);
+        drop(cx);
+        drop(waker);
+        match polled {
+            Poll::Ready(value) => {
+                this.phase = Phase::Returned;
+                State::Complete(value)
+            }
+            Poll::Pending => {
+                this.phase = Phase::Suspended;
+                match slot.yielded {
+                    Some(value) => State::Yielded(value),
+                    None => foreign_pending(),
+                }
+            }
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn resumed_after_panic() -> ! {
+    panic!("cannot resume a coroutine that panicked")
+}
+
+#[cold]
+#[inline(never)]
+fn resumed_after_return() -> ! {
+    panic!("cannot resume a coroutine that has returned")
+}
+
+#[cold]
+#[inline(never)]
+fn foreign_pending() -> ! {
+    panic!("a coroutine body stopped without `yield_!` (it awaited a foreign future)")
+}
+
+impl<F, Y, R> Gen<F, Y, R> {
+    /// Whether the body has returned.
+    pub fn is_complete(&self) -> bool {
+        self.phase == Phase::Returned
+    }
+}
+
+/// What the macros emit in place of a body that failed to compile, so that the error they report
+/// is not followed by unrelated ones. Never constructed at run time by valid code.
+pub struct Stub<Y, R, T> {
+    _types: PhantomData<fn(R) -> (Y, T)>,
+}
+
+impl<Y, R, T> core::fmt::Debug for Stub<Y, R, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Stub").finish_non_exhaustive()
+    }
+}
+
+/// A [`Stub`]; see there.
+pub const fn stub<Y, R, T>() -> Stub<Y, R, T> {
+    Stub {
+        _types: PhantomData,
+    }
+}
+
+impl<Y, R, T> Resumable<R> for Stub<Y, R, T> {
+    type Yield = Y;
+    type Return = T;
+
+    fn resume(self: Pin<&mut Self>, _: R) -> State<Y, T> {
+        unreachable!("a coroutine that failed to compile was resumed")
+    }
+}
+
+impl<Y, T> IntoIterator for Stub<Y, (), T> {
+    type Item = Y;
+    type IntoIter = core::iter::Empty<Y>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        core::iter::empty()
+    }
+}
