@@ -2,9 +2,9 @@
 //! `::core`, and contains no `unsafe`.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprClosure, ItemFn, ReturnType, Token, Type};
+use syn::{Expr, ExprClosure, FnArg, ItemFn, Pat, PatIdent, ReturnType, Signature, Token, Type};
 
 use crate::args::{self, Args};
 use crate::validate::FirstArg;
@@ -132,15 +132,16 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
         Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #co.first().await;),
         None => quote!(let (): #resume_ty = #co.first().await;),
     };
+    let mut sig = sig.clone();
+    let params = move_params_in(&mut sig);
     let stmts = &block.stmts;
     let body = quote!(#(#stmts)*);
     let lowered = lowered_body(
         Some((&args.yield_ty, resume_ty)),
-        first,
+        quote!(#params #first),
         Some(<Token![move]>::default()),
         &body,
     );
-    let mut sig = sig.clone();
     sig.output = syn::parse_quote!(-> #opaque);
     quote! {
         #(#attrs)*
@@ -148,6 +149,49 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
             #lowered
         }
     }
+}
+
+/// Moves every parameter into the body's `async` block as a local, as an `async fn` does, so
+/// that each lives until the body ends and is dropped in a plain fn's order. An `async move` block
+/// alone captures only the places it uses: a parameter used only through a `Copy` field, or not at
+/// all, would be dropped when the coroutine is created. Parameters that are not a plain binding
+/// get a hygienic name in the signature, and so do `_name`s (using one trips clippy's
+/// `used_underscore_binding`); `self` cannot be rebound, so it is only used whole.
+///
+/// ```text
+/// fn f(self, mut a: A, (b, _): (B, C), _: D)
+///   =>  fn f(self, a: A, __arg1: (B, C), __arg2: D)
+///       + let _ = &self; let mut a = a; let __arg1 = __arg1; let (b, _) = __arg1;
+///         let __arg2 = __arg2; let _ = __arg2;
+/// ```
+fn move_params_in(sig: &mut Signature) -> TokenStream {
+    let mut lets = TokenStream::new();
+    for (i, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => {
+                let self_ = &receiver.self_token;
+                lets.extend(quote!(let _ = &#self_;));
+            }
+            FnArg::Typed(typed) => match &mut *typed.pat {
+                Pat::Ident(PatIdent {
+                    by_ref: None,
+                    mutability,
+                    ident,
+                    subpat: None,
+                    ..
+                }) if !ident.to_string().starts_with('_') => {
+                    let mutability = mutability.take();
+                    lets.extend(quote!(let #mutability #ident = #ident;));
+                }
+                pat => {
+                    let arg = format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
+                    lets.extend(quote!(let #arg = #arg; let #pat = #arg;));
+                    *typed.pat = syn::parse_quote!(#arg);
+                }
+            },
+        }
+    }
+    lets
 }
 
 /// A `coroutine!` closure.
