@@ -1,1 +1,79 @@
-fn main() {}
+//! Criterion benchmarks of Layer 1 against hand-written code and peer crates:
+//! (a) ping-pong, (b) a generator as an iterator, (e) many coroutines alive at once.
+//!
+//! `cargo bench --bench core`; the README's table quotes the medians.
+
+// `criterion_group!` generates an undocumented pub fn.
+#![allow(missing_docs)]
+
+use core::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+
+mod workloads;
+use workloads::*;
+
+const PING_PONG: u64 = 10_000_000;
+const SUM: u64 = 100_000_000;
+const MANY: u64 = 1_000_000;
+
+fn ping_pong(c: &mut Criterion) {
+    let mut g = c.benchmark_group("a_ping_pong");
+    g.throughput(Throughput::Elements(PING_PONG))
+        .sample_size(10);
+    g.bench_function("hand_written", |b| {
+        b.iter(|| ping_pong_hand(black_box(PING_PONG)))
+    });
+    g.bench_function("resumable", |b| {
+        b.iter(|| ping_pong_ours(black_box(PING_PONG)))
+    });
+    g.bench_function("genawaiter_stack", |b| {
+        b.iter(|| ping_pong_genawaiter(black_box(PING_PONG)));
+    });
+    g.bench_function("corosensei", |b| {
+        b.iter(|| ping_pong_corosensei(black_box(PING_PONG)))
+    });
+    g.finish();
+}
+
+fn generator_sum(c: &mut Criterion) {
+    let mut g = c.benchmark_group("b_generator_sum");
+    g.throughput(Throughput::Elements(SUM)).sample_size(10);
+    g.bench_function("hand_written_iterator", |b| {
+        b.iter(|| sum_hand(black_box(SUM)))
+    });
+    g.bench_function("resumable_for_loop", |b| {
+        b.iter(|| sum_ours_for(black_box(SUM)))
+    });
+    g.bench_function("resumable_pinned_iter", |b| {
+        b.iter(|| sum_ours_pinned(black_box(SUM)))
+    });
+    g.bench_function("genawaiter_stack", |b| {
+        b.iter(|| sum_genawaiter(black_box(SUM)))
+    });
+    g.bench_function("corosensei", |b| b.iter(|| sum_corosensei(black_box(SUM))));
+    g.finish();
+}
+
+fn many_alive(c: &mut Criterion) {
+    let mut g = c.benchmark_group("e_create_and_resume_many");
+    g.throughput(Throughput::Elements(MANY)).sample_size(10);
+    g.bench_function("hand_written_vec", |b| {
+        b.iter_batched(
+            || (),
+            |()| many_hand(black_box(MANY)),
+            BatchSize::PerIteration,
+        );
+    });
+    g.bench_function("resumable_boxed", |b| {
+        b.iter_batched(
+            || (),
+            |()| many_ours_boxed(black_box(MANY)),
+            BatchSize::PerIteration,
+        );
+    });
+    g.finish();
+}
+
+criterion_group!(benches, ping_pong, generator_sum, many_alive);
+criterion_main!(benches);

@@ -13,6 +13,7 @@
 
 use core::future::Future;
 use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
 use core::pin::Pin;
 use core::ptr;
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
@@ -44,12 +45,12 @@ fn noop(_: *const ()) {}
 ///
 /// When the context's waker is not one made by [`Gen::resume`]: a `yield_!` future was polled by
 /// something other than a coroutine (only possible by misusing `__private`).
+#[inline(always)]
 fn slot<'a, Y, R>(cx: &'a mut Context<'_>) -> &'a mut Slot<Y, R> {
     let waker = cx.waker();
-    assert!(
-        ptr::eq(waker.vtable(), &VTABLE),
-        "a `yield_!` point was polled outside the coroutine that created it"
-    );
+    if !ptr::eq(waker.vtable(), &VTABLE) {
+        foreign_waker();
+    }
     // SAFETY: the vtable check above means this waker was built by `Gen::resume` (or cloned from
     // one), whose data pointer is `&raw mut slot` of a `Slot<Y, R>` on `resume`'s stack frame.
     // `resume` is still running: it is the one polling us through `cx`, and it does not touch
@@ -143,7 +144,7 @@ impl<Y, R> core::fmt::Debug for Yield<Y, R> {
 impl<Y, R> Future for Yield<Y, R> {
     type Output = R;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         let this = self.get_mut();
         let slot = slot::<Y, R>(cx);
@@ -171,18 +172,24 @@ impl<Y, R> core::fmt::Debug for First<Y, R> {
 impl<Y, R> Future for First<Y, R> {
     type Output = R;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         Poll::Ready(take_arg(slot::<Y, R>(cx)))
     }
 }
 
-#[inline]
+#[inline(always)]
 fn take_arg<Y, R>(slot: &mut Slot<Y, R>) -> R {
     match slot.arg.take() {
         Some(arg) => arg,
         None => arg_taken_twice(),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn foreign_waker() -> ! {
+    panic!("a `yield_!` point was polled outside the coroutine that created it")
 }
 
 #[cold]
@@ -237,7 +244,7 @@ impl<F: Future, Y, R> Resumable<R> for Gen<F, Y, R> {
     type Yield = Y;
     type Return = F::Output;
 
-    #[inline]
+    #[inline(always)]
     fn resume(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
         // SAFETY: `body` is structurally pinned: it is only ever reached through this pinned
         // projection, never moved out, and `Gen` has no `Drop` impl and no `Unpin` impl of its own
@@ -260,11 +267,12 @@ impl<F: Future, Y, R> Resumable<R> for Gen<F, Y, R> {
         // wake and drop are no-ops), so every `RawWaker` contract holds trivially and the waker
         // is safe to use, clone or send anywhere. Only `slot()` dereferences the pointer, during
         // this `poll`, while `slot` is alive and untouched by us.
-        let waker = unsafe { Waker::from_raw(raw) };
+        // Never dropped: its drop function is a no-op, and calling it through the vtable (a
+        // static of this crate, opaque to the optimiser in the user's crate) costs an indirect
+        // call per resume.
+        let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
         let mut cx = Context::from_waker(&waker);
         let polled = body.poll(&mut cx);
-        drop(cx);
-        drop(waker);
         match polled {
             Poll::Ready(value) => {
                 this.phase = Phase::Returned;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Instruction counts per item for the core workloads, under valgrind's callgrind (deterministic
+# where timings are not). Each workload runs at two sizes; the difference divided by the extra
+# items cancels start-up and set-up. Usage: bash benches/callgrind.sh [workload...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+bin=$(cargo bench --bench instructions --no-run --message-format=json 2>/dev/null \
+  | sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -n 1)
+[ -x "$bin" ] || { echo "could not build the instructions bench" >&2; exit 1; }
+small=100000
+large=1100000
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(
+  ping_pong_hand ping_pong_ours ping_pong_genawaiter ping_pong_corosensei
+  sum_hand sum_ours_for sum_ours_pinned sum_genawaiter sum_corosensei
+)
+count() {
+  local out
+  out=$(mktemp)
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" "$1" "$2" >/dev/null 2>&1
+  sed -n 's/^summary: \([0-9]*\).*/\1/p' "$out"
+  rm -f "$out"
+}
+printf '%-24s %s\n' workload instructions/item
+for w in "${workloads[@]}"; do
+  a=$(count "$w" "$small")
+  b=$(count "$w" "$large")
+  awk -v w="$w" -v a="$a" -v b="$b" -v n=$((large - small)) \
+    'BEGIN { printf "%-24s %.2f\n", w, (b - a) / n }'
+done

@@ -1,0 +1,126 @@
+//! Deterministic counts for the core workloads: run one workload under valgrind's callgrind to
+//! count instructions (`benches/callgrind.sh` does it for all of them), or run with `alloc` to
+//! count heap allocations.
+//!
+//! ```text
+//! instructions <workload> <n>   # runs the workload once over n items, prints its result
+//! instructions alloc            # allocations and bytes per coroutine kept alive / pinned
+//! ```
+
+// `main` is the only item; no docs needed beyond the module's.
+#![allow(missing_docs)]
+
+use core::hint::black_box;
+use core::pin::pin;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use resumable::{Resumable, State};
+
+mod workloads;
+use workloads::*;
+
+/// The system allocator, counting allocations.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so `System`'s
+// guarantees are ours; the counter has no effect on memory.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded from our caller, who upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded from our caller, who upholds `GlobalAlloc::dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during<T>(f: impl FnOnce() -> T) -> (u64, T) {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let out = f();
+    (ALLOCATIONS.load(Ordering::Relaxed) - before, out)
+}
+
+fn alloc_report() {
+    const N: u64 = 1_000_000;
+    let (ours, kept) = allocations_during(|| many_ours_boxed(N));
+    drop(black_box(kept));
+    let (hand, kept) = allocations_during(|| many_hand(N));
+    drop(black_box(kept));
+    let (pinned, ()) = allocations_during(|| {
+        let mut co = pin!(total(7));
+        let _ = black_box(co.as_mut().resume(1));
+        let _ = black_box(co.as_mut().resume(2));
+        assert_eq!(co.as_mut().resume(0), State::Complete(10));
+    });
+    let (ours_size, hand_size) = sizes();
+    println!("coroutines kept alive: {N}");
+    println!(
+        "resumable, boxed:      {:.6} allocations per coroutine (the Vec's own growth included), {ours_size} bytes each",
+        ours as f64 / N as f64
+    );
+    println!(
+        "hand-written, in Vec:  {:.6} allocations per coroutine (the Vec's growth), {hand_size} bytes each",
+        hand as f64 / N as f64
+    );
+    println!("resumable, pinned on the stack and run to completion: {pinned} allocations");
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (name, n) = match args.as_slice() {
+        [name] if name == "alloc" => {
+            alloc_report();
+            return ExitCode::SUCCESS;
+        }
+        [name, n] => match n.parse::<u64>() {
+            Ok(n) => (name.as_str(), n),
+            Err(e) => {
+                eprintln!("bad item count {n:?}: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        // `cargo bench` runs every bench target with `--bench`; nothing to do then.
+        _ if args.iter().any(|a| a == "--bench") => return ExitCode::SUCCESS,
+        _ => {
+            eprintln!("usage: instructions <workload> <n> | instructions alloc");
+            return ExitCode::FAILURE;
+        }
+    };
+    let n = black_box(n);
+    let result = match name {
+        "ping_pong_hand" => ping_pong_hand(n),
+        "ping_pong_ours" => ping_pong_ours(n),
+        "ping_pong_genawaiter" => ping_pong_genawaiter(n),
+        "ping_pong_corosensei" => ping_pong_corosensei(n),
+        "sum_hand" => sum_hand(n),
+        "sum_ours_for" => sum_ours_for(n),
+        "sum_ours_pinned" => sum_ours_pinned(n),
+        "sum_genawaiter" => sum_genawaiter(n),
+        "sum_corosensei" => sum_corosensei(n),
+        "many_hand" => many_hand(n).len() as u64,
+        "many_ours_boxed" => {
+            let kept = many_ours_boxed(n);
+            let mut first = kept.into_iter().next();
+            match first.as_mut().map(|co| co.as_mut().resume(0)) {
+                Some(State::Complete(t)) => t,
+                _ => 0,
+            }
+        }
+        other => {
+            eprintln!("unknown workload {other:?}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", black_box(result));
+    ExitCode::SUCCESS
+}
