@@ -65,6 +65,13 @@ fn many_alive(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    g.bench_function("resumable_pinned_slice", |b| {
+        b.iter_batched(
+            || (),
+            |()| many_ours_slice(black_box(MANY)),
+            BatchSize::PerIteration,
+        );
+    });
     g.bench_function("resumable_boxed", |b| {
         b.iter_batched(
             || (),

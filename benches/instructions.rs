@@ -54,6 +54,8 @@ fn alloc_report() {
     const N: u64 = 1_000_000;
     let (ours, kept) = allocations_during(|| many_ours_boxed(N));
     drop(black_box(kept));
+    let (slice, kept) = allocations_during(|| many_ours_slice(N));
+    drop(black_box(kept));
     let (hand, kept) = allocations_during(|| many_hand(N));
     drop(black_box(kept));
     let (pinned, ()) = allocations_during(|| {
@@ -67,6 +69,10 @@ fn alloc_report() {
     println!(
         "resumable, boxed:      {:.6} allocations per coroutine (the Vec's own growth included), {ours_size} bytes each",
         ours as f64 / N as f64
+    );
+    println!(
+        "resumable, PinnedSlice: {:.6} allocations per coroutine (the Vec's growth), {ours_size} bytes each",
+        slice as f64 / N as f64
     );
     println!(
         "hand-written, in Vec:  {:.6} allocations per coroutine (the Vec's growth), {hand_size} bytes each",
@@ -108,6 +114,7 @@ fn main() -> ExitCode {
         "sum_genawaiter" => sum_genawaiter(n),
         "sum_corosensei" => sum_corosensei(n),
         "many_hand" => many_hand(n).len() as u64,
+        "many_ours_slice" => many_ours_slice(n).len() as u64,
         "many_ours_boxed" => {
             let kept = many_ours_boxed(n);
             let mut first = kept.into_iter().next();

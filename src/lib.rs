@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub use resumable_macros::{coroutine, resumable};
-pub use resumable_runtime::{IntoIter, Iter, Resumable, State, iter, state};
+pub use resumable_runtime::{IntoIter, Iter, PinnedSlice, Resumable, State, iter, pinned, state};
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
 /// to the next `resume`.

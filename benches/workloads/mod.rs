@@ -7,7 +7,7 @@
 use core::hint::black_box;
 use core::pin::{Pin, pin};
 
-use resumable::{Iter, Resumable, State, resumable, yield_};
+use resumable::{Iter, PinnedSlice, Resumable, State, resumable, yield_};
 
 // ---------------------------------------------------------------------------------------------
 // (a) ping-pong: a `u64` passed each way per round trip.
@@ -249,6 +249,17 @@ pub(crate) fn many_ours_boxed(
             co
         })
         .collect()
+}
+
+/// Our coroutines, stored inline in one pinned slice (no allocation per coroutine).
+pub(crate) fn many_ours_slice(
+    n: u64,
+) -> PinnedSlice<impl Resumable<u64, Yield = u64, Return = u64>> {
+    let mut all: PinnedSlice<_> = (0..n).map(total).collect();
+    for co in all.iter_mut() {
+        let _ = black_box(co.resume(1));
+    }
+    all
 }
 
 /// The hand-written ones, stored inline in a `Vec`.

@@ -7,11 +7,14 @@
 //! - [`state`]: [`State`] and the [`Resumable`] trait (Layer 1).
 //! - `lower` (hidden): what generated code builds on.
 //! - [`iter`]: generators as iterators.
+//! - [`pinned`]: many coroutines pinned in one allocation.
 
 pub mod iter;
 #[doc(hidden)]
 pub mod lower;
+pub mod pinned;
 pub mod state;
 
 pub use iter::{IntoIter, Iter};
+pub use pinned::PinnedSlice;
 pub use state::{Resumable, State};
