@@ -4,6 +4,7 @@
 use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Expr, ExprClosure, FnArg, ItemFn, Pat, PatIdent, ReturnType, Signature, Token, Type};
 
 use crate::args::{self, Args};
@@ -32,12 +33,25 @@ pub(crate) fn yield_point(
     };
     let yield_ = syn::Ident::new("yield_", span);
     // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
-    // import is used (and required, like any macro's). The invisible group keeps precedence
-    // without parentheses that would trip `unused_parens`.
+    // import is used (and required, like any macro's).
     let point = quote_spanned! {span=>
         { #path!(@rewritten); #co.#yield_(#value).await }
     };
-    Group::new(Delimiter::None, point).into_token_stream()
+    parenthesized(point, span)
+}
+
+/// `(tokens)`, so that an expression that starts with a block (a rewritten `yield_!`, or a
+/// closure's body) stays one expression at the start of a statement: with an invisible group,
+/// `yield_!(x) * 2;` became the block statement `{ .. }` followed by `*2`. The parentheses carry
+/// a macro-expansion span, so `unused_parens` ignores them, at the location of `span`.
+///
+/// ```text
+/// { .. }   =>   ({ .. })
+/// ```
+fn parenthesized(tokens: TokenStream, span: Span) -> TokenStream {
+    let mut group = Group::new(Delimiter::Parenthesis, tokens);
+    group.set_span(Span::mixed_site().located_at(span));
+    group.into_token_stream()
 }
 
 /// What stands in for a `yield_!` that was reported as an error (the function is stubbed anyway).
@@ -135,7 +149,11 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
     let mut sig = sig.clone();
     let params = move_params_in(&mut sig);
     let stmts = &block.stmts;
-    let body = quote!(#(#stmts)*);
+    // The user's statements keep a block of their own, so that items written first in the body
+    // still come first (clippy's `items_after_statements`), with the span of the fn's braces.
+    let mut stmts = Group::new(Delimiter::Brace, quote!(#(#stmts)*));
+    stmts.set_span(block.brace_token.span.join());
+    let body = quote!(#stmts);
     let lowered = lowered_body(
         Some((&args.yield_ty, resume_ty)),
         quote!(#params #first),
@@ -211,7 +229,7 @@ pub(crate) fn closure(closure: &ExprClosure) -> TokenStream {
     };
     let body = &closure.body;
     let body = match &closure.output {
-        ReturnType::Default => quote!(#body),
+        ReturnType::Default => parenthesized(body.to_token_stream(), body.span()),
         ReturnType::Type(_, ty) => {
             let ret = syn::Ident::new("__resumable_ret", Span::mixed_site());
             quote!(let #ret: #ty = #body; #ret)
