@@ -5,6 +5,8 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token, Type};
 
+use crate::validate::push;
+
 /// Parsed and checked attribute arguments. Both types default to `()`.
 pub(crate) struct Args {
     pub(crate) yield_ty: Type,
@@ -53,43 +55,61 @@ impl Parse for Arg {
 /// ```text
 /// yield = u64, resume = String   =>  Args { yield_ty: u64, resume_ty: String }
 /// ```
-pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
-    let pairs = syn::parse::Parser::parse2(Punctuated::<Arg, Token![,]>::parse_terminated, tokens)?;
+///
+/// Next to the errors it still returns the arguments it understood (the defaults if none), so
+/// that the stub emitted for a broken function keeps the types its callers expect.
+pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
+    let pairs =
+        match syn::parse::Parser::parse2(Punctuated::<Arg, Token![,]>::parse_terminated, tokens) {
+            Ok(pairs) => pairs,
+            Err(e) => return (Args::unit(), Some(e)),
+        };
     let mut yield_ty: Option<Type> = None;
     let mut resume_ty: Option<Type> = None;
     let mut errors: Option<syn::Error> = None;
-    let mut push = |e: syn::Error| match &mut errors {
-        Some(all) => all.combine(e),
-        None => errors = Some(e),
-    };
     for Arg { key, ty } in pairs {
         let slot = match key.to_string().as_str() {
             "yield" => &mut yield_ty,
             "resume" => &mut resume_ty,
             other => {
-                push(syn::Error::new(
-                    key.span(),
-                    format!("unknown argument `{other}`, expected `yield` or `resume`"),
-                ));
+                push(
+                    &mut errors,
+                    syn::Error::new(
+                        key.span(),
+                        format!("unknown argument `{other}`, expected `yield` or `resume`"),
+                    ),
+                );
                 continue;
             }
         };
         if slot.is_some() {
-            push(syn::Error::new(
-                key.span(),
-                format!("duplicate argument `{key}`"),
-            ));
+            push(
+                &mut errors,
+                syn::Error::new(key.span(), format!("duplicate argument `{key}`")),
+            );
         } else {
             *slot = Some(ty);
         }
     }
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(Args {
-            yield_ty: yield_ty.unwrap_or_else(unit),
-            resume_ty: resume_ty.unwrap_or_else(unit),
-        }),
+    let args = Args {
+        yield_ty: yield_ty.unwrap_or_else(unit),
+        resume_ty: resume_ty.unwrap_or_else(unit),
+    };
+    (args, errors)
+}
+
+/// Whether `ty` mentions `impl Trait` anywhere: such a type can be named in the function's
+/// return type but not in a `let` or a turbofish inside its body.
+pub(crate) fn has_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
     }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }
 
 /// Whether `ty` is written `()`.

@@ -10,17 +10,20 @@ use syn::{Expr, ExprClosure, FnArg, ItemFn, Pat, PatIdent, ReturnType, Signature
 use crate::args::{self, Args};
 use crate::validate::FirstArg;
 
-/// A `yield_!` point.
+/// A `yield_!` point. The value is bound first, checked against the yield type where it can be
+/// named (so a mismatch is reported on the user's expression, "expected `Y`, found `X`"), and so
+/// that its temporaries are dropped before the coroutine suspends, not held across the yield.
 ///
 /// ```text
-/// yield_!(v)      =>  { yield_!(@rewritten); __co.yield_(v).await }
-/// yield_!()       =>  { yield_!(@rewritten); __co.yield_(()).await }
-/// yield_!(a, b)   =>  { yield_!(@rewritten); __co.yield_((a, b)).await }
+/// yield_!(v)      =>  { yield_!(@rewritten); let __value: Y = v; __co.yield_(__value).await }
+/// yield_!()       =>  { yield_!(@rewritten); let __value: Y = (); __co.yield_(__value).await }
+/// yield_!(a, b)   =>  { yield_!(@rewritten); let __value: Y = (a, b); __co.yield_(__value).await }
 /// ```
 pub(crate) fn yield_point(
     path: &syn::Path,
     span: Span,
     values: &Punctuated<Expr, Token![,]>,
+    yield_ty: Option<&Type>,
 ) -> TokenStream {
     let co = args::co_ident();
     let value = match values.len() {
@@ -32,26 +35,49 @@ pub(crate) fn yield_point(
         }
     };
     let yield_ = syn::Ident::new("yield_", span);
+    // Hygienic names, located where the user wrote the value and the `yield_!`, so that a type
+    // error mentioning them points there and not at the whole macro call.
+    let value_span = values.first().map_or(span, Spanned::span);
+    let bound = syn::Ident::new(
+        "__resumable_value",
+        Span::mixed_site().located_at(value_span),
+    );
+    let mut co = co;
+    co.set_span(co.span().located_at(span));
+    let ty = yield_ty.map(|ty| quote!(: #ty));
     // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
-    // import is used (and required, like any macro's).
+    // import is used (and required, like any macro's). The invisible group keeps precedence
+    // without parentheses that would trip `unused_parens`.
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); #co.#yield_(#value).await }
+        { #path!(@rewritten); let #bound #ty = #value; #co.#yield_(#bound).await }
     };
-    parenthesized(point, span)
+    Group::new(Delimiter::None, point).into_token_stream()
 }
 
-/// `(tokens)`, so that an expression that starts with a block (a rewritten `yield_!`, or a
-/// closure's body) stays one expression at the start of a statement: with an invisible group,
-/// `yield_!(x) * 2;` became the block statement `{ .. }` followed by `*2`. The parentheses carry
-/// a macro-expansion span, so `unused_parens` ignores them, at the location of `span`.
+/// The type to check `yield_!` values against, when it can be named in the body.
+pub(crate) fn checked_yield_type(args: &Args) -> Option<Type> {
+    (!args::has_impl_trait(&args.yield_ty)).then(|| args.yield_ty.clone())
+}
+
+/// Fixes the type the body's `async` block returns before any of its `return`s or its tail is
+/// checked, so that a mismatch is reported on the user's expression ("expected `T`, found `X`")
+/// and not on the macro. Nothing when `T` cannot be named in the body (`impl Trait`, `!`).
 ///
 /// ```text
-/// { .. }   =>   ({ .. })
+/// -> T   =>   if let Some(__ret) = None::<T> { return __ret; }
 /// ```
-fn parenthesized(tokens: TokenStream, span: Span) -> TokenStream {
-    let mut group = Group::new(Delimiter::Parenthesis, tokens);
-    group.set_span(Span::mixed_site().located_at(span));
-    group.into_token_stream()
+///
+/// `span` is where rustc's "return type inferred to be `T` here" note points: the return type.
+fn return_check(ret: &Type, span: Span) -> Option<TokenStream> {
+    if args::has_impl_trait(ret) || matches!(ret, Type::Never(_)) {
+        return None;
+    }
+    let bound = syn::Ident::new("__resumable_ret", Span::mixed_site().located_at(span));
+    Some(quote_spanned! {span=>
+        if let ::core::option::Option::Some(#bound) = ::core::option::Option::<#ret>::None {
+            return #bound;
+        }
+    })
 }
 
 /// What stands in for a `yield_!` that was reported as an error (the function is stubbed anyway).
@@ -73,25 +99,29 @@ pub(crate) fn placeholder(span: Span) -> TokenStream {
 ///       }
 /// ```
 fn lowered_body(
+    span: Span,
     types: Option<(&Type, &Type)>,
-    first: TokenStream,
+    first: &TokenStream,
     capture: Option<Token![move]>,
     body: &TokenStream,
 ) -> TokenStream {
     let co = args::co_ident();
-    let new = match types {
-        Some((yield_ty, resume_ty)) => {
-            quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new())
-        }
-        None => quote!(::resumable::__private::Co::new()),
-    };
-    quote! {{
-        let #co = #new;
-        ::resumable::__private::from_parts(#co.marker(), async #capture {
+    let new = types.map_or_else(
+        || quote!(::resumable::__private::Co::new()),
+        |(yield_ty, resume_ty)| quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new()),
+    );
+    // The `async` block is spanned at the return type: rustc names it in some errors ("this
+    // function should return `Result` or `Option` to accept `?`").
+    let body = quote_spanned! {span=>
+        async #capture {
             let #co = #co;
             #first
             #body
-        })
+        }
+    };
+    quote! {{
+        let #co = #new;
+        ::resumable::__private::from_parts(#co.marker(), #body)
     }}
 }
 
@@ -119,6 +149,11 @@ pub(crate) fn opaque(args: &Args, ret: &Type) -> TokenStream {
     quote! {
         impl ::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret> #iter
     }
+}
+
+/// `-> #opaque`, built without parsing the user's types again.
+pub(crate) fn opaque_output(opaque: TokenStream) -> ReturnType {
+    ReturnType::Type(<Token![->]>::default(), Box::new(Type::Verbatim(opaque)))
 }
 
 /// A `#[resumable]` function.
@@ -149,18 +184,20 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
     let mut sig = sig.clone();
     let params = move_params_in(&mut sig);
     let stmts = &block.stmts;
-    // The user's statements keep a block of their own, so that items written first in the body
-    // still come first (clippy's `items_after_statements`), with the span of the fn's braces.
-    let mut stmts = Group::new(Delimiter::Brace, quote!(#(#stmts)*));
-    stmts.set_span(block.brace_token.span.join());
-    let body = quote!(#stmts);
+    let ret_span = match &sig.output {
+        ReturnType::Default => sig.paren_token.span.close(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let check = return_check(&ret, ret_span);
+    let body = quote!(#check #(#stmts)*);
     let lowered = lowered_body(
+        ret_span,
         Some((&args.yield_ty, resume_ty)),
-        quote!(#params #first),
+        &quote!(#params #first),
         Some(<Token![move]>::default()),
         &body,
     );
-    sig.output = syn::parse_quote!(-> #opaque);
+    sig.output = opaque_output(opaque);
     quote! {
         #(#attrs)*
         #vis #sig {
@@ -229,11 +266,15 @@ pub(crate) fn closure(closure: &ExprClosure) -> TokenStream {
     };
     let body = &closure.body;
     let body = match &closure.output {
-        ReturnType::Default => parenthesized(body.to_token_stream(), body.span()),
+        ReturnType::Default => quote!(#body),
         ReturnType::Type(_, ty) => {
             let ret = syn::Ident::new("__resumable_ret", Span::mixed_site());
             quote!(let #ret: #ty = #body; #ret)
         }
     };
-    lowered_body(None, first, closure.capture, &body)
+    let span = match &closure.output {
+        ReturnType::Default => closure.or2_token.span,
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    lowered_body(span, None, &first, closure.capture, &body)
 }

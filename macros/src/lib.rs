@@ -7,6 +7,8 @@ mod args;
 mod expand;
 mod fallback;
 mod scan;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -30,72 +32,44 @@ fn resumable_impl(
     args: proc_macro2::TokenStream,
     item: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
-    let mut item = match syn::parse2::<syn::ItemFn>(item.clone()) {
-        Ok(f) => f,
-        Err(_) => {
-            let error = syn::Error::new_spanned(
-                first_tokens(&item),
-                "`#[resumable]` can only be applied to functions and methods",
-            );
-            return fallback::item(item, &error);
+    let (args, mut errors) = args::parse(args);
+    let Ok(mut item) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        let mut error = validate::not_a_function(&item);
+        if let Some(e) = errors {
+            error.combine(e);
         }
+        return fallback::item(item, &error);
     };
-    let (args, mut errors) = match args::parse(args) {
-        Ok(args) => (args, None),
-        Err(e) => (args::Args::unit(), Some(e)),
-    };
-    let first = match validate::function(&mut item, &args) {
-        Ok(first) => first,
-        Err(e) => {
-            validate::push(&mut errors, e);
-            None
-        }
-    };
-    let mut scan = scan::Scan::new();
+    let first = validate::function(&mut item, &args).unwrap_or_else(|e| {
+        validate::push(&mut errors, e);
+        None
+    });
+    let mut scan = scan::Scan::new(expand::checked_yield_type(&args));
     scan.visit_block_mut(&mut item.block);
+    let paths = scan.yield_paths().to_vec();
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
     match errors {
-        Some(e) => fallback::function(item, &args, &e),
+        Some(e) => fallback::function(item, &args, &e, &paths),
         None => expand::function(&item, &args, first),
     }
 }
 
 fn coroutine_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    let mut closure = match syn::parse2::<syn::ExprClosure>(input) {
+    let mut closure = match validate::parse_closure(input) {
         Ok(c) => c,
-        Err(e) => {
-            let e = syn::Error::new(
-                e.span(),
-                format!("expected a closure `|arg: R| body` for `coroutine!`: {e}"),
-            );
-            return fallback::closure(&e);
-        }
+        Err(e) => return fallback::closure(&e, &[]),
     };
     let mut errors = validate::closure(&closure).err();
-    let mut scan = scan::Scan::new();
+    let mut scan = scan::Scan::new(None);
     scan.visit_expr_mut(&mut closure.body);
+    let paths = scan.yield_paths().to_vec();
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
     match errors {
-        Some(e) => fallback::closure(&e),
+        Some(e) => fallback::closure(&e, &paths),
         None => expand::closure(&closure),
     }
-}
-
-/// The item's first few tokens (up to its name), so an error does not underline a whole struct.
-fn first_tokens(item: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    let mut out = proc_macro2::TokenStream::new();
-    for tree in item.clone() {
-        let is_name = matches!(&tree, proc_macro2::TokenTree::Ident(_)) && !out.is_empty();
-        let is_keyword = matches!(&tree, proc_macro2::TokenTree::Ident(i)
-            if matches!(i.to_string().as_str(), "pub" | "struct" | "enum" | "union" | "trait" | "impl" | "mod" | "static" | "const" | "type" | "use" | "unsafe" | "extern"));
-        out.extend(std::iter::once(tree));
-        if is_name && !is_keyword {
-            break;
-        }
-    }
-    out
 }

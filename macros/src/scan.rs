@@ -7,14 +7,15 @@
 //! comma-separated expressions and walked like the rest of the body; when they do not parse as
 //! expressions and still contain `yield_!`, that is an error.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ExprMacro, Item, Macro, Stmt, StmtMacro, Token};
+use syn::{Expr, ExprMacro, ImplItemFn, Item, Macro, Stmt, StmtMacro, Token, TraitItemFn, Type};
 
 use crate::expand;
+use crate::validate::push;
 
 /// What stands between a `yield_!` and the coroutine body it would suspend.
 #[derive(Clone, Copy)]
@@ -42,15 +43,22 @@ impl Barrier {
 
 /// The body walker. `errors` gathers every problem found; the walk goes on after each one.
 pub(crate) struct Scan {
+    /// The type `yield_!` values are checked against, when it can be named in the body.
+    yield_ty: Option<Type>,
     barrier: Option<Barrier>,
     errors: Option<syn::Error>,
+    /// The path of every `yield_!` met, rewritten or not, so that a stub can still use them.
+    paths: Vec<syn::Path>,
 }
 
 impl Scan {
-    pub(crate) fn new() -> Self {
+    /// A walker for a body whose yields have type `yield_ty` (`None` when it is inferred).
+    pub(crate) fn new(yield_ty: Option<Type>) -> Self {
         Self {
+            yield_ty,
             barrier: None,
             errors: None,
+            paths: Vec::new(),
         }
     }
 
@@ -59,11 +67,13 @@ impl Scan {
         self.errors
     }
 
+    /// The paths of the `yield_!` calls met so far.
+    pub(crate) fn yield_paths(&self) -> &[syn::Path] {
+        &self.paths
+    }
+
     fn error(&mut self, error: syn::Error) {
-        match &mut self.errors {
-            Some(all) => all.combine(error),
-            None => self.errors = Some(error),
-        }
+        push(&mut self.errors, error);
     }
 
     fn with_barrier(&mut self, barrier: Barrier, walk: impl FnOnce(&mut Self)) {
@@ -78,12 +88,16 @@ impl Scan {
         if is_yield(mac) {
             return Some(self.rewrite_yield(mac));
         }
-        self.walk_foreign_macro(mac);
+        // A nested `coroutine!` is a coroutine of its own: its `yield_!`s are its, not ours.
+        if !is_coroutine(mac) {
+            self.walk_foreign_macro(mac);
+        }
         None
     }
 
     fn rewrite_yield(&mut self, mac: &Macro) -> TokenStream {
         let span = mac.path.span();
+        self.paths.push(mac.path.clone());
         if let Some(barrier) = self.barrier {
             self.error(syn::Error::new_spanned(mac, barrier.yield_message()));
             return expand::placeholder(span);
@@ -99,11 +113,16 @@ impl Scan {
         for value in &mut values {
             self.visit_expr_mut(value);
         }
-        expand::yield_point(&mac.path, span, &values)
+        expand::yield_point(&mac.path, span, &values, self.yield_ty.as_ref())
     }
 
+    /// Walks the arguments of a macro other than ours, when they may hide a `yield_!` or an
+    /// `.await` (async-stream issue 106). Arguments that are not comma-separated expressions
+    /// cannot be walked: a `yield_!` among them is an error, an `.await` is left alone (it may
+    /// well belong to an `async` block there).
     fn walk_foreign_macro(&mut self, mac: &mut Macro) {
-        if !contains_yield(mac.tokens.clone()) {
+        let hides_yield = first_yield_span(mac.tokens.clone());
+        if hides_yield.is_none() && !contains_await(mac.tokens.clone()) {
             return;
         }
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
@@ -115,17 +134,22 @@ impl Scan {
                 mac.tokens = args.into_token_stream();
             }
             Err(_) => {
-                let name = mac
-                    .path
-                    .segments
-                    .last()
-                    .map_or_else(String::new, |s| s.ident.to_string());
-                self.error(syn::Error::new(
-                    first_yield_span(mac.tokens.clone()).unwrap_or_else(|| mac.span()),
-                    format!(
-                        "`yield_!` inside `{name}!` cannot be rewritten because its arguments are not expressions; bind the value of `yield_!` to a variable first"
-                    ),
-                ));
+                if let Some((span, qualified)) = hides_yield {
+                    if !qualified {
+                        self.paths.push(Ident::new("yield_", span).into());
+                    }
+                    let name = mac
+                        .path
+                        .segments
+                        .last()
+                        .map_or_else(String::new, |s| s.ident.to_string());
+                    self.error(syn::Error::new(
+                        span,
+                        format!(
+                            "`yield_!` inside `{name}!` cannot be rewritten because its arguments are not expressions; bind the value of `yield_!` to a variable first"
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -152,7 +176,7 @@ impl VisitMut for Scan {
             Expr::Await(awaited) => {
                 if self.barrier.is_none() {
                     self.error(syn::Error::new_spanned(
-                        &awaited.await_token,
+                        awaited.await_token,
                         "`.await` cannot be used in a coroutine body; a coroutine is resumed, not polled (yield what you wait for instead)",
                     ));
                 }
@@ -174,6 +198,19 @@ impl VisitMut for Scan {
             return;
         }
         visit_mut::visit_stmt_mut(self, stmt);
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut ImplItemFn) {
+        // A `#[resumable]` method of a nested `impl` is rewritten by its own attribute, later.
+        if !f.attrs.iter().any(|a| is_resumable_attr(a.path())) {
+            visit_mut::visit_impl_item_fn_mut(self, f);
+        }
+    }
+
+    fn visit_trait_item_fn_mut(&mut self, f: &mut TraitItemFn) {
+        if !f.attrs.iter().any(|a| is_resumable_attr(a.path())) {
+            visit_mut::visit_trait_item_fn_mut(self, f);
+        }
     }
 
     fn visit_item_mut(&mut self, item: &mut Item) {
@@ -210,19 +247,43 @@ fn is_resumable_attr(path: &syn::Path) -> bool {
     path.segments.last().is_some_and(|s| s.ident == "resumable")
 }
 
-/// Whether `yield_ !` appears anywhere in `tokens`.
-fn contains_yield(tokens: TokenStream) -> bool {
-    first_yield_span(tokens).is_some()
+/// Whether a macro call is `coroutine!` (or `resumable::coroutine!`).
+fn is_coroutine(mac: &Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "coroutine")
 }
 
-/// The span of the first `yield_ !` in `tokens`, searching nested groups.
-fn first_yield_span(tokens: TokenStream) -> Option<Span> {
+/// Whether `. await` appears anywhere in `tokens`, searching nested groups.
+fn contains_await(tokens: TokenStream) -> bool {
+    let mut after_dot = false;
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(ident) if after_dot && ident == "await" => return true,
+            TokenTree::Group(group) if contains_await(group.stream()) => return true,
+            TokenTree::Punct(p) if p.as_char() == '.' => {
+                after_dot = true;
+                continue;
+            }
+            _ => {}
+        }
+        after_dot = false;
+    }
+    false
+}
+
+/// The span of the first `yield_ !` in `tokens`, searching nested groups, and whether it is
+/// the last segment of a longer path (`resumable::yield_!`).
+fn first_yield_span(tokens: TokenStream) -> Option<(Span, bool)> {
     let mut iter = tokens.into_iter().peekable();
+    let mut after_colons = false;
     while let Some(tree) = iter.next() {
+        let colon = matches!(&tree, TokenTree::Punct(p) if p.as_char() == ':');
         match tree {
             TokenTree::Ident(ident) if ident == "yield_" => {
                 if matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
-                    return Some(ident.span());
+                    return Some((ident.span(), after_colons));
                 }
             }
             TokenTree::Group(group) => {
@@ -232,6 +293,7 @@ fn first_yield_span(tokens: TokenStream) -> Option<Span> {
             }
             _ => {}
         }
+        after_colons = colon;
     }
     None
 }

@@ -1,7 +1,7 @@
 //! The checks on a `#[resumable]` function's signature and a `coroutine!` closure's head. Each
 //! returns every problem it finds, combined, so the user sees them all at once.
 
-use syn::spanned::Spanned;
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::{ExprClosure, FnArg, ItemFn, Pat, Signature, Type};
 
 use crate::args::{self, Args};
@@ -29,11 +29,12 @@ pub(crate) fn push(errors: &mut Option<syn::Error>, e: syn::Error) {
 pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<FirstArg>> {
     let mut errors = signature(&item.sig);
     let mut first: Option<FirstArg> = None;
+    let mut marked = false;
     let mut kept = syn::punctuated::Punctuated::<FnArg, syn::Token![,]>::new();
     for mut input in std::mem::take(&mut item.sig.inputs).into_pairs() {
-        let (attrs, receiver) = match input.value_mut() {
-            FnArg::Receiver(r) => (&mut r.attrs, true),
-            FnArg::Typed(t) => (&mut t.attrs, false),
+        let attrs = match input.value_mut() {
+            FnArg::Receiver(r) => &mut r.attrs,
+            FnArg::Typed(t) => &mut t.attrs,
         };
         let marks: Vec<_> = attrs
             .iter()
@@ -42,14 +43,15 @@ pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<Fir
             .collect();
         attrs.retain(|a| !a.path().is_ident("resume"));
         let Some(mark) = marks.first() else {
-            kept.push_value(input.value().clone());
-            if let Some(p) = input.punct() {
-                kept.push_punct(*p);
-            }
+            keep(&mut kept, input);
             continue;
         };
-        if let Err(e) = mark.meta.require_path_only() {
-            push(&mut errors, e);
+        marked = true;
+        if !matches!(mark.meta, syn::Meta::Path(_)) {
+            push(
+                &mut errors,
+                syn::Error::new_spanned(&mark.meta, "`#[resume]` takes no arguments"),
+            );
         }
         for extra in marks.iter().skip(1) {
             push(
@@ -57,32 +59,29 @@ pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<Fir
                 syn::Error::new_spanned(extra, "duplicate `#[resume]`"),
             );
         }
-        match input.into_value() {
-            FnArg::Receiver(r) if receiver => push(
+        match input.value() {
+            FnArg::Receiver(_) => {
+                push(
+                    &mut errors,
+                    syn::Error::new_spanned(mark, "`#[resume]` cannot mark `self`"),
+                );
+                // `self` stays, so that the stub is still a method and its callers compile.
+                keep(&mut kept, input);
+            }
+            FnArg::Typed(_) if first.is_some() => push(
                 &mut errors,
-                syn::Error::new_spanned(r, "`#[resume]` cannot mark `self`"),
+                syn::Error::new_spanned(mark, "only one parameter can be marked `#[resume]`"),
             ),
             FnArg::Typed(t) => {
-                if first.is_some() {
-                    push(
-                        &mut errors,
-                        syn::Error::new_spanned(
-                            mark,
-                            "only one parameter can be marked `#[resume]`",
-                        ),
-                    );
-                } else {
-                    first = Some(FirstArg {
-                        pat: *t.pat,
-                        ty: *t.ty,
-                    });
-                }
+                first = Some(FirstArg {
+                    pat: (*t.pat).clone(),
+                    ty: (*t.ty).clone(),
+                });
             }
-            FnArg::Receiver(_) => {}
         }
     }
     item.sig.inputs = kept;
-    if first.is_none() && !args::is_unit(&args.resume_ty) {
+    if !marked && !args::is_unit(&args.resume_ty) {
         let ty = &args.resume_ty;
         let shown = quote::quote!(#ty).to_string();
         push(
@@ -101,6 +100,18 @@ pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<Fir
     }
 }
 
+/// Appends a parameter (and its comma, if any) to a parameter list being rebuilt.
+fn keep(
+    kept: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>,
+    input: syn::punctuated::Pair<FnArg, syn::Token![,]>,
+) {
+    let (value, punct) = input.into_tuple();
+    kept.push_value(value);
+    if let Some(punct) = punct {
+        kept.push_punct(punct);
+    }
+}
+
 /// The qualifiers a coroutine cannot have.
 fn signature(sig: &Signature) -> Option<syn::Error> {
     let mut errors = None;
@@ -109,7 +120,7 @@ fn signature(sig: &Signature) -> Option<syn::Error> {
             &mut errors,
             syn::Error::new_spanned(
                 token,
-                "`#[resumable]` cannot be applied to an `async fn`; remove `async`: a coroutine suspends with `yield_!`, not `.await`",
+                "`#[resumable]` cannot be applied to an `async fn`: a coroutine suspends with `yield_!`, not `.await`",
             ),
         );
     }
@@ -131,6 +142,57 @@ fn signature(sig: &Signature) -> Option<syn::Error> {
     errors
 }
 
+/// The error for `#[resumable]` on an item that is not a fn with a body, on the item's first
+/// few tokens (up to its name) so that it does not underline a whole struct.
+pub(crate) fn not_a_function(item: &TokenStream) -> syn::Error {
+    let message = match syn::parse2::<syn::TraitItemFn>(item.clone()) {
+        Ok(f) if f.default.is_none() => "`#[resumable]` cannot be applied to a fn without a body",
+        _ => "`#[resumable]` can only be applied to functions and methods",
+    };
+    syn::Error::new_spanned(first_tokens(item), message)
+}
+
+/// The item's first few tokens: its attributes, visibility and keywords, up to its name.
+fn first_tokens(item: &TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for tree in item.clone() {
+        let is_name = matches!(&tree, TokenTree::Ident(_)) && !out.is_empty();
+        let is_keyword = matches!(&tree, TokenTree::Ident(i)
+            if matches!(i.to_string().as_str(), "pub" | "struct" | "enum" | "union" | "trait" | "impl" | "mod" | "static" | "const" | "type" | "use" | "unsafe" | "extern" | "fn" | "async"));
+        out.extend(std::iter::once(tree));
+        if is_name && !is_keyword {
+            break;
+        }
+    }
+    out
+}
+
+/// Parses the input of `coroutine!`, which must be a closure.
+pub(crate) fn parse_closure(input: TokenStream) -> syn::Result<ExprClosure> {
+    const EXPECTED: &str = "expected a closure `|arg: R| body`";
+    match syn::parse2::<syn::Expr>(input.clone()) {
+        Ok(syn::Expr::Closure(closure)) => Ok(closure),
+        Ok(other) => Err(syn::Error::new_spanned(other, EXPECTED)),
+        Err(e) => {
+            // When the input starts like a closure, syn's own error ("expected `|`", ..) is the
+            // precise one; otherwise the input is something else altogether.
+            let starts_like_closure = match input.clone().into_iter().next() {
+                None => return Err(syn::Error::new(Span::call_site(), EXPECTED)),
+                Some(TokenTree::Punct(p)) => p.as_char() == '|',
+                Some(TokenTree::Ident(i)) => {
+                    matches!(i.to_string().as_str(), "move" | "async" | "static" | "for")
+                }
+                Some(_) => false,
+            };
+            if starts_like_closure {
+                Err(e)
+            } else {
+                Err(syn::Error::new_spanned(input, EXPECTED))
+            }
+        }
+    }
+}
+
 /// Checks a `coroutine!` closure: not `async`, at most one parameter.
 pub(crate) fn closure(closure: &ExprClosure) -> syn::Result<()> {
     let mut errors = None;
@@ -144,10 +206,11 @@ pub(crate) fn closure(closure: &ExprClosure) -> syn::Result<()> {
         );
     }
     if closure.inputs.len() > 1 {
+        let extra: Vec<_> = closure.inputs.iter().skip(1).collect();
         push(
             &mut errors,
-            syn::Error::new(
-                closure.inputs[1].span(),
+            syn::Error::new_spanned(
+                quote::quote!(#(#extra),*),
                 format!(
                     "expected a closure with at most one parameter, found {}; the first `resume` passes one value: use a tuple `|(a, b): (A, B)|`",
                     closure.inputs.len()

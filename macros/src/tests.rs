@@ -1,0 +1,449 @@
+//! Unit tests of the macros on `proc_macro2` token streams: valid input expands, every error is
+//! reported (all at once), and no input whatsoever makes a macro panic.
+
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use proptest::prelude::*;
+use quote::quote;
+
+use crate::{coroutine_impl, resumable_impl};
+
+/// How many `compile_error!` calls `tokens` holds: one per error reported.
+fn errors(tokens: &TokenStream) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(ident) if ident == "compile_error" => 1,
+            TokenTree::Group(group) => errors(&group.stream()),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// The messages of the `compile_error!` calls in `tokens`, in order.
+fn messages(tokens: &TokenStream) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut after_error = false;
+    for tree in tokens.clone() {
+        match tree {
+            TokenTree::Ident(ident) => after_error = ident == "compile_error",
+            TokenTree::Group(group) if after_error => {
+                found.push(group.stream().to_string());
+                after_error = false;
+            }
+            TokenTree::Group(group) => found.extend(messages(&group.stream())),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+    found
+}
+
+/// Whether `needle` occurs in `tokens` as written by `quote!` (spacing normalised).
+fn mentions(tokens: &TokenStream, needle: &TokenStream) -> bool {
+    tokens.to_string().contains(&needle.to_string())
+}
+
+#[test]
+fn valid_function_expands_to_a_resumable_fn() {
+    let out = resumable_impl(
+        quote!(yield = u64, resume = u64),
+        quote! {
+            fn running_sum(start: u64, #[resume] first: u64) -> u64 {
+                let mut total = start + first;
+                loop {
+                    let x = yield_!(total);
+                    if x == 0 {
+                        return total;
+                    }
+                    total += x;
+                }
+            }
+        },
+    );
+    assert_eq!(errors(&out), 0, "{out}");
+    let f: syn::ItemFn = syn::parse2(out.clone()).expect("expands to a fn");
+    assert_eq!(
+        f.sig.inputs.len(),
+        1,
+        "the `#[resume]` parameter leaves the signature"
+    );
+    assert!(mentions(
+        &out,
+        &quote!(::resumable::Resumable<u64, Yield = u64, Return = u64>)
+    ));
+    assert!(mentions(&out, &quote!(yield_!(@rewritten))));
+    assert!(
+        !mentions(&out, &quote!(yield_!(total))),
+        "every yield is rewritten: {out}"
+    );
+}
+
+#[test]
+fn valid_closure_expands_to_a_coroutine() {
+    let out = coroutine_impl(quote!(move |x: u32| {
+        let y = yield_!(x + 1);
+        println!("{}", yield_!(y));
+    }));
+    assert_eq!(errors(&out), 0, "{out}");
+    let _: syn::Expr = syn::parse2(out.clone()).expect("expands to an expression");
+    assert!(
+        !mentions(&out, &quote!(yield_!(y))),
+        "a yield in `println!` is rewritten: {out}"
+    );
+}
+
+#[test]
+fn nested_coroutines_and_resumable_items_are_left_to_their_own_macro() {
+    let out = resumable_impl(
+        quote!(yield = u32),
+        quote! {
+            fn outer() {
+                let inner = coroutine!(|| { yield_!(5u8); });
+                #[resumable(yield = u8)]
+                fn nested() { yield_!(1); }
+                struct S;
+                impl S {
+                    #[resumable(yield = u8)]
+                    fn method(&self) { yield_!(2); }
+                }
+                yield_!(3);
+            }
+        },
+    );
+    assert_eq!(errors(&out), 0, "{out}");
+    assert!(mentions(
+        &out,
+        &quote!(coroutine!(|| {
+            yield_!(5u8);
+        }))
+    ));
+}
+
+#[test]
+fn every_mistake_in_a_function_is_reported_together() {
+    let out = resumable_impl(
+        quote!(yield = u32, resume = u32, extra = ()),
+        quote! {
+            async fn numbers(start: u32) -> u32 {
+                let f = || yield_!(start);
+                let n = fetch().await;
+                let _ = async { yield_!(n) };
+                fn helper() { yield_!(1); }
+                println!("{}", later.await);
+                start
+            }
+        },
+    );
+    let found = messages(&out);
+    assert_eq!(found.len(), 8, "{found:#?}");
+    // The `.await` hidden in `println!` counts too: two of them.
+    for expected in [
+        "unknown argument `extra`",
+        "cannot be applied to an `async fn`",
+        "has no destination",
+        "inside a closure",
+        "`.await` cannot be used",
+        "inside an `async` block",
+        "inside a nested fn",
+    ] {
+        assert!(
+            found.iter().any(|m| m.contains(expected)),
+            "no error says {expected:?}: {found:#?}"
+        );
+    }
+    // The stub keeps the signature (without `async`) so that callers still compile.
+    let stub: syn::File = syn::parse2(out).expect("errors plus a stub fn");
+    let Some(syn::Item::Fn(f)) = stub.items.last() else {
+        panic!("no stub fn")
+    };
+    assert!(f.sig.asyncness.is_none());
+    assert_eq!(f.sig.inputs.len(), 1);
+}
+
+#[test]
+fn every_mistake_in_a_closure_is_reported_together() {
+    let out = coroutine_impl(quote!(async |a: u32, b: u32| {
+        let f = || yield_!(a);
+        yield_!(fetch().await + b);
+    }));
+    assert_eq!(errors(&out), 4, "{out}");
+    // A block whose value is the last error: rustc gives it the error type.
+    let block: syn::ExprBlock = syn::parse2(out).expect("a block");
+    assert!(matches!(
+        block.block.stmts.last(),
+        Some(syn::Stmt::Expr(_, None))
+    ));
+}
+
+#[test]
+fn a_mistake_in_the_arguments_keeps_the_valid_ones() {
+    let out = resumable_impl(
+        quote!(yield = u32, yield = u64, resume = bool),
+        quote!(
+            fn f(#[resume] b: bool) {
+                yield_!(1);
+            }
+        ),
+    );
+    assert_eq!(messages(&out).len(), 1, "{out}");
+    assert!(mentions(&out, &quote!(stub::<u32, bool, ()>())), "{out}");
+}
+
+#[test]
+fn resumable_on_something_else_is_reported_and_the_item_kept() {
+    let out = resumable_impl(
+        quote!(bogus),
+        quote!(
+            struct S {
+                x: u8,
+            }
+        ),
+    );
+    assert_eq!(errors(&out), 2, "{out}");
+    assert!(mentions(
+        &out,
+        &quote!(
+            struct S {
+                x: u8,
+            }
+        )
+    ));
+    let out = resumable_impl(
+        TokenStream::new(),
+        quote!(
+            fn f(&self);
+        ),
+    );
+    assert!(messages(&out)[0].contains("without a body"), "{out}");
+}
+
+#[test]
+fn coroutine_of_something_else_is_reported() {
+    for input in [
+        quote!(),
+        quote!(
+            fn f() {}
+        ),
+        quote!(1 + 2),
+        quote!(|x| x, 3),
+    ] {
+        let out = coroutine_impl(input.clone());
+        assert_eq!(errors(&out), 1, "{input} => {out}");
+    }
+}
+
+// -- No input makes a macro panic --------------------------------------------------------------
+
+/// One token of a flattened token stream: a leaf, or where a group opens or closes.
+#[derive(Clone, Debug)]
+enum Tok {
+    Leaf(TokenTree),
+    Open(Delimiter),
+    Close,
+}
+
+/// The tokens a coroutine body is made of, and a few that break it.
+fn leaf() -> impl Strategy<Value = Tok> {
+    const IDENTS: &[&str] = &[
+        "yield_",
+        "coroutine",
+        "resumable",
+        "resume",
+        "fn",
+        "async",
+        "move",
+        "await",
+        "self",
+        "Self",
+        "let",
+        "mut",
+        "return",
+        "loop",
+        "match",
+        "if",
+        "else",
+        "struct",
+        "impl",
+        "const",
+        "unsafe",
+        "pub",
+        "u32",
+        "x",
+        "f",
+        "yield",
+        "for",
+        "in",
+        "where",
+        "dyn",
+    ];
+    const PUNCTS: &[char] = &[
+        '!', '.', ',', ';', ':', '=', '|', '&', '*', '-', '>', '<', '#', '?', '+', '@', '\'',
+    ];
+    prop_oneof![
+        4 => prop::sample::select(IDENTS)
+            .prop_map(|s| Tok::Leaf(Ident::new(s, Span::call_site()).into())),
+        3 => (prop::sample::select(PUNCTS), any::<bool>()).prop_map(|(c, joint)| {
+            let spacing = if joint { Spacing::Joint } else { Spacing::Alone };
+            Tok::Leaf(Punct::new(c, spacing).into())
+        }),
+        1 => any::<u8>().prop_map(|n| Tok::Leaf(Literal::u8_unsuffixed(n).into())),
+        1 => Just(Tok::Leaf(Literal::string("s").into())),
+        2 => prop::sample::select(&[Delimiter::Parenthesis, Delimiter::Brace, Delimiter::Bracket][..])
+            .prop_map(Tok::Open),
+        2 => Just(Tok::Close),
+    ]
+}
+
+/// Rebuilds a token stream from flattened tokens, closing what is left open and ignoring
+/// closes with nothing open, so that any sequence makes a stream.
+fn build(toks: &[Tok]) -> TokenStream {
+    let mut stack: Vec<(Delimiter, TokenStream)> = vec![(Delimiter::None, TokenStream::new())];
+    for tok in toks {
+        match tok {
+            Tok::Leaf(tree) => {
+                if let Some((_, s)) = stack.last_mut() {
+                    s.extend([tree.clone()]);
+                }
+            }
+            Tok::Open(delimiter) => stack.push((*delimiter, TokenStream::new())),
+            Tok::Close if stack.len() > 1 => close(&mut stack),
+            Tok::Close => {}
+        }
+    }
+    while stack.len() > 1 {
+        close(&mut stack);
+    }
+    stack.pop().map(|(_, s)| s).unwrap_or_default()
+}
+
+fn close(stack: &mut Vec<(Delimiter, TokenStream)>) {
+    if let Some((delimiter, inner)) = stack.pop()
+        && let Some((_, outer)) = stack.last_mut()
+    {
+        outer.extend([TokenTree::Group(Group::new(delimiter, inner))]);
+    }
+}
+
+/// A token stream as flattened tokens.
+fn flatten(tokens: TokenStream, out: &mut Vec<Tok>) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => {
+                out.push(Tok::Open(group.delimiter()));
+                flatten(group.stream(), out);
+                out.push(Tok::Close);
+            }
+            leaf => out.push(Tok::Leaf(leaf)),
+        }
+    }
+}
+
+/// Valid inputs to mutate: (attribute arguments, item) for `#[resumable]`, or a closure.
+fn seeds() -> Vec<(TokenStream, TokenStream)> {
+    vec![
+        (
+            quote!(yield = u64, resume = u64),
+            quote! {
+                pub fn sum<'a, T: Into<u64>>(start: T, #[resume] first: u64, names: &'a [&'a str]) -> Result<u64, E>
+                where T: Copy
+                {
+                    let mut total = start.into() + first;
+                    'outer: for name in names {
+                        let x = yield_!(total);
+                        match x { 0 => break 'outer, n => total += n }
+                        let v: u64 = name.parse()?;
+                        println!("{}", yield_!(v));
+                    }
+                    Ok(total)
+                }
+            },
+        ),
+        (
+            quote!(yield = (u8, char)),
+            quote! {
+                fn pairs(&mut self) {
+                    let c = |x: u8| x + 1;
+                    yield_!(c(1), 'a');
+                    unsafe { yield_!(); }
+                    let _ = vec![async { 1 }, async { 2 }];
+                }
+            },
+        ),
+        (
+            TokenStream::new(),
+            quote!(move |(a, b): (u32, u32)| -> u32 {
+                let c = yield_!(a);
+                yield_!(b);
+                c
+            }),
+        ),
+    ]
+}
+
+/// One edit of a flattened token stream, at a position taken modulo its length.
+#[derive(Clone, Debug)]
+enum Edit {
+    Delete(usize),
+    Insert(usize, Tok),
+    Swap(usize, usize),
+    Duplicate(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        any::<usize>().prop_map(Edit::Delete),
+        (any::<usize>(), leaf()).prop_map(|(i, t)| Edit::Insert(i, t)),
+        (any::<usize>(), any::<usize>()).prop_map(|(i, j)| Edit::Swap(i, j)),
+        any::<usize>().prop_map(Edit::Duplicate),
+    ]
+}
+
+fn apply(toks: &mut Vec<Tok>, edit: &Edit) {
+    let len = toks.len();
+    if len == 0 {
+        if let Edit::Insert(_, t) = edit {
+            toks.push(t.clone());
+        }
+        return;
+    }
+    match edit {
+        Edit::Delete(i) => {
+            toks.remove(i % len);
+        }
+        Edit::Insert(i, t) => toks.insert(i % (len + 1), t.clone()),
+        Edit::Swap(i, j) => toks.swap(i % len, j % len),
+        Edit::Duplicate(i) => toks.insert(i % len, toks[i % len].clone()),
+    }
+}
+
+proptest! {
+    #[test]
+    fn random_tokens_never_panic(
+        args in prop::collection::vec(leaf(), 0..12),
+        item in prop::collection::vec(leaf(), 0..80),
+    ) {
+        let (args, item) = (build(&args), build(&item));
+        let _ = resumable_impl(args, item.clone());
+        let _ = coroutine_impl(item);
+    }
+
+    #[test]
+    fn mutated_valid_input_never_panics(
+        seed in 0..3usize,
+        edits in prop::collection::vec(edit(), 1..8),
+        in_args in any::<bool>(),
+    ) {
+        let (args, item) = seeds().swap_remove(seed);
+        let mut toks = Vec::new();
+        flatten(if in_args { args.clone() } else { item.clone() }, &mut toks);
+        for e in &edits {
+            apply(&mut toks, e);
+        }
+        let mutated = build(&toks);
+        let (args, item) = if in_args { (mutated, item) } else { (args, mutated) };
+        let out = resumable_impl(args, item.clone());
+        prop_assert!(!out.is_empty());
+        let out = coroutine_impl(item);
+        prop_assert!(!out.is_empty());
+    }
+}
