@@ -1,0 +1,5 @@
+use resumable::coroutine;
+
+fn main() {
+    let _c = coroutine!(fn body() {});
+}

@@ -1,0 +1,10 @@
+use resumable::{resumable, yield_};
+
+#[resumable(yield = u32, yield = u64)]
+fn numbers() {
+    yield_!(1);
+}
+
+fn main() {
+    for _ in numbers() {}
+}

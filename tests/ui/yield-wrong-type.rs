@@ -1,0 +1,11 @@
+use resumable::{resumable, yield_};
+
+#[resumable(yield = u32)]
+fn numbers() {
+    yield_!(1);
+    yield_!("two");
+}
+
+fn main() {
+    for _ in numbers() {}
+}
