@@ -1,6 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 pub use resumable_macros::{coroutine, resumable};
+pub use resumable_runtime::{
+    CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
+    is_yieldable, running,
+};
 pub use resumable_runtime::{IntoIter, Iter, PinnedSlice, Resumable, State, iter, pinned, state};
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed

@@ -8,13 +8,25 @@
 //! - `lower` (hidden): what generated code builds on.
 //! - [`iter`]: generators as iterators.
 //! - [`pinned`]: many coroutines pinned in one allocation.
+//! - [`coroutine`], [`status`], [`error`], [`running`], [`wrap`]: the Lua-style handle
+//!   [`Coroutine`] (Layer 2) and what goes with it.
 
+pub mod coroutine;
+pub mod error;
 pub mod iter;
 #[doc(hidden)]
 pub mod lower;
 pub mod pinned;
+pub mod running;
 pub mod state;
+pub mod status;
+pub mod wrap;
 
+pub use coroutine::{Coroutine, MAX_DEPTH};
+pub use error::{CloseError, Panic, ResumeError};
 pub use iter::{IntoIter, Iter};
 pub use pinned::PinnedSlice;
+pub use running::{CoroutineRef, Running, is_yieldable, running};
 pub use state::{Resumable, State};
+pub use status::Status;
+pub use wrap::Wrap;

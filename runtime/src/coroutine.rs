@@ -1,0 +1,527 @@
+//! Layer 2: [`Coroutine`], a Lua-style handle around a boxed state machine.
+//!
+//! How it is built: one `Rc` allocation holds the coroutine's phase (suspended, active or dead)
+//! and, after it, the state machine itself (a `dyn` trait object, so the handle's type names only
+//! `R`, `Y` and `T`). A thread-local context ([`crate::running`]) records the innermost active
+//! coroutine and how many are active; a coroutine is `Running` when it is that innermost one and
+//! `Normal` when it is active further out. `resume` checks the phase, pushes itself, calls the
+//! body inside [`catch_unwind`], and pops itself again.
+
+use core::cell::{Cell, UnsafeCell};
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::mem::{self, ManuallyDrop};
+use core::pin::Pin;
+use core::ptr::NonNull;
+use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe, catch_unwind};
+use std::rc::{Rc, Weak};
+
+use crate::error::{CloseError, Panic, ResumeError};
+use crate::running::{self, CoroutineRef, Running};
+use crate::state::{Resumable, State};
+use crate::status::Status;
+use crate::wrap::Wrap;
+
+/// How many coroutines can be active (running or normal) at once on one thread. A `resume` that
+/// would make one more returns [`ResumeError::StackOverflow`] instead of running the body, so a
+/// runaway chain of coroutines resuming each other stops with an error rather than overflowing
+/// the native stack. Lua's limit for the same thing (`LUAI_MAXCCALLS`) is also 200.
+///
+/// ```
+/// assert_eq!(resumable::MAX_DEPTH, 200);
+/// ```
+pub const MAX_DEPTH: u32 = 200;
+
+/// What a coroutine is doing, as stored. `Active` is reported as `Running` or `Normal`
+/// depending on whether the coroutine is the innermost active one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Not started, or stopped at a `yield_!`. The body is alive and nobody borrows it.
+    Suspended,
+    /// Inside a `resume` of this coroutine, further up the stack. The body is borrowed by it.
+    Active,
+    /// Returned, panicked or closed. The body has been dropped (or is being dropped).
+    Dead,
+}
+
+/// The shared part of a coroutine: its phase, then the state machine.
+///
+/// Invariant: `body` is alive exactly while `phase` is not `Dead`. Whoever drops the body sets
+/// `phase` to `Dead` first, so a body whose `Drop` panics (or reaches this coroutine again) is
+/// never dropped twice.
+pub(crate) struct Inner<B: ?Sized + Erased> {
+    pub(crate) phase: Cell<Phase>,
+    body: B,
+}
+
+/// What every state machine slot can do without knowing its types. Also what
+/// [`CoroutineRef`] points to, so that it can name a coroutine of any type.
+pub(crate) trait Erased {
+    /// Drops the state machine in place.
+    ///
+    /// # Safety
+    ///
+    /// The state machine is alive and not borrowed, and this is the last use of it: the caller
+    /// has just set the phase of the enclosing [`Inner`] to `Dead`.
+    unsafe fn drop_body(&self);
+}
+
+/// A state machine resumed through `&self`.
+trait Body<R, Y, T>: Erased {
+    /// Resumes the state machine.
+    ///
+    /// # Safety
+    ///
+    /// The state machine is alive, and nothing else accesses it until this returns: the caller
+    /// has just moved the phase of the enclosing [`Inner`] from `Suspended` to `Active`.
+    unsafe fn resume(&self, arg: R) -> State<Y, T>;
+}
+
+/// Where the state machine lives: pinned in place inside the `Rc` allocation, dropped in place.
+struct Slot<G>(UnsafeCell<ManuallyDrop<G>>);
+
+impl<G> Erased for Slot<G> {
+    unsafe fn drop_body(&self) {
+        // SAFETY: by this method's contract the value is alive, unborrowed, and never used
+        // again, so dropping it in place is its one drop; it is not moved first, which keeps the
+        // pinning promise made in `resume`.
+        unsafe { ManuallyDrop::drop(&mut *self.0.get()) }
+    }
+}
+
+impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
+    #[inline]
+    unsafe fn resume(&self, arg: R) -> State<G::Yield, G::Return> {
+        // SAFETY: by this method's contract the value is alive and this is the only access to it
+        // until we return, so the `&mut` is unique. Pinning: the value lives inside an `Rc`
+        // allocation that is never moved out of, and it is dropped in place (`drop_body`) before
+        // that allocation is freed or the value is otherwise invalidated.
+        let body = unsafe { Pin::new_unchecked(&mut **self.0.get()) };
+        body.resume(arg)
+    }
+}
+
+impl<B: ?Sized + Erased> Drop for Inner<B> {
+    fn drop(&mut self) {
+        // `Active` cannot happen: an active coroutine is being resumed through a borrowed handle,
+        // which keeps the `Rc` alive.
+        debug_assert_ne!(self.phase.get(), Phase::Active);
+        if self.phase.get() != Phase::Dead {
+            self.phase.set(Phase::Dead);
+            // SAFETY: the phase was not `Dead`, so the body is alive; `&mut self` means nothing
+            // borrows it; we set `Dead` above, so this is the last use.
+            unsafe { self.body.drop_body() }
+        }
+    }
+}
+
+/// A handle to a coroutine, like a Lua thread: resume it, ask its [`status`](Self::status),
+/// [`close`](Self::close) it, [`wrap`](Self::wrap) it into a callable. Cloning is cheap (a
+/// reference count) and every clone refers to the same coroutine; handles compare equal (and
+/// hash) by identity.
+///
+/// `R` is the type passed in by each `resume`, `Y` the type a `yield_!` hands out, `T` the type
+/// the body returns; `'a` is how long what the body borrows lives (`'static` if it borrows
+/// nothing). Create one from any [`Resumable`]: a `coroutine!` closure or a `#[resumable]`
+/// function's result.
+///
+/// ```
+/// use resumable::{coroutine, yield_, Coroutine, State, Status};
+///
+/// // Lua: co = coroutine.create(function (a) local b = coroutine.yield(a + 1) return b * 2 end)
+/// let co = Coroutine::new(coroutine!(|a: i32| {
+///     let b = yield_!(a + 1); // the first resume's argument is `a`; the second one is `b`
+///     b * 2
+/// }));
+/// assert_eq!(co.status(), Status::Suspended);
+/// assert_eq!(co.resume(10).unwrap(), State::Yielded(11));
+/// assert_eq!(co.resume(4).unwrap(), State::Complete(8));
+/// assert_eq!(co.status(), Status::Dead);
+/// assert_eq!(co.resume(0).unwrap_err().to_string(), "cannot resume dead coroutine");
+/// ```
+///
+/// A `#[resumable]` function works the same; its parameter marked `#[resume]` receives the first
+/// resume's argument:
+///
+/// ```
+/// use resumable::{resumable, yield_, Coroutine, State};
+///
+/// #[resumable(yield = u64, resume = u64)]
+/// fn accumulate(#[resume] first: u64) -> u64 {
+///     let mut total = first;
+///     loop {
+///         match yield_!(total) {
+///             0 => return total,
+///             x => total += x,
+///         }
+///     }
+/// }
+///
+/// let co = Coroutine::new(accumulate());
+/// assert_eq!(co.resume(5).unwrap(), State::Yielded(5));
+/// assert_eq!(co.resume(6).unwrap(), State::Yielded(11));
+/// assert_eq!(co.resume(0).unwrap(), State::Complete(11));
+/// ```
+///
+/// # Errors are values
+///
+/// [`resume`](Self::resume) never panics because of the coroutine: resuming a dead coroutine, a
+/// running or normal one (re-entrantly, through a clone of its handle), a panic in the body and
+/// nesting deeper than [`MAX_DEPTH`] all come back as a [`ResumeError`].
+///
+/// # Dropping
+///
+/// The state machine is dropped (its locals' `Drop` runs, in reverse order of declaration) when
+/// the coroutine returns, panics or is [closed](Self::close), or when the last handle to a
+/// coroutine that has not finished is dropped. The last point is a deliberate difference from
+/// Lua, whose garbage collector frees an unreachable suspended coroutine at some later time and
+/// does not run its pending to-be-closed variables: here the locals are dropped at once, as for
+/// any Rust value. A panic in such a `Drop` propagates out of the handle's `drop`, like any
+/// panicking destructor; use [`close`](Self::close) to get it back as an error instead.
+///
+/// Handles are reference counted: a coroutine whose body holds a handle to itself is a cycle
+/// and is never dropped, like an `Rc` cycle. [`CoroutineRef`] (from [`running`](crate::running)
+/// or [`to_ref`](Self::to_ref)) does not keep the coroutine alive and is the way to refer to
+/// oneself.
+///
+/// # Threads
+///
+/// `Coroutine`, [`Wrap`], [`CoroutineRef`] and [`Running`] are neither `Send` nor `Sync`: they
+/// share their coroutine through an `Rc`, and status is tracked per thread. To move a coroutine
+/// to another thread, move the Layer 1 state machine (which is `Send` when what it holds is) and
+/// make the handle there. [`Status`], [`ResumeError`] and [`CloseError`] are `Send + Sync`.
+///
+/// ```compile_fail
+/// use resumable::{coroutine, Coroutine};
+///
+/// let co: Coroutine<'static, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
+/// std::thread::spawn(move || co.resume(())); // error: `Rc<..>` cannot be sent between threads
+/// ```
+#[must_use = "coroutines do nothing unless resumed"]
+pub struct Coroutine<'a, R, Y, T> {
+    inner: Rc<Inner<dyn Body<R, Y, T> + 'a>>,
+}
+
+impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
+    /// Moves `body` into a new coroutine (one allocation), suspended before its first line:
+    /// Lua's `coroutine.create`. The body does not run until the first [`resume`](Self::resume).
+    ///
+    /// ```
+    /// use resumable::{coroutine, Coroutine, Status};
+    ///
+    /// let co: Coroutine<'_, &str, (), ()> =
+    ///     Coroutine::new(coroutine!(|name: &str| println!("hi {name}")));
+    /// assert_eq!(co.status(), Status::Suspended);
+    /// ```
+    pub fn new<G>(body: G) -> Self
+    where
+        G: Resumable<R, Yield = Y, Return = T> + 'a,
+    {
+        let inner = Rc::new(Inner {
+            phase: Cell::new(Phase::Suspended),
+            body: Slot(UnsafeCell::new(ManuallyDrop::new(body))),
+        });
+        Self { inner }
+    }
+
+    /// Runs the coroutine until its next `yield_!` or its end, passing `arg` in: Lua's
+    /// `coroutine.resume`. The first resume's argument goes to the closure's parameter (or the
+    /// `#[resume]` parameter); each later one becomes the value of the `yield_!` the body is
+    /// stopped at.
+    ///
+    /// `Ok(State::Yielded(y))` means the body stopped at `yield_!(y)` and is suspended again;
+    /// `Ok(State::Complete(t))` means it returned `t` and is dead.
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Coroutine, State};
+    ///
+    /// // One type for every resume's argument: the first one's string is unused here.
+    /// let co = Coroutine::new(coroutine!(|(_, x): (String, i32)| {
+    ///     let (s, y) = yield_!(x + 10);
+    ///     (s, y + x + 10)
+    /// }));
+    /// assert_eq!(co.resume((String::new(), 50)).unwrap(), State::Yielded(60));
+    /// assert_eq!(
+    ///     co.resume(("sss".to_owned(), 100)).unwrap(),
+    ///     State::Complete(("sss".to_owned(), 160)),
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`ResumeError::Dead`] if the coroutine returned, panicked or was closed (every time).
+    /// - [`ResumeError::NonSuspended`] if it is running or normal, i.e. being resumed further up
+    ///   this thread's stack. That resume goes on undisturbed.
+    /// - [`ResumeError::Panicked`] if a panic escaped the body: the coroutine is now dead and its
+    ///   locals were dropped. The error holds the payload.
+    /// - [`ResumeError::StackOverflow`] if [`MAX_DEPTH`] coroutines are already active on this
+    ///   thread. The coroutine stays suspended.
+    ///
+    /// `arg` is dropped when the body does not run.
+    #[inline]
+    pub fn resume(&self, arg: R) -> Result<State<Y, T>, ResumeError> {
+        let inner = &*self.inner;
+        if inner.phase.get() != Phase::Suspended {
+            return Err(self.not_suspended());
+        }
+        let me = self.erased();
+        running::with(|cx| {
+            let depth = cx.depth.get();
+            if depth >= MAX_DEPTH {
+                return Err(ResumeError::StackOverflow);
+            }
+            let parent = cx.current.replace(Some(me));
+            cx.depth.set(depth + 1);
+            inner.phase.set(Phase::Active);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
+                // `Active` now, so no other `resume` or `close` touches it until we return.
+                unsafe { inner.body.resume(arg) }
+            }));
+            cx.current.set(parent);
+            cx.depth.set(depth);
+            match result {
+                Ok(State::Yielded(value)) => {
+                    inner.phase.set(Phase::Suspended);
+                    Ok(State::Yielded(value))
+                }
+                Ok(State::Complete(value)) => self.returned(value),
+                Err(payload) => Err(self.panicked(payload)),
+            }
+        })
+    }
+
+    /// The error for a `resume` of a coroutine that is not suspended.
+    #[cold]
+    #[inline(never)]
+    fn not_suspended(&self) -> ResumeError {
+        if self.inner.phase.get() == Phase::Dead {
+            ResumeError::Dead
+        } else {
+            ResumeError::NonSuspended
+        }
+    }
+
+    /// The body returned `value`: drop what is left of it, and hand `value` out.
+    #[inline(never)]
+    fn returned(&self, value: T) -> Result<State<Y, T>, ResumeError> {
+        match self.kill() {
+            Ok(()) => Ok(State::Complete(value)),
+            Err(payload) => {
+                drop(value);
+                Err(ResumeError::Panicked(Panic::new(payload)))
+            }
+        }
+    }
+
+    /// A panic escaped the body (its locals were dropped while unwinding): drop what is left.
+    /// A second panic while dropping it is discarded in favour of the first.
+    #[cold]
+    #[inline(never)]
+    fn panicked(&self, payload: Box<dyn core::any::Any + Send>) -> ResumeError {
+        if let Err(second) = self.kill() {
+            drop(second);
+        }
+        ResumeError::Panicked(Panic::new(payload))
+    }
+
+    /// Marks a suspended (or just finished) coroutine dead and drops its state machine, catching
+    /// a panic from a `Drop`.
+    fn kill(&self) -> Result<(), Box<dyn core::any::Any + Send>> {
+        let inner = &*self.inner;
+        debug_assert_ne!(inner.phase.get(), Phase::Dead);
+        inner.phase.set(Phase::Dead);
+        catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: every caller checked that the phase was not `Dead` (it was `Suspended`, or
+            // `Active` for the resume that just ended), so the body is alive; no resume is
+            // running it; we set `Dead` above, so this is the last use.
+            unsafe { inner.body.drop_body() }
+        }))
+    }
+
+    /// The coroutine's status, with Lua's meaning: see [`Status`].
+    ///
+    /// ```
+    /// use resumable::{coroutine, running, yield_, Coroutine, Status};
+    ///
+    /// let co = Coroutine::new(coroutine!(|()| {
+    ///     yield_!(running().status()); // asked from inside: running
+    /// }));
+    /// assert_eq!(co.status(), Status::Suspended);
+    /// assert_eq!(co.resume(()).unwrap().yielded(), Some(Status::Running));
+    /// assert_eq!(co.status(), Status::Suspended);
+    /// ```
+    pub fn status(&self) -> Status {
+        running::status_of(self.inner.phase.get(), self.addr())
+    }
+
+    /// Kills a suspended coroutine: drops its state machine (its locals' `Drop` runs, in reverse
+    /// order; the code after the `yield_!` it is stopped at never runs) and makes it dead. Lua's
+    /// `coroutine.close`. Closing a dead coroutine does nothing and succeeds.
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Coroutine, Status};
+    ///
+    /// struct Noisy;
+    /// impl Drop for Noisy {
+    ///     fn drop(&mut self) { println!("closed"); }
+    /// }
+    ///
+    /// let co = Coroutine::new(coroutine!(|()| {
+    ///     let _noisy = Noisy;
+    ///     yield_!();
+    ///     unreachable!("a closed coroutine never runs again");
+    /// }));
+    /// co.resume(()).unwrap();
+    /// co.close().unwrap(); // prints "closed"
+    /// assert_eq!(co.status(), Status::Dead);
+    /// co.close().unwrap(); // no-op
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`CloseError::Running`] / [`CloseError::Normal`] if the coroutine is active (it tried
+    ///   to close itself, or one it resumed tried to close it). Nothing changes.
+    /// - [`CloseError::Panicked`] if a `Drop` panicked while the state machine was dropped. The
+    ///   remaining locals were still dropped and the coroutine is dead.
+    pub fn close(&self) -> Result<(), CloseError> {
+        match self.status() {
+            Status::Dead => Ok(()),
+            Status::Running => Err(CloseError::Running),
+            Status::Normal => Err(CloseError::Normal),
+            Status::Suspended => self
+                .kill()
+                .map_err(|payload| CloseError::Panicked(Panic::new(payload))),
+        }
+    }
+
+    /// Turns the handle into a callable that returns yielded values directly and panics where
+    /// `resume` would return an error: Lua's `coroutine.wrap`. See [`Wrap`].
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Coroutine};
+    ///
+    /// let co = Coroutine::new(coroutine!(|x: i32| yield_!(x * 2)));
+    /// let f = co.wrap();
+    /// assert_eq!(f.call(21), 42);
+    /// ```
+    pub fn wrap(self) -> Wrap<'a, R, Y, T> {
+        Wrap::from_coroutine(self)
+    }
+
+    /// A reference to this coroutine that can be compared with handles and asked for its status,
+    /// whatever the coroutine's types, and that does not keep it alive. The same kind of value
+    /// [`running`](crate::running) returns.
+    ///
+    /// ```
+    /// use resumable::{coroutine, Coroutine, Status};
+    ///
+    /// let co: Coroutine<'_, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
+    /// let r = co.to_ref();
+    /// assert!(r == co);
+    /// drop(co); // the last handle: the coroutine is gone
+    /// assert_eq!(r.status(), Status::Dead);
+    /// ```
+    pub fn to_ref(&self) -> CoroutineRef {
+        let weak: Weak<Inner<dyn Body<R, Y, T> + 'a>> = Rc::downgrade(&self.inner);
+        let weak: Weak<Inner<dyn Erased + 'a>> = weak;
+        // SAFETY: only the trait object's lifetime changes, which does not change the layout.
+        // `CoroutineRef` never drops the value behind this `Weak` (only the last strong handle,
+        // a `Coroutine<'a, ..>`, does, within `'a`) and never upgrades it: it only reads the
+        // phase while a strong handle keeps the value alive, and frees the allocation, whose
+        // layout the (unchanged) vtable still describes.
+        let weak: Weak<Inner<dyn Erased>> = unsafe { mem::transmute(weak) };
+        CoroutineRef::from_weak(weak)
+    }
+
+    /// The address of the shared allocation: the coroutine's identity.
+    fn addr(&self) -> *const () {
+        Rc::as_ptr(&self.inner).cast()
+    }
+
+    /// The pointer the thread-local context records while this coroutine is active.
+    #[inline]
+    fn erased(&self) -> NonNull<Inner<dyn Erased>> {
+        let ptr: *const Inner<dyn Body<R, Y, T> + 'a> = Rc::as_ptr(&self.inner);
+        let ptr: *const Inner<dyn Erased + 'a> = ptr;
+        // SAFETY: only the trait object's lifetime changes. The context holds the pointer only
+        // while this coroutine is active, i.e. while a borrowed handle keeps it alive, and
+        // `running` only uses it then to make a `CoroutineRef` (see `to_ref`).
+        // `transmute`, not `as`: a pointer cast cannot extend a trait object's lifetime.
+        #[allow(clippy::transmute_ptr_to_ptr)]
+        let ptr: *const Inner<dyn Erased> = unsafe { mem::transmute(ptr) };
+        // SAFETY: `Rc::as_ptr` is never null.
+        unsafe { NonNull::new_unchecked(ptr.cast_mut()) }
+    }
+}
+
+// A handle is never seen in a broken state after a panic: a panic in the body is caught inside
+// `resume`, which then marks the coroutine dead, and nothing else in a handle's methods panics
+// half-way through an update. (What the body shares with others is covered by those values' own
+// unwind safety.)
+impl<R, Y, T> UnwindSafe for Coroutine<'_, R, Y, T> {}
+impl<R, Y, T> RefUnwindSafe for Coroutine<'_, R, Y, T> {}
+
+impl<R, Y, T> Clone for Coroutine<'_, R, Y, T> {
+    /// Another handle to the same coroutine.
+    fn clone(&self) -> Self {
+        Self {
+            inner: Rc::clone(&self.inner),
+        }
+    }
+}
+
+impl<R, Y, T> PartialEq for Coroutine<'_, R, Y, T> {
+    /// Whether both handles refer to the same coroutine.
+    fn eq(&self, other: &Self) -> bool {
+        self.addr() == other.addr()
+    }
+}
+
+impl<R, Y, T> Eq for Coroutine<'_, R, Y, T> {}
+
+impl<R, Y, T> Hash for Coroutine<'_, R, Y, T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.addr().addr().hash(state);
+    }
+}
+
+impl<R, Y, T> PartialEq<CoroutineRef> for Coroutine<'_, R, Y, T> {
+    fn eq(&self, other: &CoroutineRef) -> bool {
+        self.addr() == other.addr()
+    }
+}
+
+impl<R, Y, T> PartialEq<Coroutine<'_, R, Y, T>> for CoroutineRef {
+    fn eq(&self, other: &Coroutine<'_, R, Y, T>) -> bool {
+        self.addr() == other.addr()
+    }
+}
+
+impl<R, Y, T> PartialEq<Running> for Coroutine<'_, R, Y, T> {
+    fn eq(&self, other: &Running) -> bool {
+        other.coroutine().is_some_and(|r| r == self)
+    }
+}
+
+impl<R, Y, T> PartialEq<Coroutine<'_, R, Y, T>> for Running {
+    fn eq(&self, other: &Coroutine<'_, R, Y, T>) -> bool {
+        other == self
+    }
+}
+
+impl<R, Y, T> fmt::Debug for Coroutine<'_, R, Y, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Coroutine")
+            .field("address", &self.addr())
+            .field("status", &self.status())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R, Y, T> fmt::Pointer for Coroutine<'_, R, Y, T> {
+    /// The coroutine's address, its identity (Lua prints a thread as `thread: 0x…`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(&self.addr(), f)
+    }
+}

@@ -1,0 +1,291 @@
+//! Which coroutine is running: Lua's `coroutine.running` and `coroutine.isyieldable`, and the
+//! thread-local record behind them and behind [`Status`].
+
+use core::cell::Cell;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::mem::ManuallyDrop;
+use core::ptr::{self, NonNull};
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::rc::{Rc, Weak};
+
+use crate::coroutine::{Erased, Inner, Phase};
+use crate::status::Status;
+
+/// The per-thread record of active coroutines. The chain of active coroutines itself lives on
+/// the native stack: each `resume` keeps its parent in a local and restores it on the way out.
+pub(crate) struct Context {
+    /// The innermost active coroutine, `None` in the main (non-coroutine) context.
+    pub(crate) current: Cell<Option<NonNull<Inner<dyn Erased>>>>,
+    /// How many coroutines are active, checked against [`crate::MAX_DEPTH`].
+    pub(crate) depth: Cell<u32>,
+}
+
+thread_local! {
+    // No destructor and a `const` initialiser: access is a plain thread-local load, and it stays
+    // usable while other thread-locals are being destroyed.
+    static CONTEXT: Context = const {
+        Context {
+            current: Cell::new(None),
+            depth: Cell::new(0),
+        }
+    };
+}
+
+/// Runs `f` with this thread's context.
+#[inline]
+pub(crate) fn with<T>(f: impl FnOnce(&Context) -> T) -> T {
+    CONTEXT.with(f)
+}
+
+/// The status of the coroutine at `addr` whose stored phase is `phase`.
+pub(crate) fn status_of(phase: Phase, addr: *const ()) -> Status {
+    match phase {
+        Phase::Suspended => Status::Suspended,
+        Phase::Dead => Status::Dead,
+        Phase::Active => {
+            let innermost = with(|cx| cx.current.get());
+            if innermost.is_some_and(|p| p.as_ptr().cast::<()>().cast_const() == addr) {
+                Status::Running
+            } else {
+                Status::Normal
+            }
+        }
+    }
+}
+
+/// The innermost running coroutine of this thread, or [`Running::Main`] outside every
+/// coroutine: Lua's `coroutine.running`.
+///
+/// ```
+/// use resumable::{coroutine, running, yield_, Coroutine, Running, Status};
+///
+/// assert_eq!(running(), Running::Main);
+/// let co = Coroutine::new(coroutine!(|()| {
+///     yield_!(running());
+/// }));
+/// let inside = co.resume(()).unwrap().yielded().unwrap();
+/// assert!(inside == co); // the handle-like value compares with the coroutine's handles
+/// assert_eq!(inside.status(), Status::Suspended); // asked again from outside
+/// ```
+pub fn running() -> Running {
+    match with(|cx| cx.current.get()) {
+        None => Running::Main,
+        Some(ptr) => {
+            // SAFETY: the context holds `ptr` only while that coroutine is active, and an active
+            // coroutine is being resumed through a borrowed handle, so the `Rc` it came from
+            // (`Rc::as_ptr`, then only its trait object's lifetime changed) is alive. The
+            // temporary `Rc` is never dropped, so the strong count is left as it was.
+            let rc = ManuallyDrop::new(unsafe { Rc::from_raw(ptr.as_ptr().cast_const()) });
+            Running::Coroutine(CoroutineRef::from_weak(Rc::downgrade(&rc)))
+        }
+    }
+}
+
+/// Whether the caller is inside a coroutine body, where `yield_!` can suspend it: Lua's
+/// `coroutine.isyieldable`. False in the main context (and in a `Drop` that runs during
+/// [`close`](crate::Coroutine::close) there: closing does not run the coroutine).
+///
+/// ```
+/// use resumable::{coroutine, is_yieldable, Coroutine};
+///
+/// assert!(!is_yieldable());
+/// let co: Coroutine<'_, (), (), bool> = Coroutine::new(coroutine!(|()| is_yieldable()));
+/// assert_eq!(co.resume(()).unwrap().complete(), Some(true));
+/// ```
+pub fn is_yieldable() -> bool {
+    with(|cx| cx.current.get().is_some())
+}
+
+/// What [`running`] returns: the main context, or the innermost running coroutine.
+///
+/// Lua's `coroutine.running` returns the running thread and whether it is the main one; Rust
+/// code outside every coroutine has no coroutine object, hence [`Running::Main`]. Compares with
+/// [`Coroutine`](crate::Coroutine) handles and [`CoroutineRef`]s, and formats with `{:p}` as an
+/// address (for `Main`, one unique to this thread while it lives).
+///
+/// ```
+/// use resumable::{running, Running, Status};
+///
+/// let here = running();
+/// assert!(here.is_main());
+/// assert_eq!(here.status(), Status::Running);
+/// println!("thread: {here:p}\t{}", here.is_main());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Running {
+    /// Not inside any coroutine: the thread's own (main) context.
+    Main,
+    /// Inside this coroutine's body.
+    Coroutine(CoroutineRef),
+}
+
+impl Running {
+    /// Whether this is [`Running::Main`].
+    ///
+    /// ```
+    /// assert!(resumable::running().is_main());
+    /// ```
+    pub fn is_main(&self) -> bool {
+        matches!(self, Self::Main)
+    }
+
+    /// The coroutine, unless this is [`Running::Main`].
+    ///
+    /// ```
+    /// assert!(resumable::running().coroutine().is_none());
+    /// ```
+    pub fn coroutine(&self) -> Option<&CoroutineRef> {
+        match self {
+            Self::Main => None,
+            Self::Coroutine(r) => Some(r),
+        }
+    }
+
+    /// The status now. For [`Running::Main`], as in Lua: `Running` when no coroutine runs on
+    /// this thread, `Normal` while one does.
+    ///
+    /// ```
+    /// use resumable::{coroutine, running, Coroutine, Status};
+    ///
+    /// let main = running();
+    /// let co: Coroutine<'_, (), (), Status> = Coroutine::new(coroutine!(move |()| main.status()));
+    /// assert_eq!(co.resume(()).unwrap().complete(), Some(Status::Normal));
+    /// assert_eq!(running().status(), Status::Running);
+    /// ```
+    pub fn status(&self) -> Status {
+        match self {
+            Self::Main => {
+                if is_yieldable() {
+                    Status::Normal
+                } else {
+                    Status::Running
+                }
+            }
+            Self::Coroutine(r) => r.status(),
+        }
+    }
+}
+
+impl PartialEq<CoroutineRef> for Running {
+    fn eq(&self, other: &CoroutineRef) -> bool {
+        self.coroutine() == Some(other)
+    }
+}
+
+impl PartialEq<Running> for CoroutineRef {
+    fn eq(&self, other: &Running) -> bool {
+        other == self
+    }
+}
+
+impl fmt::Debug for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Main => f.write_str("Main"),
+            Self::Coroutine(r) => f.debug_tuple("Coroutine").field(r).finish(),
+        }
+    }
+}
+
+impl fmt::Pointer for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Main => fmt::Pointer::fmt(&with(ptr::from_ref), f),
+            Self::Coroutine(r) => fmt::Pointer::fmt(r, f),
+        }
+    }
+}
+
+/// A reference to a coroutine of any type, which can be compared with its
+/// [`Coroutine`](crate::Coroutine) handles and asked for its [`status`](Self::status), but not
+/// resumed. It does not keep the coroutine alive: once every handle is dropped, it reports
+/// [`Status::Dead`]. [`running`] and [`Coroutine::to_ref`](crate::Coroutine::to_ref) make them.
+///
+/// Neither `Send` nor `Sync`.
+///
+/// ```
+/// use resumable::{coroutine, yield_, Coroutine, Status};
+///
+/// let a = Coroutine::new(coroutine!(|()| yield_!()));
+/// let b = Coroutine::new(coroutine!(|()| yield_!()));
+/// let (ra, rb) = (a.to_ref(), b.to_ref());
+/// assert!(ra == a && rb == b && ra != rb);
+/// a.resume(()).unwrap();
+/// a.resume(()).unwrap();
+/// assert_eq!((ra.status(), rb.status()), (Status::Dead, Status::Suspended));
+/// ```
+#[derive(Clone)]
+pub struct CoroutineRef {
+    weak: Weak<Inner<dyn Erased>>,
+}
+
+impl CoroutineRef {
+    pub(crate) fn from_weak(weak: Weak<Inner<dyn Erased>>) -> Self {
+        Self { weak }
+    }
+
+    /// The address of the coroutine's allocation, its identity. The `Weak` keeps the
+    /// allocation, so no other coroutine can get this address while this reference lives.
+    pub(crate) fn addr(&self) -> *const () {
+        self.weak.as_ptr().cast()
+    }
+
+    /// The coroutine's status now; [`Status::Dead`] once every handle to it has been dropped.
+    ///
+    /// ```
+    /// use resumable::{coroutine, Coroutine, Status};
+    ///
+    /// let co: Coroutine<'_, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
+    /// let r = co.to_ref();
+    /// assert_eq!(r.status(), Status::Suspended);
+    /// drop(co);
+    /// assert_eq!(r.status(), Status::Dead);
+    /// ```
+    pub fn status(&self) -> Status {
+        if self.weak.strong_count() == 0 {
+            return Status::Dead;
+        }
+        // SAFETY: a strong handle exists, so the value is alive; `Rc` is confined to this
+        // thread, so nothing drops it while we read; `phase` is a `Cell` and only ever read or
+        // written through shared references.
+        let phase = unsafe { (*self.weak.as_ptr()).phase.get() };
+        status_of(phase, self.addr())
+    }
+}
+
+// Reading a status cannot observe a broken state (see the same impls for `Coroutine`).
+impl UnwindSafe for CoroutineRef {}
+impl RefUnwindSafe for CoroutineRef {}
+
+impl PartialEq for CoroutineRef {
+    /// Whether both refer to the same coroutine.
+    fn eq(&self, other: &Self) -> bool {
+        self.addr() == other.addr()
+    }
+}
+
+impl Eq for CoroutineRef {}
+
+impl Hash for CoroutineRef {
+    /// Hashes like the coroutine's [`Coroutine`](crate::Coroutine) handles.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.addr().addr().hash(state);
+    }
+}
+
+impl fmt::Debug for CoroutineRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CoroutineRef")
+            .field("address", &self.addr())
+            .field("status", &self.status())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Pointer for CoroutineRef {
+    /// The coroutine's address, the same as its handles' (Lua prints a thread as `thread: 0x…`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(&self.addr(), f)
+    }
+}
