@@ -8,14 +8,16 @@ use syn::ItemFn;
 use crate::args::Args;
 use crate::expand;
 
-/// The function's signature with a body that type-checks and never runs. Callers see the
-/// signature the valid function would have had, so they compile. The body still names each
-/// `yield_!` it had, so that the `yield_` import stays used and no warning joins the errors.
+/// The function's signature with a body made of our errors. Callers see the signature the
+/// valid function would have had, so they compile. The body is a block whose value is the last
+/// `compile_error!`: rustc gives it the error type, which satisfies the `impl Resumable` return
+/// type whatever it says (a stub value could not: it would have to name `impl Trait` types).
+/// The body still names each `yield_!` it had, so that the `yield_` import stays used and no
+/// warning joins the errors.
 ///
 /// ```text
 /// async fn f(x: u8) -> T { .. yield_!(v) .. }
-///   =>   compile_error!(..);
-///        fn f(x: u8) -> impl Resumable<..> { yield_!(@rewritten); stub() }
+///   =>   fn f(x: u8) -> impl Resumable<..> { yield_!(@rewritten); compile_error!(..) }
 /// ```
 pub(crate) fn function(
     mut item: ItemFn,
@@ -34,20 +36,12 @@ pub(crate) fn function(
     let ret = expand::return_type(&item.sig.output);
     let opaque = expand::opaque(args, &ret);
     item.sig.output = expand::opaque_output(opaque);
-    let Args {
-        yield_ty,
-        resume_ty,
-    } = args;
     let (attrs, vis, sig) = (&item.attrs, &item.vis, &item.sig);
-    let errors = error.to_compile_error();
+    let body = errors_block(error, yield_paths);
     quote! {
-        #errors
         #(#attrs)*
         #[allow(unused_variables, clippy::unused_self)]
-        #vis #sig {
-            #(#yield_paths!(@rewritten);)*
-            ::resumable::__private::stub::<#yield_ty, #resume_ty, #ret>()
-        }
+        #vis #sig #body
     }
 }
 
@@ -58,15 +52,21 @@ pub(crate) fn item(tokens: TokenStream, error: &syn::Error) -> TokenStream {
     out
 }
 
-/// A closure that could not be lowered: a block of the errors whose value is the last one.
+/// A closure that could not be lowered: the block of its errors (see [`errors_block`]). Its
+/// type is the error type, so whatever the caller does with the coroutine raises no further
+/// error (a stub of some fixed type would clash with how the caller uses it).
+pub(crate) fn closure(error: &syn::Error, yield_paths: &[syn::Path]) -> TokenStream {
+    errors_block(error, yield_paths)
+}
+
+/// A block that names each `yield_!` path, then reports each error, the last one as its value.
 /// `compile_error!` in expression position has rustc's error type, which silences every error
-/// that would follow from the block's use (its type is unknown: a stub of any fixed type would
-/// clash with how the caller uses the coroutine).
+/// that would follow from the block's type.
 ///
 /// ```text
-/// coroutine!(async || ..)   =>   { compile_error!("a"); compile_error!("b") }
+/// errors a, b   =>   { yield_!(@rewritten); compile_error!("a"); compile_error!("b") }
 /// ```
-pub(crate) fn closure(error: &syn::Error, yield_paths: &[syn::Path]) -> TokenStream {
+fn errors_block(error: &syn::Error, yield_paths: &[syn::Path]) -> TokenStream {
     // `to_compile_error` writes `compile_error! { "msg" }`; a braced macro call is a statement,
     // so each one gets parentheses instead, and all but the last a `;`.
     let calls: Vec<TokenStream> = error

@@ -151,13 +151,20 @@ fn every_mistake_in_a_function_is_reported_together() {
             "no error says {expected:?}: {found:#?}"
         );
     }
-    // The stub keeps the signature (without `async`) so that callers still compile.
-    let stub: syn::File = syn::parse2(out).expect("errors plus a stub fn");
-    let Some(syn::Item::Fn(f)) = stub.items.last() else {
-        panic!("no stub fn")
-    };
+    // The fn keeps its signature (without `async`) so that callers still compile, and its body
+    // is the errors, the last one as its value.
+    let f: syn::ItemFn = syn::parse2(out).expect("a fn whose body is the errors");
     assert!(f.sig.asyncness.is_none());
     assert_eq!(f.sig.inputs.len(), 1);
+    assert_eq!(
+        f.block.stmts.len(),
+        3 + 8,
+        "three `yield_!` paths, then the errors"
+    );
+    assert!(matches!(
+        f.block.stmts.last(),
+        Some(syn::Stmt::Expr(syn::Expr::Macro(_), None))
+    ));
 }
 
 #[test]
@@ -186,7 +193,13 @@ fn a_mistake_in_the_arguments_keeps_the_valid_ones() {
         ),
     );
     assert_eq!(messages(&out).len(), 1, "{out}");
-    assert!(mentions(&out, &quote!(stub::<u32, bool, ()>())), "{out}");
+    assert!(
+        mentions(
+            &out,
+            &quote!(::resumable::Resumable<bool, Yield = u32, Return = ()>)
+        ),
+        "{out}"
+    );
 }
 
 #[test]
