@@ -5,7 +5,9 @@ pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
     is_yieldable, running,
 };
-pub use resumable_runtime::{IntoIter, Iter, PinnedSlice, Resumable, State, iter, pinned, state};
+pub use resumable_runtime::{
+    IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, delegate, iter, pinned, state,
+};
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
 /// to the next `resume`.
@@ -30,9 +32,54 @@ macro_rules! yield_ {
     };
 }
 
+/// Runs the coroutine `sub` to completion inside the current one and evaluates to its return
+/// value (Python's `yield from`, with resume values forwarded).
+///
+/// Everything `sub` yields passes out to the current coroutine's resumer, and every resume
+/// argument passes in to `sub`. `sub` must be a [`Subroutine`]: a `#[resumable]` fn without a
+/// `#[resume]` parameter, with the same `yield` and `resume` types. A `#[resumable]` fn may
+/// `yield_from!` a call to itself: recursion needs no `Box::pin`, costs O(1) per yielded value at
+/// any depth, and is bounded by memory rather than by the native stack (see [`delegate`]).
+///
+/// Like `yield_!`, it is only meaningful directly in the body of a `#[resumable]` fn or a
+/// `coroutine!` closure.
+///
+/// ```
+/// use resumable::{resumable, yield_, yield_from};
+///
+/// /// Yields the numbers 0..n, in order, by recursion.
+/// #[resumable(yield = u32)]
+/// fn count(n: u32) {
+///     if n > 0 {
+///         yield_from!(count(n - 1));
+///         yield_!(n - 1);
+///     }
+/// }
+///
+/// assert_eq!(count(4).into_iter().collect::<Vec<_>>(), [0, 1, 2, 3]);
+/// ```
+///
+/// ```compile_fail
+/// fn not_a_coroutine() {
+///     resumable::yield_from!(core::iter::empty::<()>());
+/// }
+/// ```
+#[macro_export]
+macro_rules! yield_from {
+    (@rewritten) => {};
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`yield_from!` can only be used directly in the body of a `#[resumable]` fn or a `coroutine!` closure"
+        )
+    };
+}
+
 /// Not public API: what the macros' generated code refers to. Calling these by hand is
 /// unsupported and can break the invariants the runtime relies on.
 #[doc(hidden)]
 pub mod __private {
-    pub use resumable_runtime::lower::{Co, Gen, from_parts, stub};
+    pub use resumable_runtime::lower::{
+        Co, Gen, from_parts, from_parts_delegating, from_parts_starting,
+        from_parts_starting_delegating, stub,
+    };
 }

@@ -145,7 +145,10 @@ impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
     }
 }
 
-impl<F: Future, Y> IntoIterator for Gen<F, Y, ()> {
+impl<F: Future, Y, K, S> IntoIterator for Gen<F, Y, (), K, S>
+where
+    Self: Resumable<(), Yield = Y>,
+{
     type Item = Y;
     type IntoIter = IntoIter<Self>;
 

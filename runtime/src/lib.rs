@@ -6,6 +6,7 @@
 //!
 //! - [`state`]: [`State`] and the [`Resumable`] trait (Layer 1).
 //! - `lower` (hidden): what generated code builds on.
+//! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
 //! - [`pinned`]: many coroutines pinned in one allocation.
 //! - [`coroutine`], [`status`], [`error`], [`running`], [`wrap`]: the Lua-style handle
@@ -13,6 +14,7 @@
 
 pub mod coroutine;
 pub mod error;
+pub mod delegate;
 pub mod iter;
 #[doc(hidden)]
 pub mod lower;
@@ -24,6 +26,7 @@ pub mod wrap;
 
 pub use coroutine::{Coroutine, MAX_DEPTH};
 pub use error::{CloseError, Panic, ResumeError};
+pub use delegate::Subroutine;
 pub use iter::{IntoIter, Iter};
 pub use pinned::PinnedSlice;
 pub use running::{CoroutineRef, Running, is_yieldable, running};

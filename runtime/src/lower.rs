@@ -15,17 +15,22 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::pin::Pin;
-use core::ptr;
+use core::ptr::{self, NonNull};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
+use crate::delegate::{Delegate, Frames, Sealed, Subroutine};
 use crate::state::{Resumable, State};
 
 /// The hand-off slot that lives on `resume`'s stack frame for the duration of one poll.
-struct Slot<Y, R> {
+pub(crate) struct Slot<Y, R> {
     /// The argument of the current `resume`, taken by the `yield_!` (or first-argument) future.
-    arg: Option<R>,
+    pub(crate) arg: Option<R>,
     /// The value of the `yield_!` the body stopped at, taken by `resume` after `Pending`.
-    yielded: Option<Y>,
+    pub(crate) yielded: Option<Y>,
+    /// The frame stack of the delegating coroutine being resumed, if it is one.
+    pub(crate) frames: Option<NonNull<Frames<Y, R>>>,
+    /// Set by a `yield_from!` that pushed a frame: the `Pending` it returned is not a yield.
+    pub(crate) pushed: bool,
 }
 
 /// The waker given to a coroutine body. Its functions never touch the data pointer, so cloning,
@@ -46,7 +51,7 @@ fn noop(_: *const ()) {}
 /// When the context's waker is not one made by [`Gen::resume`]: a `yield_!` future was polled by
 /// something other than a coroutine (only possible by misusing `__private`).
 #[inline(always)]
-fn slot<'a, Y, R>(cx: &'a mut Context<'_>) -> &'a mut Slot<Y, R> {
+pub(crate) fn slot<'a, Y, R>(cx: &'a mut Context<'_>) -> &'a mut Slot<Y, R> {
     let waker = cx.waker();
     if !ptr::eq(waker.vtable(), &VTABLE) {
         foreign_waker();
@@ -113,6 +118,16 @@ impl<Y, R> Co<Y, R> {
             value: Some(value),
             _types: PhantomData,
         }
+    }
+
+    /// The future behind `yield_from!(sub)`: `thunk` builds the coroutine delegated to when the
+    /// future is first polled (so that the body's state never contains it: recursion works).
+    pub const fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, C, S>
+    where
+        C: FnOnce() -> S,
+        S: Subroutine<R, Yield = Y>,
+    {
+        Delegate::new(thunk)
     }
 
     /// The future that receives the first `resume`'s argument at the top of a body.
@@ -209,18 +224,57 @@ enum Phase {
     Returned,
 }
 
-/// A lowered coroutine: the body's `async` block plus its phase.
-///
-/// `#[resumable]` functions return this behind `impl Resumable`. It holds nothing but the body's
-/// state (no heap allocation, no shared pointer), so it is `Send` exactly when the body's state is.
-#[must_use = "coroutines do nothing unless resumed"]
-pub struct Gen<F, Y, R> {
-    body: F,
-    phase: Phase,
-    _types: PhantomData<fn(R) -> Y>,
+/// Kind of a [`Gen`] whose body receives the first `resume`'s argument (a `#[resume]`
+/// parameter, or a `coroutine!` closure's parameter). It can only be resumed, not delegated to.
+#[derive(Debug, Clone, Copy)]
+pub struct TakesFirst;
+
+/// Kind of a [`Gen`] whose body starts without an argument (no `#[resume]` parameter). It can
+/// be delegated to with `yield_from!`; with `resume = ()` it can also be resumed.
+#[derive(Debug, Clone, Copy)]
+pub struct Starts;
+
+/// Where a [`Gen`] keeps the frames of the coroutines its body delegates to: [`NoFrames`] when
+/// the body has no `yield_from!`, [`Frames`] when it has.
+pub trait Storage<Y, R> {
+    /// The frame stack, if this storage has one.
+    fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>>;
 }
 
-impl<F, Y, R> core::fmt::Debug for Gen<F, Y, R> {
+/// The storage of a body without `yield_from!`: nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoFrames;
+
+impl<Y, R> Storage<Y, R> for NoFrames {
+    #[inline(always)]
+    fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>> {
+        None
+    }
+}
+
+impl<Y, R> Storage<Y, R> for Frames<Y, R> {
+    #[inline(always)]
+    fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>> {
+        Some(NonNull::from(self))
+    }
+}
+
+/// A lowered coroutine: the body's `async` block, its phase, and (for a body that delegates) the
+/// frames of the coroutines it delegated to.
+///
+/// `#[resumable]` functions return this behind `impl Resumable` (or `impl Subroutine`). Without
+/// delegation it holds nothing but the body's state (no heap allocation, no shared pointer), so it
+/// is `Send` exactly when the body's state is; see [`Frames`] for the delegating case.
+#[must_use = "coroutines do nothing unless resumed"]
+pub struct Gen<F, Y, R, K = TakesFirst, S = NoFrames> {
+    // Declared first so that delegated frames, which may borrow from the body, drop before it.
+    frames: S,
+    body: F,
+    phase: Phase,
+    _types: PhantomData<(fn(R) -> Y, K)>,
+}
+
+impl<F, Y, R, K, S> core::fmt::Debug for Gen<F, Y, R, K, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Gen")
             .field("phase", &self.phase)
@@ -228,27 +282,66 @@ impl<F, Y, R> core::fmt::Debug for Gen<F, Y, R> {
     }
 }
 
-/// Builds a [`Gen`] from a body and the witness of the token the body was given.
-pub const fn from_parts<F, Y, R>(_: Marker<Y, R>, body: F) -> Gen<F, Y, R>
-where
-    F: Future,
-{
+/// Builds a [`Gen`] whose body takes the first argument and does not delegate.
+pub const fn from_parts<F: Future, Y, R>(_: Marker<Y, R>, body: F) -> Gen<F, Y, R> {
     Gen {
+        frames: NoFrames,
         body,
         phase: Phase::Suspended,
         _types: PhantomData,
     }
 }
 
-impl<F: Future, Y, R> Resumable<R> for Gen<F, Y, R> {
-    type Yield = Y;
-    type Return = F::Output;
+/// Builds a [`Gen`] whose body starts without an argument and does not delegate.
+pub const fn from_parts_starting<F: Future, Y, R>(
+    _: Marker<Y, R>,
+    body: F,
+) -> Gen<F, Y, R, Starts> {
+    Gen {
+        frames: NoFrames,
+        body,
+        phase: Phase::Suspended,
+        _types: PhantomData,
+    }
+}
 
+/// Builds a [`Gen`] whose body takes the first argument and delegates with `yield_from!`.
+pub const fn from_parts_delegating<F: Future, Y, R>(
+    _: Marker<Y, R>,
+    body: F,
+) -> Gen<F, Y, R, TakesFirst, Frames<Y, R>> {
+    Gen {
+        frames: Frames::new(),
+        body,
+        phase: Phase::Suspended,
+        _types: PhantomData,
+    }
+}
+
+/// Builds a [`Gen`] whose body starts without an argument and delegates with `yield_from!`.
+pub const fn from_parts_starting_delegating<F: Future, Y, R>(
+    _: Marker<Y, R>,
+    body: F,
+) -> Gen<F, Y, R, Starts, Frames<Y, R>> {
+    Gen {
+        frames: Frames::new(),
+        body,
+        phase: Phase::Suspended,
+        _types: PhantomData,
+    }
+}
+
+impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
+    /// One `resume`: polls the innermost active frame (or the body, when there is none) until
+    /// something yields or the body returns. A frame that returns is popped and its parent polled
+    /// again at once; a `yield_from!` pushes a frame, which is polled at once. Without delegation
+    /// (`S = NoFrames`) the loop runs once: one poll of the body.
     #[inline(always)]
-    fn resume(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+    fn drive(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
         // SAFETY: `body` is structurally pinned: it is only ever reached through this pinned
         // projection, never moved out, and `Gen` has no `Drop` impl and no `Unpin` impl of its own
-        // (it is `Unpin` only when `F` is). `phase` is not pinned and is accessed by `&mut`.
+        // (it is `Unpin` only when all its fields are). `frames` is reached only through the
+        // pointer taken below, and `phase` by `&mut`; neither is pinned.
         let this = unsafe { self.get_unchecked_mut() };
         match this.phase {
             Phase::Suspended => {}
@@ -256,36 +349,108 @@ impl<F: Future, Y, R> Resumable<R> for Gen<F, Y, R> {
             Phase::Returned => resumed_after_return(),
         }
         this.phase = Phase::Running;
+        let frames = this.frames.frames();
         // SAFETY: see above; `this.body` is pinned because `self` was.
-        let body = unsafe { Pin::new_unchecked(&mut this.body) };
+        let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
         let mut slot = Slot::<Y, R> {
             arg: Some(arg),
             yielded: None,
+            frames,
+            pushed: false,
         };
-        let raw = RawWaker::new((&raw mut slot).cast_const().cast(), &VTABLE);
+        // Every access to `slot` from here on goes through this pointer, the one the waker hands
+        // to the body, so that no access of ours invalidates it.
+        let slot = &raw mut slot;
+        let raw = RawWaker::new(slot.cast_const().cast(), &VTABLE);
         // SAFETY: the vtable's functions do nothing with the data pointer (clone copies it,
         // wake and drop are no-ops), so every `RawWaker` contract holds trivially and the waker
         // is safe to use, clone or send anywhere. Only `slot()` dereferences the pointer, during
-        // this `poll`, while `slot` is alive and untouched by us.
+        // the polls below, while `slot` is alive and not otherwise borrowed.
         // Never dropped: its drop function is a no-op, and calling it through the vtable (a
         // static of this crate, opaque to the optimiser in the user's crate) costs an indirect
         // call per resume.
         let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
         let mut cx = Context::from_waker(&waker);
-        let polled = body.poll(&mut cx);
-        match polled {
-            Poll::Ready(value) => {
-                this.phase = Phase::Returned;
-                State::Complete(value)
-            }
-            Poll::Pending => {
-                this.phase = Phase::Suspended;
-                match slot.yielded {
-                    Some(value) => State::Yielded(value),
-                    None => foreign_pending(),
+        loop {
+            // SAFETY: `frames` points to `this.frames`, alive and unborrowed for this whole call
+            // (the body and frames reach it only through the same pointer, from `slot`).
+            let top = frames.and_then(|f| unsafe { f.as_ref() }.top());
+            if let Some(frame) = top {
+                // SAFETY: `frame` is the innermost live frame of `frames`: pinned in its own block
+                // until popped, and not borrowed elsewhere.
+                if unsafe { Frames::poll_frame(frame, &mut cx) }.is_ready() {
+                    // SAFETY: as above; the frame just returned, so it is popped before anything
+                    // polls it again.
+                    unsafe { Frames::pop(frames) };
+                    continue;
                 }
+            } else if let Poll::Ready(value) = body.as_mut().poll(&mut cx) {
+                this.phase = Phase::Returned;
+                return State::Complete(value);
+            }
+            // SAFETY: the polls are over; `slot` is alive and reached only through this pointer.
+            let slot = unsafe { &mut *slot };
+            if let Some(value) = slot.yielded.take() {
+                this.phase = Phase::Suspended;
+                return State::Yielded(value);
+            }
+            if !core::mem::replace(&mut slot.pushed, false) {
+                foreign_pending();
             }
         }
+    }
+
+    /// Whether the body has returned.
+    pub fn is_complete(&self) -> bool {
+        self.phase == Phase::Returned
+    }
+}
+
+impl<F: Future, Y, R, S: Storage<Y, R>> Resumable<R> for Gen<F, Y, R, TakesFirst, S> {
+    type Yield = Y;
+    type Return = F::Output;
+
+    #[inline(always)]
+    fn resume(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+        self.drive(arg)
+    }
+}
+
+impl<F: Future, Y, S: Storage<Y, ()>> Resumable<()> for Gen<F, Y, (), Starts, S> {
+    type Yield = Y;
+    type Return = F::Output;
+
+    #[inline(always)]
+    fn resume(self: Pin<&mut Self>, arg: ()) -> State<Y, F::Output> {
+        self.drive(arg)
+    }
+}
+
+impl<F: Future, Y, R, S> Sealed for Gen<F, Y, R, Starts, S> {}
+
+impl<F: Future, Y, R, S> Subroutine<R> for Gen<F, Y, R, Starts, S> {
+    type Yield = Y;
+    type Return = F::Output;
+
+    #[inline]
+    fn __poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: as in `drive`: `body` is structurally pinned, `phase` is not.
+        let this = unsafe { self.get_unchecked_mut() };
+        match this.phase {
+            Phase::Suspended => {}
+            Phase::Running => resumed_after_panic(),
+            Phase::Returned => resumed_after_return(),
+        }
+        this.phase = Phase::Running;
+        // SAFETY: as in `drive`.
+        let body = unsafe { Pin::new_unchecked(&mut this.body) };
+        let polled = body.poll(cx);
+        this.phase = if polled.is_ready() {
+            Phase::Returned
+        } else {
+            Phase::Suspended
+        };
+        polled
     }
 }
 
@@ -305,13 +470,6 @@ fn resumed_after_return() -> ! {
 #[inline(never)]
 fn foreign_pending() -> ! {
     panic!("a coroutine body stopped without `yield_!` (it awaited a foreign future)")
-}
-
-impl<F, Y, R> Gen<F, Y, R> {
-    /// Whether the body has returned.
-    pub fn is_complete(&self) -> bool {
-        self.phase == Phase::Returned
-    }
 }
 
 /// What the macros emit in place of a body that failed to compile, so that the error they report
@@ -338,6 +496,17 @@ impl<Y, R, T> Resumable<R> for Stub<Y, R, T> {
     type Return = T;
 
     fn resume(self: Pin<&mut Self>, _: R) -> State<Y, T> {
+        unreachable!("a coroutine that failed to compile was resumed")
+    }
+}
+
+impl<Y, R, T> Sealed for Stub<Y, R, T> {}
+
+impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
+    type Yield = Y;
+    type Return = T;
+
+    fn __poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
         unreachable!("a coroutine that failed to compile was resumed")
     }
 }
