@@ -1,0 +1,282 @@
+//! Trying to break the handle: resuming itself, resuming and closing from inside a `Drop` that
+//! runs during `close` or while a body unwinds, panicking `Drop`s, `mem::forget` of handles,
+//! and a chain of 10,000 coroutines resuming each other. Every case must end in an error value
+//! (or a documented panic), never a crash, a `RefCell` panic or undefined behaviour (run these
+//! under Miri too).
+
+use std::cell::RefCell;
+use std::mem;
+use std::rc::Rc;
+
+use resumable::{
+    CloseError, Coroutine, MAX_DEPTH, ResumeError, State, Status, Wrap, coroutine, running, yield_,
+};
+
+type Cell<T> = Rc<RefCell<Option<T>>>;
+
+/// Runs a closure when dropped.
+struct OnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+#[test]
+fn resume_itself_repeatedly_from_its_own_body() {
+    let slot: Cell<Coroutine<'_, u32, u32, u32>> = Rc::default();
+    let me = Rc::clone(&slot);
+    let co = Coroutine::new(coroutine!(move |mut n: u32| {
+        let handle = me.borrow().clone().unwrap();
+        loop {
+            for _ in 0..3 {
+                assert!(matches!(handle.resume(0), Err(ResumeError::NonSuspended)));
+                assert!(matches!(handle.close(), Err(CloseError::Running)));
+            }
+            n = yield_!(n + 1);
+            if n == 0 {
+                return 7;
+            }
+        }
+    }));
+    *slot.borrow_mut() = Some(co.clone());
+    assert_eq!(co.resume(1).unwrap(), State::Yielded(2));
+    assert_eq!(co.resume(5).unwrap(), State::Yielded(6));
+    assert_eq!(co.resume(0).unwrap(), State::Complete(7));
+    slot.borrow_mut().take();
+}
+
+#[test]
+fn resume_the_closing_coroutine_from_a_drop_during_close() {
+    let slot: Cell<Coroutine<'_, (), (), ()>> = Rc::default();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let (me, log) = (Rc::clone(&slot), Rc::clone(&seen));
+    let co = Coroutine::new(coroutine!(move |()| {
+        let (me, log) = (Rc::clone(&me), Rc::clone(&log));
+        let _guard = OnDrop(move || {
+            let handle = me.borrow_mut().take().unwrap();
+            let mut log = log.borrow_mut();
+            log.push(handle.status().to_string());
+            log.push(handle.resume(()).unwrap_err().to_string());
+            log.push(format!("{:?}", handle.close()));
+        });
+        yield_!();
+        unreachable!();
+    }));
+    *slot.borrow_mut() = Some(co.clone());
+    assert!(co.resume(()).is_ok());
+    co.close().unwrap();
+    assert_eq!(
+        *seen.borrow(),
+        ["dead", "cannot resume dead coroutine", "Ok(())"]
+    );
+}
+
+#[test]
+fn resume_and_close_other_coroutines_from_a_drop_during_close() {
+    let other = Coroutine::new(coroutine!(|()| {
+        yield_!(1);
+        yield_!(2);
+    }));
+    let victim = Coroutine::new(coroutine!(|()| yield_!()));
+    let results: Rc<RefCell<Vec<String>>> = Rc::default();
+    let (o, v, r) = (other.clone(), victim.clone(), Rc::clone(&results));
+    let co = Coroutine::new(coroutine!(move |()| {
+        let (o, v, r) = (o.clone(), v.clone(), Rc::clone(&r));
+        let _guard = OnDrop(move || {
+            r.borrow_mut().push(format!("{:?}", o.resume(())));
+            r.borrow_mut().push(format!("{:?}", v.close()));
+        });
+        yield_!();
+    }));
+    assert!(co.resume(()).is_ok());
+    assert!(victim.resume(()).is_ok());
+    co.close().unwrap();
+    assert_eq!(*results.borrow(), ["Ok(Yielded(1))", "Ok(())"]);
+    assert_eq!(victim.status(), Status::Dead);
+    assert_eq!(other.resume(()).unwrap(), State::Yielded(2));
+}
+
+#[test]
+fn a_panic_in_drop_while_closing_is_an_error_and_nothing_is_dropped_twice() {
+    let drops: Rc<RefCell<Vec<&str>>> = Rc::default();
+    let d = Rc::clone(&drops);
+    let co = Coroutine::new(coroutine!(move |()| {
+        let d1 = Rc::clone(&d);
+        let _first = OnDrop(move || d1.borrow_mut().push("first"));
+        let d2 = Rc::clone(&d);
+        let _bomb = OnDrop(move || {
+            d2.borrow_mut().push("bomb");
+            panic!("bomb in drop");
+        });
+        let d3 = Rc::clone(&d);
+        let _last = OnDrop(move || d3.borrow_mut().push("last"));
+        yield_!();
+    }));
+    assert!(co.resume(()).is_ok());
+    let err = co.close().unwrap_err();
+    assert_eq!(err.to_string(), "bomb in drop");
+    assert_eq!(*drops.borrow(), ["last", "bomb", "first"]);
+    assert!(co.close().is_ok());
+    assert!(matches!(co.resume(()), Err(ResumeError::Dead)));
+    drop(co);
+    assert_eq!(drops.borrow().len(), 3);
+}
+
+#[test]
+fn a_panic_in_drop_when_the_body_returns_is_a_resume_error() {
+    let co: Coroutine<'_, (), (), u32> = Coroutine::new(coroutine!(|()| {
+        let _bomb = OnDrop(|| panic!("drop at return"));
+        5
+    }));
+    let err = co.resume(()).unwrap_err();
+    assert_eq!(err.to_string(), "drop at return");
+    assert_eq!(co.status(), Status::Dead);
+}
+
+#[test]
+fn a_drop_that_resumes_a_panicking_coroutine_while_the_body_unwinds() {
+    let inner: Coroutine<'_, (), (), ()> = Coroutine::new(coroutine!(|()| panic!("inner panic")));
+    let seen: Rc<RefCell<Option<String>>> = Rc::default();
+    let (i, s) = (inner.clone(), Rc::clone(&seen));
+    let outer: Coroutine<'_, (), (), ()> = Coroutine::new(coroutine!(move |()| {
+        let (i, s) = (i.clone(), Rc::clone(&s));
+        let _guard = OnDrop(move || {
+            // Runs while `outer` unwinds: still inside `outer`, which is still running.
+            assert_eq!(running().status(), Status::Running);
+            *s.borrow_mut() = Some(i.resume(()).unwrap_err().to_string());
+        });
+        panic!("outer panic");
+    }));
+    let err = outer.resume(()).unwrap_err();
+    assert_eq!(err.to_string(), "outer panic");
+    assert_eq!(seen.borrow().as_deref(), Some("inner panic"));
+    assert_eq!(inner.status(), Status::Dead);
+}
+
+#[test]
+fn forgetting_handles_leaks_but_never_breaks() {
+    // Forgetting one clone of many: the others work on.
+    let co = Coroutine::new(coroutine!(|()| {
+        yield_!(1);
+        yield_!(2);
+    }));
+    mem::forget(co.clone());
+    mem::forget(co.to_ref());
+    assert_eq!(co.resume(()).unwrap(), State::Yielded(1));
+    // A coroutine that forgets a handle to itself (and to a running coroutine) mid-body.
+    let slot: Cell<Coroutine<'_, (), (), ()>> = Rc::default();
+    let me = Rc::clone(&slot);
+    let selfish = Coroutine::new(coroutine!(move |()| {
+        mem::forget(me.borrow_mut().take().unwrap());
+        mem::forget(running());
+        yield_!();
+    }));
+    *slot.borrow_mut() = Some(selfish.clone());
+    assert!(selfish.resume(()).is_ok());
+    assert!(selfish.resume(()).is_ok());
+    assert_eq!(selfish.status(), Status::Dead);
+    // Forgetting the only handle of a suspended coroutine: its locals are never dropped.
+    let dropped = Rc::new(RefCell::new(false));
+    let d = Rc::clone(&dropped);
+    let lonely = Coroutine::new(coroutine!(move |()| {
+        let d = Rc::clone(&d);
+        let _guard = OnDrop(move || *d.borrow_mut() = true);
+        yield_!();
+    }));
+    assert!(lonely.resume(()).is_ok());
+    let w = Wrap::from_coroutine(lonely);
+    mem::forget(w);
+    assert!(!*dropped.borrow());
+    drop(co);
+    // Miri reports leaks; these are deliberate.
+    mem::forget(slot);
+}
+
+type Link = Coroutine<'static, (), (), Result<usize, String>>;
+
+/// `links[k]` resumes `links[k - 1]`, so resuming the last one nests `n` deep.
+fn chain(n: usize) -> Vec<Link> {
+    let mut links: Vec<Link> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let next = links.last().cloned();
+        links.push(Coroutine::new(coroutine!(move |()| {
+            let Some(next) = &next else { return Ok(1) };
+            match next.resume(()) {
+                Ok(State::Complete(Ok(depth))) => Ok(depth + 1),
+                Ok(State::Complete(Err(e))) => Err(e),
+                Ok(State::Yielded(())) => Err("yielded".to_owned()),
+                Err(e) => Err(e.to_string()),
+            }
+        })));
+    }
+    links
+}
+
+#[test]
+fn a_chain_of_ten_thousand_nested_coroutines_is_an_error_not_a_crash() {
+    // Miri is slow; the limit is what matters, not the length past it.
+    let n = if cfg!(miri) {
+        MAX_DEPTH as usize + 5
+    } else {
+        10_000
+    };
+    let links = chain(n);
+    let last = links.last().unwrap();
+    let result = last.resume(()).unwrap().complete().unwrap();
+    assert_eq!(result, Err("C stack overflow".to_owned()));
+    // Exactly MAX_DEPTH ran: the ones below the limit are untouched and still suspended.
+    let ran = links.iter().filter(|l| l.status() == Status::Dead).count();
+    assert_eq!(ran, MAX_DEPTH as usize);
+    assert_eq!(
+        links[n - 1 - MAX_DEPTH as usize].status(),
+        Status::Suspended
+    );
+    // The depth is restored: a shallow chain runs again from the main context.
+    assert!(matches!(links[0].resume(()), Ok(State::Complete(Ok(1)))));
+    // Drop from the end so each drop is shallow.
+    let mut links = links;
+    while links.pop().is_some() {}
+}
+
+#[test]
+fn the_depth_limit_counts_across_wrap_calls_and_panics() {
+    // A panic at depth MAX_DEPTH unwinds through every level, each caught and re-raised by
+    // `Wrap::call`, and leaves the thread's record of running coroutines as it was.
+    fn nest(k: u32) -> Wrap<'static, (), u32, u32> {
+        Wrap::new(coroutine!(move |()| {
+            if k == 0 {
+                panic!("bottom");
+            }
+            nest(k - 1).call(()) + 1
+        }))
+    }
+    let payload = std::panic::catch_unwind(|| nest(MAX_DEPTH - 1).call(())).unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"bottom"));
+    assert!(running().is_main());
+    let payload = std::panic::catch_unwind(|| nest(MAX_DEPTH).call(())).unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("C stack overflow")
+    );
+    assert!(running().is_main());
+    assert_eq!(nest(0).coroutine().status(), Status::Suspended);
+}
+
+#[test]
+fn dropping_the_last_handle_from_inside_another_body() {
+    let victim = Coroutine::new(coroutine!(|()| {
+        let _guard = OnDrop(|| assert!(!running().is_main()));
+        yield_!();
+    }));
+    assert!(victim.resume(()).is_ok());
+    let holder: Cell<Coroutine<'_, (), (), ()>> = Rc::new(RefCell::new(Some(victim)));
+    let h = Rc::clone(&holder);
+    let killer: Coroutine<'_, (), (), ()> = Coroutine::new(coroutine!(move |()| {
+        let victim = h.borrow_mut().take();
+        drop(victim);
+    }));
+    assert!(killer.resume(()).is_ok());
+    assert!(holder.borrow().is_none());
+}
