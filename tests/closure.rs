@@ -183,3 +183,18 @@ fn creating_runs_nothing_and_dropping_unstarted_runs_nothing() {
     drop(co);
     assert!(log.borrow().is_empty());
 }
+
+#[test]
+fn closure_coroutines_nest() {
+    let mut outer = pin!(coroutine!(|n: u32| {
+        let mut inner = core::pin::pin!(coroutine!(move |m: u32| {
+            let k: u32 = yield_!(m + n);
+            k * 2
+        }));
+        let first = inner.as_mut().resume(1);
+        let got: u32 = yield_!(first.yielded().unwrap_or(0));
+        inner.as_mut().resume(got).complete().unwrap_or(0)
+    }));
+    assert_eq!(outer.as_mut().resume(10), State::Yielded(11));
+    assert_eq!(outer.as_mut().resume(4), State::Complete(8));
+}

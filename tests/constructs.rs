@@ -599,6 +599,31 @@ fn methods_in_a_trait_impl() {
     assert_eq!(feed(counter.numbers(5), [1, 2, 7]), (vec![10, 20], Some(7)));
 }
 
+/// A trait whose method returns a generator.
+trait Numbers {
+    fn evens(&self) -> impl Resumable<(), Yield = u32, Return = usize>;
+}
+
+impl Numbers for Counter {
+    #[resumable(yield = u32)]
+    fn evens(&self) -> usize {
+        let mut n = 0;
+        for i in 0..self.count {
+            if i % 2 == 0 {
+                yield_!(i * self.step);
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+#[test]
+fn generator_methods_in_a_trait_impl() {
+    let counter = Counter { step: 3, count: 5 };
+    assert_eq!(drain(counter.evens()), (vec![0, 6, 12], 3));
+}
+
 // ---------------------------------------------------------------------------------------------
 // `unsafe`, nested `yield_!`, closures
 // ---------------------------------------------------------------------------------------------
@@ -755,6 +780,24 @@ fn nested_items() -> u32 {
 #[test]
 fn nested_items_inside_a_body() {
     assert_eq!(drain(nested_items()), (vec![42], 84));
+}
+
+#[resumable(yield = u32)]
+fn with_a_nested_coroutine_fn(n: u32) -> u32 {
+    #[resumable(yield = u32)]
+    fn inner(n: u32) {
+        yield_!(n + 100);
+    }
+    for x in inner(n) {
+        yield_!(x);
+    }
+    yield_!(n);
+    n * 2
+}
+
+#[test]
+fn nested_resumable_fn_inside_a_body() {
+    assert_eq!(drain(with_a_nested_coroutine_fn(1)), (vec![101, 1], 2));
 }
 
 #[resumable(yield = String, resume = String)]

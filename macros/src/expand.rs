@@ -46,12 +46,25 @@ pub(crate) fn yield_point(
     co.set_span(co.span().located_at(span));
     let ty = yield_ty.map(|ty| quote!(: #ty));
     // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
-    // import is used (and required, like any macro's). The invisible group keeps precedence
-    // without parentheses that would trip `unused_parens`.
+    // import is used (and required, like any macro's).
     let point = quote_spanned! {span=>
         { #path!(@rewritten); let #bound #ty = #value; #co.#yield_(#bound).await }
     };
-    Group::new(Delimiter::None, point).into_token_stream()
+    parenthesized(point, span)
+}
+
+/// `(tokens)`, so that an expression that starts with a block (a rewritten `yield_!`, or a
+/// closure's body) stays one expression at the start of a statement: with an invisible group,
+/// `yield_!(x) * 2;` became the block statement `{ .. }` followed by `*2`. The parentheses carry
+/// a macro-expansion span, so `unused_parens` ignores them, at the location of `span`.
+///
+/// ```text
+/// { .. }   =>   ({ .. })
+/// ```
+fn parenthesized(tokens: TokenStream, span: Span) -> TokenStream {
+    let mut group = Group::new(Delimiter::Parenthesis, tokens);
+    group.set_span(Span::mixed_site().located_at(span));
+    group.into_token_stream()
 }
 
 /// The type to check `yield_!` values against, when it can be named in the body.
@@ -189,7 +202,11 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
         ReturnType::Type(_, ty) => ty.span(),
     };
     let check = return_check(&ret, ret_span);
-    let body = quote!(#check #(#stmts)*);
+    // The user's statements keep a block of their own, so that items written first in the body
+    // still come first (clippy's `items_after_statements`), with the span of the fn's braces.
+    let mut stmts = Group::new(Delimiter::Brace, quote!(#(#stmts)*));
+    stmts.set_span(block.brace_token.span.join());
+    let body = quote!(#check #stmts);
     let lowered = lowered_body(
         ret_span,
         Some((&args.yield_ty, resume_ty)),
@@ -266,7 +283,7 @@ pub(crate) fn closure(closure: &ExprClosure) -> TokenStream {
     };
     let body = &closure.body;
     let body = match &closure.output {
-        ReturnType::Default => quote!(#body),
+        ReturnType::Default => parenthesized(body.to_token_stream(), body.span()),
         ReturnType::Type(_, ty) => {
             let ret = syn::Ident::new("__resumable_ret", Span::mixed_site());
             quote!(let #ret: #ty = #body; #ret)
