@@ -260,9 +260,7 @@ fn the_depth_limit_counts_across_wrap_calls_and_panics() {
     // `Wrap::call`, and leaves the thread's record of running coroutines as it was.
     fn nest(k: u32) -> Wrap<'static, (), u32, u32> {
         Wrap::new(coroutine!(move |()| {
-            if k == 0 {
-                panic!("bottom");
-            }
+            assert!(k != 0, "bottom");
             nest(k - 1).call(()) + 1
         }))
     }

@@ -48,7 +48,8 @@ fn a_panic_in_the_body_is_re_raised_with_its_original_payload() {
 
 #[test]
 fn a_re_entrant_call_panics_inside_and_that_panic_comes_out() {
-    let slot: std::rc::Rc<std::cell::RefCell<Option<Wrap<'_, (), (), ()>>>> = Default::default();
+    let slot: std::rc::Rc<std::cell::RefCell<Option<Wrap<'_, (), (), ()>>>> =
+        std::rc::Rc::default();
     let me = std::rc::Rc::clone(&slot);
     let f = Wrap::new(coroutine!(move |()| {
         let again = me.borrow_mut().take().unwrap();
