@@ -11,7 +11,11 @@ use core::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 mod workloads;
-use workloads::*;
+use workloads::{
+    many_hand, many_ours_boxed, many_ours_slice, ping_pong_corosensei, ping_pong_genawaiter,
+    ping_pong_hand, ping_pong_ours, sum_corosensei, sum_genawaiter, sum_hand, sum_ours_for,
+    sum_ours_pinned,
+};
 
 const PING_PONG: u64 = 10_000_000;
 const SUM: u64 = 100_000_000;
@@ -22,16 +26,16 @@ fn ping_pong(c: &mut Criterion) {
     g.throughput(Throughput::Elements(PING_PONG))
         .sample_size(10);
     g.bench_function("hand_written", |b| {
-        b.iter(|| ping_pong_hand(black_box(PING_PONG)))
+        b.iter(|| ping_pong_hand(black_box(PING_PONG)));
     });
     g.bench_function("resumable", |b| {
-        b.iter(|| ping_pong_ours(black_box(PING_PONG)))
+        b.iter(|| ping_pong_ours(black_box(PING_PONG)));
     });
     g.bench_function("genawaiter_stack", |b| {
         b.iter(|| ping_pong_genawaiter(black_box(PING_PONG)));
     });
     g.bench_function("corosensei", |b| {
-        b.iter(|| ping_pong_corosensei(black_box(PING_PONG)))
+        b.iter(|| ping_pong_corosensei(black_box(PING_PONG)));
     });
     g.finish();
 }
@@ -40,16 +44,16 @@ fn generator_sum(c: &mut Criterion) {
     let mut g = c.benchmark_group("b_generator_sum");
     g.throughput(Throughput::Elements(SUM)).sample_size(10);
     g.bench_function("hand_written_iterator", |b| {
-        b.iter(|| sum_hand(black_box(SUM)))
+        b.iter(|| sum_hand(black_box(SUM)));
     });
     g.bench_function("resumable_for_loop", |b| {
-        b.iter(|| sum_ours_for(black_box(SUM)))
+        b.iter(|| sum_ours_for(black_box(SUM)));
     });
     g.bench_function("resumable_pinned_iter", |b| {
-        b.iter(|| sum_ours_pinned(black_box(SUM)))
+        b.iter(|| sum_ours_pinned(black_box(SUM)));
     });
     g.bench_function("genawaiter_stack", |b| {
-        b.iter(|| sum_genawaiter(black_box(SUM)))
+        b.iter(|| sum_genawaiter(black_box(SUM)));
     });
     g.bench_function("corosensei", |b| b.iter(|| sum_corosensei(black_box(SUM))));
     g.finish();

@@ -19,7 +19,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use resumable::{Resumable, State};
 
 mod workloads;
-use workloads::*;
+use workloads::{
+    many_hand, many_ours_boxed, many_ours_slice, ping_pong_corosensei, ping_pong_genawaiter,
+    ping_pong_hand, ping_pong_ours, sizes, sum_corosensei, sum_genawaiter, sum_hand, sum_ours_for,
+    sum_ours_pinned, total,
+};
 
 /// The system allocator, counting allocations.
 struct Counting;
@@ -50,6 +54,12 @@ fn allocations_during<T>(f: impl FnOnce() -> T) -> (u64, T) {
     (ALLOCATIONS.load(Ordering::Relaxed) - before, out)
 }
 
+/// `count / n` as a decimal (counts here are far below 2^52, so `f64` is exact).
+#[allow(clippy::cast_precision_loss)]
+fn per(count: u64, n: u64) -> f64 {
+    count as f64 / n as f64
+}
+
 fn alloc_report() {
     const N: u64 = 1_000_000;
     let (ours, kept) = allocations_during(|| many_ours_boxed(N));
@@ -68,15 +78,15 @@ fn alloc_report() {
     println!("coroutines kept alive: {N}");
     println!(
         "resumable, boxed:      {:.6} allocations per coroutine (the Vec's own growth included), {ours_size} bytes each",
-        ours as f64 / N as f64
+        per(ours, N)
     );
     println!(
         "resumable, PinnedSlice: {:.6} allocations per coroutine (the Vec's growth), {ours_size} bytes each",
-        slice as f64 / N as f64
+        per(slice, N)
     );
     println!(
         "hand-written, in Vec:  {:.6} allocations per coroutine (the Vec's growth), {hand_size} bytes each",
-        hand as f64 / N as f64
+        per(hand, N)
     );
     println!("resumable, pinned on the stack and run to completion: {pinned} allocations");
 }

@@ -256,7 +256,7 @@ pub(crate) fn many_ours_slice(
     n: u64,
 ) -> PinnedSlice<impl Resumable<u64, Yield = u64, Return = u64>> {
     let mut all: PinnedSlice<_> = (0..n).map(total).collect();
-    for co in all.iter_mut() {
+    for co in &mut all {
         let _ = black_box(co.resume(1));
     }
     all

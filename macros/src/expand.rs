@@ -53,6 +53,23 @@ pub(crate) fn yield_point(
     parenthesized(point, span)
 }
 
+/// A `yield_from!` point. The coroutine delegated to is built by a closure when the point is
+/// first polled, so that the body's state holds the closure and not the coroutine: a coroutine
+/// can delegate to a call of itself.
+///
+/// ```text
+/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); __co.delegate(|| sub).await })
+/// ```
+pub(crate) fn delegate_point(path: &syn::Path, span: Span, sub: &Expr) -> TokenStream {
+    let mut co = args::co_ident();
+    co.set_span(co.span().located_at(span));
+    let delegate = syn::Ident::new("delegate", sub.span());
+    let point = quote_spanned! {span=>
+        { #path!(@rewritten); #co.#delegate(|| #sub).await }
+    };
+    parenthesized(point, span)
+}
+
 /// `(tokens)`, so that an expression that starts with a block (a rewritten `yield_!`, or a
 /// closure's body) stays one expression at the start of a statement: with an invisible group,
 /// `yield_!(x) * 2;` became the block statement `{ .. }` followed by `*2`. The parentheses carry
@@ -113,6 +130,7 @@ pub(crate) fn placeholder(span: Span) -> TokenStream {
 /// ```
 fn lowered_body(
     span: Span,
+    ctor: &str,
     types: Option<(&Type, &Type)>,
     first: &TokenStream,
     capture: Option<Token![move]>,
@@ -132,9 +150,10 @@ fn lowered_body(
             #body
         }
     };
+    let ctor = syn::Ident::new(ctor, Span::call_site());
     quote! {{
         let #co = #new;
-        ::resumable::__private::from_parts(#co.marker(), #body)
+        ::resumable::__private::#ctor(#co.marker(), #body)
     }}
 }
 
@@ -146,21 +165,40 @@ pub(crate) fn return_type(output: &ReturnType) -> Type {
     }
 }
 
-/// The `impl Resumable` a coroutine function returns; generators are also `IntoIterator`.
+/// The `impl Trait` a coroutine function returns. With a `#[resume]` parameter it is resumed;
+/// without one it starts without an argument and can be delegated to (a `Subroutine`), and it
+/// can also be resumed when its resume type is `()`. Generators are also `IntoIterator`.
 ///
 /// ```text
-/// yield = Y, resume = R, -> T   =>   impl Resumable<R, Yield = Y, Return = T>
-/// yield = Y, -> T               =>   impl Resumable<(), Yield = Y, Return = T> + IntoIterator<Item = Y>
+/// yield = Y, resume = R, #[resume] x, -> T   =>   impl Resumable<R, Yield = Y, Return = T>
+/// yield = Y, #[resume] x, -> T               =>   impl Resumable<(), ..> + IntoIterator<Item = Y>
+/// yield = Y, -> T                            =>   impl Resumable<(), ..> + IntoIterator<Item = Y> + Subroutine<(), ..>
+/// yield = Y, resume = R, -> T                =>   impl Subroutine<R, Yield = Y, Return = T>
 /// ```
-pub(crate) fn opaque(args: &Args, ret: &Type) -> TokenStream {
+pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream {
     let Args {
         yield_ty,
         resume_ty,
     } = args;
-    let iter =
-        args::is_unit(resume_ty).then(|| quote!(+ ::core::iter::IntoIterator<Item = #yield_ty>));
-    quote! {
-        impl ::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret> #iter
+    let resumable = quote!(::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret>);
+    let subroutine = quote!(::resumable::Subroutine<#resume_ty, Yield = #yield_ty, Return = #ret>);
+    let iter = quote!(::core::iter::IntoIterator<Item = #yield_ty>);
+    match (takes_first, args::is_unit(resume_ty)) {
+        (true, false) => quote!(impl #resumable),
+        (true, true) => quote!(impl #resumable + #iter),
+        (false, true) => quote!(impl #resumable + #iter + #subroutine),
+        (false, false) => quote!(impl #subroutine),
+    }
+}
+
+/// The `__private` constructor for a body: whether it takes the first argument, whether it
+/// delegates.
+pub(crate) fn constructor(takes_first: bool, delegates: bool) -> &'static str {
+    match (takes_first, delegates) {
+        (true, false) => "from_parts",
+        (true, true) => "from_parts_delegating",
+        (false, false) => "from_parts_starting",
+        (false, true) => "from_parts_starting_delegating",
     }
 }
 
@@ -179,7 +217,12 @@ pub(crate) fn opaque_output(opaque: TokenStream) -> ReturnType {
 ///     { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u64 = __co.first().await; body }) }
 /// }
 /// ```
-pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> TokenStream {
+pub(crate) fn function(
+    item: &ItemFn,
+    args: &Args,
+    first: Option<FirstArg>,
+    delegates: bool,
+) -> TokenStream {
     let ItemFn {
         attrs,
         vis,
@@ -187,12 +230,16 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
         block,
     } = item;
     let ret = return_type(&sig.output);
-    let opaque = opaque(args, &ret);
+    let takes_first = first.is_some();
+    let opaque = opaque(args, &ret, takes_first);
     let resume_ty = &args.resume_ty;
     let co = args::co_ident();
     let first = match first {
         Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #co.first().await;),
-        None => quote!(let (): #resume_ty = #co.first().await;),
+        // No `#[resume]` parameter: the body starts without an argument (with `resume = ()` the
+        // first `resume` passes nothing; otherwise this is a `Subroutine`, started by the
+        // `yield_from!` that delegates to it). Skipping the await also saves a suspension state.
+        None => quote!(),
     };
     let mut sig = sig.clone();
     let params = move_params_in(&mut sig);
@@ -209,6 +256,7 @@ pub(crate) fn function(item: &ItemFn, args: &Args, first: Option<FirstArg>) -> T
     let body = quote!(#check #stmts);
     let lowered = lowered_body(
         ret_span,
+        constructor(takes_first, delegates),
         Some((&args.yield_ty, resume_ty)),
         &quote!(#params #first),
         Some(<Token![move]>::default()),
@@ -271,7 +319,7 @@ fn move_params_in(sig: &mut Signature) -> TokenStream {
 /// ```text
 /// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u32 = __co.first().await; body }) }
 /// ```
-pub(crate) fn closure(closure: &ExprClosure) -> TokenStream {
+pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
     let co = args::co_ident();
     let first = match closure.inputs.first() {
         Some(syn::Pat::Type(typed)) => {
@@ -293,5 +341,12 @@ pub(crate) fn closure(closure: &ExprClosure) -> TokenStream {
         ReturnType::Default => closure.or2_token.span,
         ReturnType::Type(_, ty) => ty.span(),
     };
-    lowered_body(span, None, &first, closure.capture, &body)
+    lowered_body(
+        span,
+        constructor(true, delegates),
+        None,
+        &first,
+        closure.capture,
+        &body,
+    )
 }

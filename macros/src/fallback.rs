@@ -22,6 +22,7 @@ use crate::expand;
 pub(crate) fn function(
     mut item: ItemFn,
     args: &Args,
+    takes_first: bool,
     error: &syn::Error,
     yield_paths: &[syn::Path],
 ) -> TokenStream {
@@ -34,7 +35,7 @@ pub(crate) fn function(
         }
     }
     let ret = expand::return_type(&item.sig.output);
-    let opaque = expand::opaque(args, &ret);
+    let opaque = expand::opaque(args, &ret, takes_first);
     item.sig.output = expand::opaque_output(opaque);
     let (attrs, vis, sig) = (&item.attrs, &item.vis, &item.sig);
     let body = errors_block(error, yield_paths);

@@ -40,19 +40,21 @@ fn resumable_impl(
         }
         return fallback::item(item, &error);
     };
-    let first = validate::function(&mut item, &args).unwrap_or_else(|e| {
+    let takes_first = validate::has_resume_param(&item);
+    let first = validate::function(&mut item).unwrap_or_else(|e| {
         validate::push(&mut errors, e);
         None
     });
     let mut scan = scan::Scan::new(expand::checked_yield_type(&args));
     scan.visit_block_mut(&mut item.block);
     let paths = scan.yield_paths().to_vec();
+    let delegates = scan.delegates();
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
     match errors {
-        Some(e) => fallback::function(item, &args, &e, &paths),
-        None => expand::function(&item, &args, first),
+        Some(e) => fallback::function(item, &args, takes_first, &e, &paths),
+        None => expand::function(&item, &args, first, delegates),
     }
 }
 
@@ -65,11 +67,12 @@ fn coroutine_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let mut scan = scan::Scan::new(None);
     scan.visit_expr_mut(&mut closure.body);
     let paths = scan.yield_paths().to_vec();
+    let delegates = scan.delegates();
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
     match errors {
         Some(e) => fallback::closure(&e, &paths),
-        None => expand::closure(&closure),
+        None => expand::closure(&closure, delegates),
     }
 }

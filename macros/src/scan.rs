@@ -23,6 +23,7 @@ enum Barrier {
     Closure,
     AsyncBlock,
     NestedItem,
+    DelegateArgument,
 }
 
 impl Barrier {
@@ -37,6 +38,9 @@ impl Barrier {
             Self::NestedItem => {
                 "`yield_!` cannot be used inside a nested fn or other item in a coroutine body; make it a `#[resumable]` fn of its own"
             }
+            Self::DelegateArgument => {
+                "`yield_!` cannot be used inside the argument of `yield_from!`; yield before it, into a variable"
+            }
         }
     }
 }
@@ -49,6 +53,8 @@ pub(crate) struct Scan {
     errors: Option<syn::Error>,
     /// The path of every `yield_!` met, rewritten or not, so that a stub can still use them.
     paths: Vec<syn::Path>,
+    /// Whether the body delegates with `yield_from!` (it then needs a frame stack).
+    delegates: bool,
 }
 
 impl Scan {
@@ -59,7 +65,13 @@ impl Scan {
             barrier: None,
             errors: None,
             paths: Vec::new(),
+            delegates: false,
         }
+    }
+
+    /// Whether the body has a `yield_from!`.
+    pub(crate) fn delegates(&self) -> bool {
+        self.delegates
     }
 
     /// The errors found, all combined into one.
@@ -67,7 +79,7 @@ impl Scan {
         self.errors
     }
 
-    /// The paths of the `yield_!` calls met so far.
+    /// The paths of the `yield_!` and `yield_from!` calls met so far.
     pub(crate) fn yield_paths(&self) -> &[syn::Path] {
         &self.paths
     }
@@ -87,6 +99,9 @@ impl Scan {
     fn rewrite_macro(&mut self, mac: &mut Macro) -> Option<TokenStream> {
         if is_yield(mac) {
             return Some(self.rewrite_yield(mac));
+        }
+        if is_yield_from(mac) {
+            return Some(self.rewrite_yield_from(mac));
         }
         // A nested `coroutine!` is a coroutine of its own: its `yield_!`s are its, not ours.
         if !is_coroutine(mac) {
@@ -116,6 +131,33 @@ impl Scan {
         expand::yield_point(&mac.path, span, &values, self.yield_ty.as_ref())
     }
 
+    fn rewrite_yield_from(&mut self, mac: &Macro) -> TokenStream {
+        let span = mac.path.span();
+        self.paths.push(mac.path.clone());
+        if let Some(barrier) = self.barrier {
+            let message = barrier
+                .yield_message()
+                .replace("`yield_!`", "`yield_from!`");
+            self.error(syn::Error::new_spanned(mac, message));
+            return expand::placeholder(span);
+        }
+        let mut sub = match mac.parse_body::<Expr>() {
+            Ok(sub) => sub,
+            Err(e) => {
+                self.error(syn::Error::new(
+                    e.span(),
+                    format!("expected one coroutine to delegate to, `yield_from!(sub)`: {e}"),
+                ));
+                return expand::placeholder(span);
+            }
+        };
+        // The coroutine is built when the `yield_from!` starts, inside a closure: it cannot
+        // yield on our behalf while it is being built.
+        self.with_barrier(Barrier::DelegateArgument, |s| s.visit_expr_mut(&mut sub));
+        self.delegates = true;
+        expand::delegate_point(&mac.path, span, &sub)
+    }
+
     /// Walks the arguments of a macro other than ours, when they may hide a `yield_!` or an
     /// `.await` (async-stream issue 106). Arguments that are not comma-separated expressions
     /// cannot be walked: a `yield_!` among them is an error, an `.await` is left alone (it may
@@ -134,9 +176,11 @@ impl Scan {
                 mac.tokens = args.into_token_stream();
             }
             Err(_) => {
-                if let Some((span, qualified)) = hides_yield {
+                if let Some((ident, qualified)) = hides_yield {
+                    let span = ident.span();
+                    let macro_name = format!("`{ident}!`");
                     if !qualified {
-                        self.paths.push(Ident::new("yield_", span).into());
+                        self.paths.push(ident.into());
                     }
                     let name = mac
                         .path
@@ -146,7 +190,7 @@ impl Scan {
                     self.error(syn::Error::new(
                         span,
                         format!(
-                            "`yield_!` inside `{name}!` cannot be rewritten because its arguments are not expressions; bind the value of `yield_!` to a variable first"
+                            "{macro_name} inside `{name}!` cannot be rewritten because its arguments are not expressions; bind the value of {macro_name} to a variable first"
                         ),
                     ));
                 }
@@ -222,7 +266,7 @@ impl VisitMut for Scan {
         }
         if let Item::Macro(m) = item {
             // A macro call in item position (`yield_!(x);` parses as one only at module level).
-            if is_yield(&m.mac) {
+            if is_yield(&m.mac) || is_yield_from(&m.mac) {
                 self.error(syn::Error::new_spanned(
                     &m.mac,
                     Barrier::NestedItem.yield_message(),
@@ -240,6 +284,14 @@ fn is_yield(mac: &Macro) -> bool {
         .segments
         .last()
         .is_some_and(|s| s.ident == "yield_")
+}
+
+/// Whether a macro call is `yield_from!` (or `resumable::yield_from!`).
+fn is_yield_from(mac: &Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "yield_from")
 }
 
 /// Whether an attribute path is `resumable` (or `resumable::resumable`).
@@ -273,17 +325,17 @@ fn contains_await(tokens: TokenStream) -> bool {
     false
 }
 
-/// The span of the first `yield_ !` in `tokens`, searching nested groups, and whether it is
-/// the last segment of a longer path (`resumable::yield_!`).
-fn first_yield_span(tokens: TokenStream) -> Option<(Span, bool)> {
+/// The first `yield_ !` or `yield_from !` in `tokens`, searching nested groups, and whether it
+/// is the last segment of a longer path (`resumable::yield_!`).
+fn first_yield_span(tokens: TokenStream) -> Option<(Ident, bool)> {
     let mut iter = tokens.into_iter().peekable();
     let mut after_colons = false;
     while let Some(tree) = iter.next() {
         let colon = matches!(&tree, TokenTree::Punct(p) if p.as_char() == ':');
         match tree {
-            TokenTree::Ident(ident) if ident == "yield_" => {
+            TokenTree::Ident(ident) if ident == "yield_" || ident == "yield_from" => {
                 if matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
-                    return Some((ident.span(), after_colons));
+                    return Some((ident, after_colons));
                 }
             }
             TokenTree::Group(group) => {

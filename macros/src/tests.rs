@@ -126,6 +126,7 @@ fn every_mistake_in_a_function_is_reported_together() {
         quote! {
             async fn numbers(start: u32) -> u32 {
                 let f = || yield_!(start);
+                let g = || yield_from!(helper(start));
                 let n = fetch().await;
                 let _ = async { yield_!(n) };
                 fn helper() { yield_!(1); }
@@ -140,8 +141,8 @@ fn every_mistake_in_a_function_is_reported_together() {
     for expected in [
         "unknown argument `extra`",
         "cannot be applied to an `async fn`",
-        "has no destination",
-        "inside a closure",
+        "`yield_from!` cannot be used inside a closure",
+        "`yield_!` cannot be used inside a closure",
         "`.await` cannot be used",
         "inside an `async` block",
         "inside a nested fn",
@@ -158,8 +159,8 @@ fn every_mistake_in_a_function_is_reported_together() {
     assert_eq!(f.sig.inputs.len(), 1);
     assert_eq!(
         f.block.stmts.len(),
-        3 + 8,
-        "three `yield_!` paths, then the errors"
+        4 + 8,
+        "three `yield_!` paths and one `yield_from!` path, then the errors"
     );
     assert!(matches!(
         f.block.stmts.last(),

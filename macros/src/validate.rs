@@ -4,8 +4,6 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::{ExprClosure, FnArg, ItemFn, Pat, Signature, Type};
 
-use crate::args::{self, Args};
-
 /// Where the first `resume`'s argument goes: the pattern and type of the parameter marked
 /// `#[resume]` (removed from the signature), or `None` when the resume type is `()`.
 pub(crate) struct FirstArg {
@@ -26,10 +24,9 @@ pub(crate) fn push(errors: &mut Option<syn::Error>, e: syn::Error) {
 /// ```text
 /// fn f(a: u8, #[resume] first: u64)   =>   fn f(a: u8)   +   FirstArg { first: u64 }
 /// ```
-pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<FirstArg>> {
+pub(crate) fn function(item: &mut ItemFn) -> syn::Result<Option<FirstArg>> {
     let mut errors = signature(&item.sig);
     let mut first: Option<FirstArg> = None;
-    let mut marked = false;
     let mut kept = syn::punctuated::Punctuated::<FnArg, syn::Token![,]>::new();
     for mut input in std::mem::take(&mut item.sig.inputs).into_pairs() {
         let attrs = match input.value_mut() {
@@ -46,7 +43,6 @@ pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<Fir
             keep(&mut kept, input);
             continue;
         };
-        marked = true;
         if !matches!(mark.meta, syn::Meta::Path(_)) {
             push(
                 &mut errors,
@@ -81,23 +77,21 @@ pub(crate) fn function(item: &mut ItemFn, args: &Args) -> syn::Result<Option<Fir
         }
     }
     item.sig.inputs = kept;
-    if !marked && !args::is_unit(&args.resume_ty) {
-        let ty = &args.resume_ty;
-        let shown = quote::quote!(#ty).to_string();
-        push(
-            &mut errors,
-            syn::Error::new_spanned(
-                &item.sig.ident,
-                format!(
-                    "the first `resume` argument has no destination: mark a parameter `#[resume]` to receive it (write `#[resume] _: {shown}` to ignore it)"
-                ),
-            ),
-        );
-    }
     match errors {
         Some(e) => Err(e),
         None => Ok(first),
     }
+}
+
+/// Whether a parameter is marked `#[resume]` (before [`function`] takes it out).
+pub(crate) fn has_resume_param(item: &ItemFn) -> bool {
+    item.sig.inputs.iter().any(|input| {
+        let attrs = match input {
+            FnArg::Receiver(r) => &r.attrs,
+            FnArg::Typed(t) => &t.attrs,
+        };
+        attrs.iter().any(|a| a.path().is_ident("resume"))
+    })
 }
 
 /// Appends a parameter (and its comma, if any) to a parameter list being rebuilt.

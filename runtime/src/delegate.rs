@@ -191,13 +191,13 @@ impl<Y, R> Frames<Y, R> {
         // SAFETY: the caller's contract.
         let frames = unsafe { &mut *this.as_ptr() };
         let layout = Layout::new::<Frame<S, S::Return>>();
-        let block = match frames.free.iter().rposition(|(l, _)| *l == layout) {
-            Some(i) => frames.free.swap_remove(i).1,
-            None => {
-                // SAFETY: `Frame` holds a pointer, so the layout's size is not zero.
-                let block = unsafe { alloc(layout) };
-                NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
-            }
+        let reused = frames.free.iter().rposition(|(l, _)| *l == layout);
+        let block = if let Some(i) = reused {
+            frames.free.swap_remove(i).1
+        } else {
+            // SAFETY: `Frame` holds a pointer, so the layout's size is not zero.
+            let block = unsafe { alloc(layout) };
+            NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
         };
         let typed = block.cast::<Frame<S, S::Return>>();
         // SAFETY: `block` is a free block of this exact layout, owned by `frames`.
@@ -247,6 +247,9 @@ impl<Y, R> Drop for Frames<Y, R> {
     }
 }
 
+/// The types a coroutine exchanges with its resumer, as a variance-neutral marker.
+pub(crate) type Exchange<Y, R> = fn(Y) -> R;
+
 /// The future behind one `yield_from!(sub)`: on its first poll it builds `sub` and pushes it as a
 /// frame of the driver; on the next it hands back the value the frame returned.
 #[must_use = "a `yield_from!` does nothing unless awaited by generated code"]
@@ -254,7 +257,7 @@ pub struct Delegate<Y, R, C, S: Subroutine<R>> {
     thunk: Option<C>,
     out: Option<S::Return>,
     // `S`: the body holding this future is `Send` only if the delegated coroutine is.
-    _types: PhantomData<(fn(Y) -> R, S)>,
+    _types: PhantomData<(Exchange<Y, R>, S)>,
     // A frame writes to `out` through a pointer while this future is suspended.
     _pinned: PhantomPinned,
 }

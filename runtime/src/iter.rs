@@ -25,7 +25,8 @@ use crate::state::{Resumable, State};
 ///     "liftoff"
 /// }
 ///
-/// let mut it = Iter::new(pin!(countdown(3)));
+/// let generator = pin!(countdown(3));
+/// let mut it = Iter::new(generator);
 /// assert_eq!(it.by_ref().collect::<Vec<_>>(), [3, 2, 1]);
 /// assert_eq!(it.next(), None); // fused
 /// assert_eq!(it.returned(), Some("liftoff"));
@@ -33,7 +34,14 @@ use crate::state::{Resumable, State};
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct Iter<'a, G: Resumable<()> + ?Sized> {
     generator: Pin<&'a mut G>,
-    returned: Option<Option<G::Return>>,
+    end: End<G::Return>,
+}
+
+/// Where an [`Iter`] is: still iterating, or past the generator's return (value kept or taken).
+enum End<T> {
+    Running,
+    Returned(T),
+    Taken,
 }
 
 impl<'a, G: Resumable<()> + ?Sized> Iter<'a, G> {
@@ -41,13 +49,20 @@ impl<'a, G: Resumable<()> + ?Sized> Iter<'a, G> {
     pub fn new(generator: Pin<&'a mut G>) -> Self {
         Self {
             generator,
-            returned: None,
+            end: End::Running,
         }
     }
 
     /// The generator's return value, once iteration reached it (taken by the first call).
     pub fn returned(&mut self) -> Option<G::Return> {
-        self.returned.as_mut().and_then(Option::take)
+        match core::mem::replace(&mut self.end, End::Taken) {
+            End::Returned(value) => Some(value),
+            End::Running => {
+                self.end = End::Running;
+                None
+            }
+            End::Taken => None,
+        }
     }
 }
 
@@ -56,13 +71,13 @@ impl<G: Resumable<()> + ?Sized> Iterator for Iter<'_, G> {
 
     #[inline]
     fn next(&mut self) -> Option<G::Yield> {
-        if self.returned.is_some() {
+        if !matches!(self.end, End::Running) {
             return None;
         }
         match self.generator.as_mut().resume(()) {
             State::Yielded(value) => Some(value),
             State::Complete(value) => {
-                self.returned = Some(Some(value));
+                self.end = End::Returned(value);
                 None
             }
         }
@@ -74,7 +89,7 @@ impl<G: Resumable<()> + ?Sized> FusedIterator for Iter<'_, G> {}
 impl<G: Resumable<()> + ?Sized> fmt::Debug for Iter<'_, G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Iter")
-            .field("finished", &self.returned.is_some())
+            .field("finished", &!matches!(self.end, End::Running))
             .finish_non_exhaustive()
     }
 }

@@ -18,7 +18,7 @@ use core::pin::Pin;
 use core::ptr::{self, NonNull};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::delegate::{Delegate, Frames, Sealed, Subroutine};
+use crate::delegate::{Delegate, Exchange, Frames, Sealed, Subroutine};
 use crate::state::{Resumable, State};
 
 /// The hand-off slot that lives on `resume`'s stack frame for the duration of one poll.
@@ -53,7 +53,7 @@ fn noop(_: *const ()) {}
 #[inline(always)]
 pub(crate) fn slot<'a, Y, R>(cx: &'a mut Context<'_>) -> &'a mut Slot<Y, R> {
     let waker = cx.waker();
-    if !ptr::eq(waker.vtable(), &VTABLE) {
+    if !ptr::eq(waker.vtable(), &raw const VTABLE) {
         foreign_waker();
     }
     // SAFETY: the vtable check above means this waker was built by `Gen::resume` (or cloned from
@@ -271,7 +271,7 @@ pub struct Gen<F, Y, R, K = TakesFirst, S = NoFrames> {
     frames: S,
     body: F,
     phase: Phase,
-    _types: PhantomData<(fn(R) -> Y, K)>,
+    _types: PhantomData<(Exchange<Y, R>, K)>,
 }
 
 impl<F, Y, R, K, S> core::fmt::Debug for Gen<F, Y, R, K, S> {

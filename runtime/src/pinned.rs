@@ -88,6 +88,24 @@ impl<G> PinnedSlice<G> {
     }
 }
 
+impl<'a, G> IntoIterator for &'a mut PinnedSlice<G> {
+    type Item = Pin<&'a mut G>;
+    type IntoIter = IterMut<'a, G>;
+
+    fn into_iter(self) -> IterMut<'a, G> {
+        self.iter_mut()
+    }
+}
+
+impl<'a, G> IntoIterator for &'a PinnedSlice<G> {
+    type Item = &'a G;
+    type IntoIter = core::slice::Iter<'a, G>;
+
+    fn into_iter(self) -> core::slice::Iter<'a, G> {
+        self.iter()
+    }
+}
+
 impl<G> FromIterator<G> for PinnedSlice<G> {
     fn from_iter<I: IntoIterator<Item = G>>(iter: I) -> Self {
         Self::new(iter.into_iter().collect())
@@ -125,7 +143,9 @@ impl<'a, G> Iterator for IterMut<'a, G> {
 impl<G> DoubleEndedIterator for IterMut<'_, G> {
     fn next_back(&mut self) -> Option<Self::Item> {
         // SAFETY: as in `next`.
-        self.inner.next_back().map(|g| unsafe { Pin::new_unchecked(g) })
+        self.inner
+            .next_back()
+            .map(|g| unsafe { Pin::new_unchecked(g) })
     }
 }
 

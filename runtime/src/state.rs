@@ -110,6 +110,11 @@ impl<Y, T> State<Y, T> {
 /// (`cannot resume a coroutine that has returned`) or after their body panicked
 /// (`cannot resume a coroutine that panicked`). A panic in the body propagates out of `resume`.
 /// The Lua-style handle of the next layer turns all three into error values.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be resumed with `{R}`",
+    label = "not a coroutine resumed with `{R}`",
+    note = "a `#[resumable]` fn without a `#[resume]` parameter and with a resume type other than `()` is a `Subroutine`: delegate to it with `yield_from!`, or mark a parameter `#[resume]` to receive the first `resume`'s argument"
+)]
 pub trait Resumable<R = ()> {
     /// The type of the values handed out by `yield_!`.
     type Yield;

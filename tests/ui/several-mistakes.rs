@@ -5,7 +5,7 @@ async fn fetch() -> u32 {
 }
 
 #[resumable(yield = u32, resume = u32, extra = ())]
-async fn numbers(start: u32) -> u32 {
+async fn numbers(start: u32, #[resume] _first: u32) -> u32 {
     let f = || yield_!(start);
     f();
     let n = fetch().await;
