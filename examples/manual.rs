@@ -4,14 +4,14 @@
 //!
 //! `cargo run --example manual`
 //!
-//! `foo` yields from inside a function called by the coroutine's body. In Rust that takes
-//! delegation: `foo` becomes a coroutine of its own, run to completion inside the body with
-//! `yield_from!` (issue 4, not landed yet). Until then its three lines are written inline at
-//! the call site below, marked `foo`; the output is the same.
+//! `foo` yields from inside a function called by the coroutine's body. Lua's coroutines are
+//! stackful, so that just works; ours are stackless, so `foo` is a `#[resumable]` fn of its own
+//! and the body runs it with `yield_from!`: what `foo` yields goes out to the resumer, the next
+//! resume's argument comes back in to `foo`, and `yield_from!` evaluates to what `foo` returns.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use resumable::{Coroutine, ResumeError, State, coroutine, yield_};
+use resumable::{Coroutine, ResumeError, State, coroutine, resumable, yield_, yield_from};
 
 fn main() {
     seed_04();
@@ -41,6 +41,14 @@ fn print_main(result: Result<State<Vec<i32>, (i32, &str)>, ResumeError>) {
     }
 }
 
+/// Prints, then yields on its caller's behalf; returns what the next resume passes.
+#[resumable(yield = Vec<i32>, resume = Passed)]
+fn foo(a: i32) -> Passed {
+    println!("foo 函数输出\t{a}");
+    println!("执行次数\t1\t{}", os_date());
+    yield_!(vec![2 * a]) // return coroutine.yield(2 * a)
+}
+
 fn seed_04() {
     heading("04_manual_foo_example_with_date");
     let co = Coroutine::new(coroutine!(|first: Passed| {
@@ -49,13 +57,7 @@ fn seed_04() {
         };
         println!("第一次协同程序执行输出\t{a}\t{b}"); // co-body 1 10
 
-        // local r = foo(a + 1)
-        let r = {
-            let a = a + 1; // foo (a)
-            println!("foo 函数输出\t{a}"); // foo
-            println!("执行次数\t1\t{}", os_date()); // foo
-            yield_!(vec![2 * a]) // foo: return coroutine.yield(2 * a)
-        };
+        let r = yield_from!(foo(a + 1));
         let Passed::Word(r) = r else { unreachable!() };
 
         println!("第二次协同程序执行输出\t{r}");

@@ -2,7 +2,7 @@
 //!
 //! How it is built: one `Rc` allocation holds the coroutine's phase (suspended, active or dead)
 //! and, after it, the state machine itself (a `dyn` trait object, so the handle's type names only
-//! `R`, `Y` and `T`). A thread-local context ([`crate::running`]) records the innermost active
+//! `R`, `Y` and `T`). A thread-local context ([`running`](mod@crate::running)) records the innermost active
 //! coroutine and how many are active; a coroutine is `Running` when it is that innermost one and
 //! `Normal` when it is active further out. `resume` checks the phase, pushes itself, calls the
 //! body inside [`catch_unwind`], and pops itself again.
@@ -180,7 +180,7 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 /// panicking destructor; use [`close`](Self::close) to get it back as an error instead.
 ///
 /// Handles are reference counted: a coroutine whose body holds a handle to itself is a cycle
-/// and is never dropped, like an `Rc` cycle. [`CoroutineRef`] (from [`running`](crate::running)
+/// and is never dropped, like an `Rc` cycle. [`CoroutineRef`] (from [`running`](fn@crate::running)
 /// or [`to_ref`](Self::to_ref)) does not keep the coroutine alive and is the way to refer to
 /// oneself.
 ///
@@ -411,7 +411,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
 
     /// A reference to this coroutine that can be compared with handles and asked for its status,
     /// whatever the coroutine's types, and that does not keep it alive. The same kind of value
-    /// [`running`](crate::running) returns.
+    /// [`running`](fn@crate::running) returns.
     ///
     /// ```
     /// use resumable::{coroutine, Coroutine, Status};

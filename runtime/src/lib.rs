@@ -9,7 +9,7 @@
 //! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
 //! - [`pinned`]: many coroutines pinned in one allocation.
-//! - [`coroutine`], [`status`], [`error`], [`running`], [`wrap`]: the Lua-style handle
+//! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
 //!   [`Coroutine`] (Layer 2) and what goes with it.
 
 // `#[inline(always)]` sits only on the resume path (`Gen::drive`, the hand-off futures), where

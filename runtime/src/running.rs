@@ -97,7 +97,7 @@ pub fn is_yieldable() -> bool {
     with(|cx| cx.current.get().is_some())
 }
 
-/// What [`running`] returns: the main context, or the innermost running coroutine.
+/// What [`running`](fn@running) returns: the main context, or the innermost running coroutine.
 ///
 /// Lua's `coroutine.running` returns the running thread and whether it is the main one; Rust
 /// code outside every coroutine has no coroutine object, hence [`Running::Main`]. Compares with
@@ -200,7 +200,7 @@ impl fmt::Pointer for Running {
 /// A reference to a coroutine of any type, which can be compared with its
 /// [`Coroutine`](crate::Coroutine) handles and asked for its [`status`](Self::status), but not
 /// resumed. It does not keep the coroutine alive: once every handle is dropped, it reports
-/// [`Status::Dead`]. [`running`] and [`Coroutine::to_ref`](crate::Coroutine::to_ref) make them.
+/// [`Status::Dead`]. [`running`](fn@running) and [`Coroutine::to_ref`](crate::Coroutine::to_ref) make them.
 ///
 /// Neither `Send` nor `Sync`.
 ///
