@@ -3,7 +3,7 @@
 //! against a small reference model of Lua's coroutine state machine. Every status, every result
 //! and the order of every `Drop` must agree.
 //!
-//! The number of cases is `PROPTEST_CASES` (default 10,000; 32 under Miri).
+//! The number of cases is `PROPTEST_CASES` (default 10,000; 16 under Miri).
 
 use std::cell::RefCell;
 use std::panic::resume_unwind;
@@ -500,7 +500,7 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(if cfg!(miri) { 32 } else { 10_000 })
+        .unwrap_or(if cfg!(miri) { 16 } else { 10_000 })
 }
 
 fn config() -> ProptestConfig {
