@@ -14,6 +14,8 @@ workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(
   ping_pong_hand ping_pong_ours ping_pong_genawaiter ping_pong_corosensei
   sum_hand sum_ours_for sum_ours_pinned sum_genawaiter sum_corosensei
+  perm_hand_callback perm_hand_iter perm_ours perm_corosensei perm_genawaiter
+  depth_10 depth_10000
 )
 count() {
   local out
@@ -24,8 +26,13 @@ count() {
 }
 printf '%-24s %s\n' workload instructions/item
 for w in "${workloads[@]}"; do
-  a=$(count "$w" "$small")
-  b=$(count "$w" "$large")
-  awk -v w="$w" -v a="$a" -v b="$b" -v n=$((large - small)) \
+  case "$w" in
+    # Permutations of 8 and of 9 elements: 9! - 8! more permutations.
+    perm_*) s=8; l=9; items=$((362880 - 40320)) ;;
+    *) s=$small; l=$large; items=$((large - small)) ;;
+  esac
+  a=$(count "$w" "$s")
+  b=$(count "$w" "$l")
+  awk -v w="$w" -v a="$a" -v b="$b" -v n="$items" \
     'BEGIN { printf "%-24s %.2f\n", w, (b - a) / n }'
 done

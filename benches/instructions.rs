@@ -20,9 +20,10 @@ use resumable::{Resumable, State};
 
 mod workloads;
 use workloads::{
-    many_hand, many_ours_boxed, many_ours_slice, ping_pong_corosensei, ping_pong_genawaiter,
-    ping_pong_hand, ping_pong_ours, sizes, sum_corosensei, sum_genawaiter, sum_hand, sum_ours_for,
-    sum_ours_pinned, total,
+    many_hand, many_ours_boxed, many_ours_slice, perm_corosensei, perm_genawaiter,
+    perm_hand_callback, perm_hand_iter, perm_ours, ping_pong_corosensei, ping_pong_genawaiter,
+    ping_pong_hand, ping_pong_ours, sizes, sum_corosensei, sum_genawaiter, sum_hand, sum_nested,
+    sum_ours_for, sum_ours_pinned, total,
 };
 
 /// The system allocator, counting allocations.
@@ -91,6 +92,55 @@ fn alloc_report() {
     println!("resumable, pinned on the stack and run to completion: {pinned} allocations");
 }
 
+/// A permutation workload's element count.
+fn elements(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// Every variant of a workload computes the same result (the benchmarks compare like with like).
+fn check() -> ExitCode {
+    let mut ok = true;
+    for n in 1..=8 {
+        let expected = perm_hand_callback(n);
+        for (name, got) in [
+            ("perm_ours", perm_ours(n)),
+            ("perm_hand_iter", perm_hand_iter(n)),
+            ("perm_corosensei", perm_corosensei(n)),
+            ("perm_genawaiter", perm_genawaiter(n)),
+        ] {
+            if got != expected {
+                eprintln!("{name}({n}) = {got}, expected {expected}");
+                ok = false;
+            }
+        }
+    }
+    for (depth, n) in [(0, 1000), (10, 1000), (10_000, 10)] {
+        let expected = sum_hand(n);
+        let got = sum_nested(depth, n);
+        if got != expected {
+            eprintln!("sum_nested({depth}, {n}) = {got}, expected {expected}");
+            ok = false;
+        }
+    }
+    let checks = [
+        (ping_pong_ours(1000), ping_pong_hand(1000), "ping_pong"),
+        (sum_ours_for(1000), sum_hand(1000), "sum_ours_for"),
+        (sum_ours_pinned(1000), sum_hand(1000), "sum_ours_pinned"),
+    ];
+    for (got, expected, name) in checks {
+        if got != expected {
+            eprintln!("{name} = {got}, expected {expected}");
+            ok = false;
+        }
+    }
+    if ok {
+        println!("all variants agree");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (name, n) = match args.as_slice() {
@@ -98,6 +148,7 @@ fn main() -> ExitCode {
             alloc_report();
             return ExitCode::SUCCESS;
         }
+        [name] if name == "check" => return check(),
         [name, n] => match n.parse::<u64>() {
             Ok(n) => (name.as_str(), n),
             Err(e) => {
@@ -108,7 +159,9 @@ fn main() -> ExitCode {
         // `cargo bench` runs every bench target with `--bench`; nothing to do then.
         _ if args.iter().any(|a| a == "--bench") => return ExitCode::SUCCESS,
         _ => {
-            eprintln!("usage: instructions <workload> <n> | instructions alloc");
+            eprintln!(
+                "usage: instructions <workload> <n> | instructions alloc | instructions check"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -124,6 +177,13 @@ fn main() -> ExitCode {
         "sum_genawaiter" => sum_genawaiter(n),
         "sum_corosensei" => sum_corosensei(n),
         "many_hand" => many_hand(n).len() as u64,
+        "perm_ours" => perm_ours(elements(n)),
+        "perm_hand_callback" => perm_hand_callback(elements(n)),
+        "perm_hand_iter" => perm_hand_iter(elements(n)),
+        "perm_corosensei" => perm_corosensei(elements(n)),
+        "perm_genawaiter" => perm_genawaiter(elements(n)),
+        "depth_10" => sum_nested(10, n),
+        "depth_10000" => sum_nested(10_000, n),
         "many_ours_slice" => many_ours_slice(n).len() as u64,
         "many_ours_boxed" => {
             let kept = many_ours_boxed(n);

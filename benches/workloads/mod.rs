@@ -7,7 +7,9 @@
 use core::hint::black_box;
 use core::pin::{Pin, pin};
 
-use resumable::{Iter, PinnedSlice, Resumable, State, resumable, yield_};
+use std::cell::Cell;
+
+use resumable::{Iter, PinnedSlice, Resumable, State, resumable, yield_, yield_from};
 
 // ---------------------------------------------------------------------------------------------
 // (a) ping-pong: a `u64` passed each way per round trip.
@@ -278,4 +280,203 @@ pub(crate) fn sizes() -> (usize, usize) {
     let mut co = Box::pin(total(0));
     let _ = co.as_mut().resume(1);
     (size_of_val(&*co), size_of::<TotalByHand>())
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) every permutation of n elements by the seed's recursive `permgen`, summing `a[0]`.
+
+/// The recursive generator: yields the (shared, mutated) array at each leaf.
+#[resumable(yield = &'a [Cell<u32>])]
+pub(crate) fn permgen<'a>(a: &'a [Cell<u32>], n: usize) {
+    if n <= 1 {
+        yield_!(a);
+    } else {
+        for i in 0..n {
+            a[n - 1].swap(&a[i]);
+            yield_from!(permgen(a, n - 1));
+            a[n - 1].swap(&a[i]);
+        }
+    }
+}
+
+fn cells(n: usize) -> Vec<Cell<u32>> {
+    (0..n)
+        .map(|i| Cell::new(u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect()
+}
+
+pub(crate) fn perm_ours(n: usize) -> u64 {
+    let a = cells(n);
+    let mut sum = 0u64;
+    for p in Iter::new(pin!(permgen(&a, n))) {
+        sum = sum.wrapping_add(u64::from(black_box(p[0].get())));
+    }
+    sum
+}
+
+/// The same recursion by hand, calling back at each leaf.
+fn permgen_callback(a: &mut [u32], n: usize, leaf: &mut impl FnMut(&[u32])) {
+    if n <= 1 {
+        leaf(a);
+    } else {
+        for i in 0..n {
+            a.swap(n - 1, i);
+            permgen_callback(a, n - 1, leaf);
+            a.swap(n - 1, i);
+        }
+    }
+}
+
+pub(crate) fn perm_hand_callback(n: usize) -> u64 {
+    let mut a: Vec<u32> = (0..n)
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
+    let mut sum = 0u64;
+    permgen_callback(&mut a, n, &mut |p| {
+        sum = sum.wrapping_add(u64::from(black_box(p[0])));
+    });
+    sum
+}
+
+/// The same recursion by hand as an iterator: an explicit stack of loop counters, one per level,
+/// producing the permutations in the same order.
+pub(crate) struct PermIter {
+    a: Vec<u32>,
+    /// `next_i[k]`: the next `i` of the loop at level `n = k + 1`, for the levels in progress.
+    next_i: Vec<usize>,
+    /// The level the walk is at (`n`), `0` once finished.
+    level: usize,
+    started: bool,
+}
+
+impl PermIter {
+    pub(crate) fn new(n: usize) -> Self {
+        Self {
+            a: (0..n)
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect(),
+            next_i: vec![0; n + 1],
+            level: n,
+            started: false,
+        }
+    }
+
+    /// Advances to the next leaf; `false` when every permutation was produced.
+    #[inline]
+    pub(crate) fn advance(&mut self) -> bool {
+        let Self {
+            a, next_i, level, ..
+        } = self;
+        if self.started {
+            // Leave the leaf (n == 1) and undo the swap of the level above.
+            *level += 1;
+        }
+        self.started = true;
+        loop {
+            let n = *level;
+            if n == 0 || n > a.len() {
+                return false;
+            }
+            if n <= 1 {
+                return true;
+            }
+            let i = next_i[n];
+            if i > 0 {
+                a.swap(n - 1, i - 1); // undo the swap before the recursive call of step i - 1
+            }
+            if i == n {
+                next_i[n] = 0;
+                *level += 1; // this level is done: back to the one above
+                continue;
+            }
+            a.swap(n - 1, i);
+            next_i[n] = i + 1;
+            *level -= 1; // descend
+        }
+    }
+}
+
+pub(crate) fn perm_hand_iter(n: usize) -> u64 {
+    let mut it = PermIter::new(n);
+    let mut sum = 0u64;
+    while it.advance() {
+        sum = sum.wrapping_add(u64::from(black_box(it.a[0])));
+    }
+    sum
+}
+
+pub(crate) fn perm_corosensei(n: usize) -> u64 {
+    use corosensei::{Coroutine, CoroutineResult, Yielder};
+    let mut co = Coroutine::new(move |yielder: &Yielder<(), u32>, ()| {
+        let mut a: Vec<u32> = (0..n)
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        permgen_callback(&mut a, n, &mut |p| {
+            yielder.suspend(p[0]);
+        });
+    });
+    let mut sum = 0u64;
+    while let CoroutineResult::Yield(x) = co.resume(()) {
+        sum = sum.wrapping_add(u64::from(black_box(x)));
+    }
+    sum
+}
+
+type BoxedStep<'a> = Pin<Box<dyn core::future::Future<Output = ()> + 'a>>;
+
+/// genawaiter's recursion: every level is a boxed future awaiting the next.
+fn permgen_genawaiter<'a>(
+    co: &'a genawaiter::stack::Co<'_, u32>,
+    a: &'a [Cell<u32>],
+    n: usize,
+) -> BoxedStep<'a> {
+    Box::pin(async move {
+        if n <= 1 {
+            co.yield_(a[0].get()).await;
+        } else {
+            for i in 0..n {
+                a[n - 1].swap(&a[i]);
+                permgen_genawaiter(co, a, n - 1).await;
+                a[n - 1].swap(&a[i]);
+            }
+        }
+    })
+}
+
+pub(crate) fn perm_genawaiter(n: usize) -> u64 {
+    let a = cells(n);
+    let a = &a;
+    genawaiter::stack::let_gen_using!(generator, |co: genawaiter::stack::Co<'_, u32>| async move {
+        permgen_genawaiter(&co, a, n).await;
+    });
+    let mut sum = 0u64;
+    for x in generator {
+        sum = sum.wrapping_add(u64::from(black_box(x)));
+    }
+    sum
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-item cost of yielding from deep inside delegation.
+
+/// Delegates `depth` levels down, then yields 0..n from there.
+#[resumable(yield = u64)]
+pub(crate) fn nested(depth: u32, n: u64) {
+    if depth == 0 {
+        let mut i = 0;
+        while i < n {
+            yield_!(i);
+            i += 1;
+        }
+    } else {
+        yield_from!(nested(depth - 1, n));
+    }
+}
+
+pub(crate) fn sum_nested(depth: u32, n: u64) -> u64 {
+    let mut sum = 0u64;
+    for x in Iter::new(pin!(nested(depth, n))) {
+        sum = sum.wrapping_add(black_box(x));
+    }
+    sum
 }

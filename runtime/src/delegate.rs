@@ -59,10 +59,13 @@ pub trait Subroutine<R = ()>: Sealed {
     type Yield;
     /// The type of the value the body finally returns (the value of `yield_from!`).
     type Return;
-
-    /// Polls the body with the driver's context. Not API: called by the driver only.
+    /// The body's state machine. Not API.
     #[doc(hidden)]
-    fn __poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Return>;
+    type __Body: Future<Output = Self::Return>;
+
+    /// The body, to be polled by the driver as a frame. Not API.
+    #[doc(hidden)]
+    fn __into_body(self) -> Self::__Body;
 }
 
 /// Seals [`Subroutine`]: public in a hidden module, so that no other crate can name it.
@@ -74,25 +77,22 @@ pub trait ErasedFrame<Y, R> {
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()>;
 }
 
-/// A delegated coroutine and where its return value goes: into the `out` cell of the
-/// [`Delegate`] future its parent is suspended at.
-struct Frame<S, T> {
-    sub: S,
-    out: *mut Option<T>,
+/// The body of a delegated coroutine and where its return value goes: into the `out` cell of
+/// the [`Delegate`] future its parent is suspended at.
+pub(crate) struct Frame<F: Future> {
+    body: F,
+    out: *mut Option<F::Output>,
 }
 
-impl<S, Y, R> ErasedFrame<Y, R> for Frame<S, S::Return>
-where
-    S: Subroutine<R, Yield = Y>,
-{
+impl<F: Future, Y, R> ErasedFrame<Y, R> for Frame<F> {
     #[inline]
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // SAFETY: `sub` is structurally pinned (never moved out; `Frame` has no `Drop` impl and
-        // is not `Unpin`-projected elsewhere); `out` is a plain pointer.
+        // SAFETY: `body` is structurally pinned (never moved out; `Frame` has no `Drop` impl);
+        // `out` is a plain pointer.
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: see above.
-        let sub = unsafe { Pin::new_unchecked(&mut this.sub) };
-        match sub.__poll(cx) {
+        let body = unsafe { Pin::new_unchecked(&mut this.body) };
+        match body.poll(cx) {
             Poll::Ready(value) => {
                 // SAFETY: `out` points into the parent's `Delegate` future, which is pinned and
                 // suspended waiting for this value: the parent is not polled, moved or dropped
@@ -103,6 +103,14 @@ where
             Poll::Pending => Poll::Pending,
         }
     }
+}
+
+/// One place on a driver's stack: a frame's block, and the layout it was allocated with. Below
+/// the stack's depth the block holds a live frame; above it, the block is free and kept for the
+/// next frame pushed at that depth.
+struct Entry<Y, R> {
+    frame: NonNull<dyn ErasedFrame<Y, R>>,
+    layout: Layout,
 }
 
 /// The frames of the coroutines a driver's body delegated to, innermost last, and the blocks of
@@ -116,8 +124,8 @@ where
 /// driver's body is `Send` only when every coroutine it delegates to is, transitively, and a
 /// `Gen` is `Send` only when its body is.
 pub struct Frames<Y, R> {
-    stack: Vec<NonNull<dyn ErasedFrame<Y, R>>>,
-    free: Vec<(Layout, NonNull<u8>)>,
+    entries: Vec<Entry<Y, R>>,
+    depth: usize,
 }
 
 // SAFETY: see the type's `# Send` section: the body's auto traits stand for the frames'.
@@ -128,8 +136,8 @@ unsafe impl<Y, R> Sync for Frames<Y, R> {}
 impl<Y, R> fmt::Debug for Frames<Y, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Frames")
-            .field("depth", &self.stack.len())
-            .field("free_blocks", &self.free.len())
+            .field("depth", &self.depth)
+            .field("blocks", &self.entries.len())
             .finish_non_exhaustive()
     }
 }
@@ -144,20 +152,23 @@ impl<Y, R> Frames<Y, R> {
     /// No frames; allocates nothing.
     pub const fn new() -> Self {
         Self {
-            stack: Vec::new(),
-            free: Vec::new(),
+            entries: Vec::new(),
+            depth: 0,
         }
     }
 
     /// The number of active frames.
     pub fn depth(&self) -> usize {
-        self.stack.len()
+        self.depth
     }
 
     /// The innermost active frame.
     #[inline]
     pub(crate) fn top(&self) -> Option<NonNull<dyn ErasedFrame<Y, R>>> {
-        self.stack.last().copied()
+        match self.depth {
+            0 => None,
+            depth => self.entries.get(depth - 1).map(|e| e.frame),
+        }
     }
 
     /// Polls `frame`.
@@ -174,75 +185,92 @@ impl<Y, R> Frames<Y, R> {
         unsafe { Pin::new_unchecked(&mut *frame.as_ptr()) }.poll_frame(cx)
     }
 
-    /// Pushes a frame for `sub`, whose return value will be written to `out`.
+    /// Pushes a frame for `body`, whose return value will be written to `out`. The block kept at
+    /// this depth is reused when it has the same layout (recursion: always, after the first
+    /// time), so steady-state delegation allocates nothing.
     ///
     /// # Safety
     ///
     /// `this` must point to a live `Frames` not borrowed elsewhere. `out` must stay valid, pinned
-    /// and unborrowed until the new frame returns or is dropped, and everything `sub` borrows
+    /// and unborrowed until the new frame returns or is dropped, and everything `body` borrows
     /// must outlive the frame: both hold when the caller is a `Delegate` future suspended inside
     /// the driver's body or an outer frame, which the frame is dropped before.
-    pub(crate) unsafe fn push<'a, S>(this: NonNull<Self>, sub: S, out: *mut Option<S::Return>)
+    #[inline]
+    pub(crate) unsafe fn push<'a, F>(
+        this: NonNull<Self>,
+        body: F,
+        out: *mut Option<F::Output>,
+    ) -> NonNull<Frame<F>>
     where
-        S: Subroutine<R, Yield = Y> + 'a,
+        F: Future + 'a,
         Y: 'a,
         R: 'a,
     {
         // SAFETY: the caller's contract.
         let frames = unsafe { &mut *this.as_ptr() };
-        let layout = Layout::new::<Frame<S, S::Return>>();
-        let reused = frames.free.iter().rposition(|(l, _)| *l == layout);
-        let block = if let Some(i) = reused {
-            frames.free.swap_remove(i).1
-        } else {
-            // SAFETY: `Frame` holds a pointer, so the layout's size is not zero.
-            let block = unsafe { alloc(layout) };
-            NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
+        let layout = Layout::new::<Frame<F>>();
+        let depth = frames.depth;
+        let block = match frames.entries.get(depth) {
+            Some(entry) if entry.layout == layout => entry.frame.cast::<u8>(),
+            kept => {
+                if let Some(entry) = kept {
+                    // SAFETY: a free block (above the depth), allocated with its layout.
+                    unsafe { dealloc(entry.frame.as_ptr().cast(), entry.layout) };
+                }
+                // SAFETY: `Frame` holds a pointer, so the layout's size is not zero.
+                let block = unsafe { alloc(layout) };
+                NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
+            }
         };
-        let typed = block.cast::<Frame<S, S::Return>>();
-        // SAFETY: `block` is a free block of this exact layout, owned by `frames`.
-        unsafe { typed.as_ptr().write(Frame { sub, out }) };
+        let typed = block.cast::<Frame<F>>();
+        // SAFETY: `block` is free memory of this exact layout, owned by `frames`.
+        unsafe { typed.as_ptr().write(Frame { body, out }) };
         let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
         // SAFETY: only the lifetime bound changes. The frame is dropped (by `pop` or by `Drop`)
         // before anything it borrows ends: see this function's contract.
-        let erased: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
-        frames.stack.push(erased);
+        let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
+        let entry = Entry { frame, layout };
+        if depth < frames.entries.len() {
+            frames.entries[depth] = entry;
+        } else {
+            frames.entries.push(entry);
+        }
+        frames.depth = depth + 1;
+        typed
     }
 
-    /// Drops the innermost frame and keeps its block for reuse.
+    /// Removes the innermost frame, which has returned, and keeps its block for reuse.
+    ///
+    /// The frame is not dropped: frames hold the bodies of `#[resumable]` fns (`async` blocks),
+    /// which own nothing once they have returned (their locals and captures are dropped on
+    /// return), so dropping one would only check its state. (And forgetting is always safe.)
     ///
     /// # Safety
     ///
-    /// `this` must point to a live `Frames` not borrowed elsewhere.
-    pub(crate) unsafe fn pop(this: Option<NonNull<Self>>) {
+    /// `this` must point to a live `Frames` not borrowed elsewhere, whose innermost frame has
+    /// returned.
+    #[inline]
+    pub(crate) unsafe fn pop_returned(this: Option<NonNull<Self>>) {
         let Some(this) = this else { return };
         // SAFETY: the caller's contract.
         let frames = unsafe { &mut *this.as_ptr() };
-        if let Some(frame) = frames.stack.pop() {
-            // SAFETY: the frame is live (it was on the stack) and owned by `frames`.
-            let layout = Layout::for_value(unsafe { frame.as_ref() });
-            // SAFETY: as above; after this the block is free memory of `layout`.
-            unsafe { ptr::drop_in_place(frame.as_ptr()) };
-            frames.free.push((layout, frame.cast()));
-        }
+        frames.depth = frames.depth.saturating_sub(1);
     }
 }
 
 impl<Y, R> Drop for Frames<Y, R> {
     fn drop(&mut self) {
         // Innermost first: a frame may borrow from the frames (and the body) outside it.
-        while let Some(frame) = self.stack.pop() {
-            // SAFETY: the frame is live and owned by `self`; nothing else can reach it now.
-            let layout = Layout::for_value(unsafe { frame.as_ref() });
-            // SAFETY: as above. If this panics, the remaining frames and blocks are leaked (their
-            // memory only: nothing is freed twice or used after free).
-            unsafe { ptr::drop_in_place(frame.as_ptr()) };
-            // SAFETY: the block was allocated with `layout` by `push`.
-            unsafe { dealloc(frame.as_ptr().cast(), layout) };
+        while let Some(depth) = self.depth.checked_sub(1) {
+            self.depth = depth;
+            // SAFETY: the entry held a live frame; nothing else can reach it now. If this panics,
+            // the remaining frames and all blocks are leaked (memory only: nothing is freed twice
+            // or used after free).
+            unsafe { ptr::drop_in_place(self.entries[depth].frame.as_ptr()) };
         }
-        for (layout, block) in self.free.drain(..) {
-            // SAFETY: every free block was allocated with its recorded layout by `push`.
-            unsafe { dealloc(block.as_ptr(), layout) };
+        for entry in self.entries.drain(..) {
+            // SAFETY: every block was allocated with its recorded layout by `push`.
+            unsafe { dealloc(entry.frame.as_ptr().cast(), entry.layout) };
         }
     }
 }
@@ -294,19 +322,40 @@ where
         // frame, and read here); `thunk` is taken out, which moves no pinned data.
         let this = unsafe { self.get_unchecked_mut() };
         if let Some(thunk) = this.thunk.take() {
-            let sub = thunk();
-            let slot = slot::<Y, R>(cx);
-            let Some(frames) = slot.frames else {
+            let body = thunk().__into_body();
+            let hand_off = slot::<Y, R>(cx);
+            let Some(frames) = hand_off.frames else {
                 no_driver()
             };
-            slot.pushed = true;
             // SAFETY: `frames` is the driver's live frame stack, reached only through the slot
             // during this poll. `out` is pinned in this future, which stays suspended inside the
             // driver's body or an outer frame until the new frame returns; the frame is dropped
-            // before that body or frame is (innermost first), and `sub` borrows only what the
-            // body or frame could reach, which outlives it.
-            unsafe { Frames::push(frames, sub, &raw mut this.out) };
-            Poll::Pending
+            // before that body or frame is (innermost first), and the body borrows only what
+            // this body or frame could reach, which outlives it.
+            let frame = unsafe { Frames::push(frames, body, &raw mut this.out) };
+            if hand_off.inline_budget == 0 {
+                // Deep enough on the native stack: let the driver poll the new frame.
+                hand_off.pushed = true;
+                return Poll::Pending;
+            }
+            // Poll the new frame here, statically dispatched, rather than through the driver:
+            // it usually yields or returns at once. The budget bounds how deep such polls nest,
+            // so that recursion depth stays bounded by memory, not by the native stack.
+            hand_off.inline_budget -= 1;
+            // SAFETY: the frame was just pushed: it is the innermost, pinned in its block, and
+            // not borrowed elsewhere.
+            let frame = unsafe { Pin::new_unchecked(&mut *frame.as_ptr()) };
+            let polled = ErasedFrame::<Y, R>::poll_frame(frame, cx);
+            slot::<Y, R>(cx).inline_budget += 1;
+            if polled.is_pending() {
+                return Poll::Pending;
+            }
+            // SAFETY: the innermost frame is the one just pushed, and it returned.
+            unsafe { Frames::pop_returned(Some(frames)) };
+            match this.out.take() {
+                Some(value) => Poll::Ready(value),
+                None => polled_before_return(),
+            }
         } else {
             match this.out.take() {
                 Some(value) => Poll::Ready(value),

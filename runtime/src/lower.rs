@@ -31,6 +31,9 @@ pub(crate) struct Slot<Y, R> {
     pub(crate) frames: Option<NonNull<Frames<Y, R>>>,
     /// Set by a `yield_from!` that pushed a frame: the `Pending` it returned is not a yield.
     pub(crate) pushed: bool,
+    /// How many more new frames may be polled inside the `yield_from!` that pushed them (on the
+    /// native stack) before frames are left to the driver's loop.
+    pub(crate) inline_budget: u32,
 }
 
 /// The waker given to a coroutine body. Its functions never touch the data pointer, so cloning,
@@ -213,6 +216,10 @@ fn arg_taken_twice() -> ! {
     panic!("a `resume` argument was taken twice (a `yield_!` future was polled by hand)")
 }
 
+/// How many newly delegated frames may be polled one inside the other on the native stack (see
+/// `Delegate::poll`); past this, the driver's loop polls them, at constant stack depth.
+const INLINE_BUDGET: u32 = 32;
+
 /// What a [`Gen`] is doing between two resumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -357,6 +364,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
             yielded: None,
             frames,
             pushed: false,
+            inline_budget: INLINE_BUDGET,
         };
         // Every access to `slot` from here on goes through this pointer, the one the waker hands
         // to the body, so that no access of ours invalidates it.
@@ -381,7 +389,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
                 if unsafe { Frames::poll_frame(frame, &mut cx) }.is_ready() {
                     // SAFETY: as above; the frame just returned, so it is popped before anything
                     // polls it again.
-                    unsafe { Frames::pop(frames) };
+                    unsafe { Frames::pop_returned(frames) };
                     continue;
                 }
             } else if let Poll::Ready(value) = body.as_mut().poll(&mut cx) {
@@ -431,26 +439,11 @@ impl<F: Future, Y, R, S> Sealed for Gen<F, Y, R, Starts, S> {}
 impl<F: Future, Y, R, S> Subroutine<R> for Gen<F, Y, R, Starts, S> {
     type Yield = Y;
     type Return = F::Output;
+    type __Body = F;
 
     #[inline]
-    fn __poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: as in `drive`: `body` is structurally pinned, `phase` is not.
-        let this = unsafe { self.get_unchecked_mut() };
-        match this.phase {
-            Phase::Suspended => {}
-            Phase::Running => resumed_after_panic(),
-            Phase::Returned => resumed_after_return(),
-        }
-        this.phase = Phase::Running;
-        // SAFETY: as in `drive`.
-        let body = unsafe { Pin::new_unchecked(&mut this.body) };
-        let polled = body.poll(cx);
-        this.phase = if polled.is_ready() {
-            Phase::Returned
-        } else {
-            Phase::Suspended
-        };
-        polled
+    fn __into_body(self) -> F {
+        self.body
     }
 }
 
@@ -505,9 +498,10 @@ impl<Y, R, T> Sealed for Stub<Y, R, T> {}
 impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     type Yield = Y;
     type Return = T;
+    type __Body = core::future::Pending<T>;
 
-    fn __poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
-        unreachable!("a coroutine that failed to compile was resumed")
+    fn __into_body(self) -> Self::__Body {
+        unreachable!("a coroutine that failed to compile was delegated to")
     }
 }
 
