@@ -12,14 +12,17 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 
 mod workloads;
 use workloads::{
-    many_hand, many_ours_boxed, many_ours_slice, ping_pong_corosensei, ping_pong_genawaiter,
-    ping_pong_hand, ping_pong_ours, sum_corosensei, sum_genawaiter, sum_hand, sum_ours_for,
-    sum_ours_pinned,
+    many_hand, many_ours_boxed, many_ours_slice, perm_corosensei, perm_genawaiter,
+    perm_hand_callback, perm_hand_iter, perm_ours, ping_pong_corosensei, ping_pong_genawaiter,
+    ping_pong_hand, ping_pong_ours, sum_corosensei, sum_genawaiter, sum_hand, sum_nested,
+    sum_ours_for, sum_ours_pinned,
 };
 
 const PING_PONG: u64 = 10_000_000;
 const SUM: u64 = 100_000_000;
 const MANY: u64 = 1_000_000;
+const PERMUTATIONS_OF_10: u64 = 3_628_800;
+const DEPTH_ITEMS: u64 = 10_000_000;
 
 fn ping_pong(c: &mut Criterion) {
     let mut g = c.benchmark_group("a_ping_pong");
@@ -86,5 +89,42 @@ fn many_alive(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, ping_pong, generator_sum, many_alive);
+fn permutations(c: &mut Criterion) {
+    let mut g = c.benchmark_group("c_permutations_of_10");
+    g.throughput(Throughput::Elements(PERMUTATIONS_OF_10))
+        .sample_size(10);
+    g.bench_function("hand_written_recursion", |b| {
+        b.iter(|| perm_hand_callback(black_box(10)));
+    });
+    g.bench_function("hand_written_iterator", |b| {
+        b.iter(|| perm_hand_iter(black_box(10)));
+    });
+    g.bench_function("resumable", |b| b.iter(|| perm_ours(black_box(10))));
+    g.bench_function("corosensei", |b| b.iter(|| perm_corosensei(black_box(10))));
+    g.bench_function("genawaiter_boxed", |b| {
+        b.iter(|| perm_genawaiter(black_box(10)));
+    });
+    g.finish();
+}
+
+fn depth(c: &mut Criterion) {
+    let mut g = c.benchmark_group("delegation_depth");
+    g.throughput(Throughput::Elements(DEPTH_ITEMS))
+        .sample_size(10);
+    for depth in [10, 10_000] {
+        g.bench_function(format!("yield_from_depth_{depth}"), |b| {
+            b.iter(|| sum_nested(black_box(depth), black_box(DEPTH_ITEMS)));
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    ping_pong,
+    generator_sum,
+    many_alive,
+    permutations,
+    depth
+);
 criterion_main!(benches);

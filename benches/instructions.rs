@@ -90,6 +90,14 @@ fn alloc_report() {
         per(hand, N)
     );
     println!("resumable, pinned on the stack and run to completion: {pinned} allocations");
+    for n in [8, 10] {
+        let (count, _) = allocations_during(|| perm_ours(n));
+        let perms: u64 = (1..=n as u64).product();
+        println!(
+            "recursive permgen of {n}: {count} allocations for {perms} permutations ({:.7} per permutation)",
+            per(count, perms)
+        );
+    }
 }
 
 /// A permutation workload's element count.
