@@ -1,0 +1,289 @@
+//! Delegation allocates per depth, not per call: the frames of delegated coroutines live in
+//! blocks the driver keeps and reuses, so iterating every permutation of 8 elements with the
+//! recursive generator allocates as much as for 7 elements (far fewer times than there are
+//! permutations), and a driver that delegates again and again allocates nothing after the first
+//! time.
+//!
+//! A counting `#[global_allocator]` records allocations per thread, so tests running in parallel
+//! do not see each other's.
+
+use core::cell::Cell;
+use core::pin::pin;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+
+use resumable::{Iter, Resumable, State, resumable, yield_, yield_from};
+
+/// The system allocator, counting allocations (including reallocations) on each thread.
+struct Counting;
+
+thread_local! {
+    // `const` and without a destructor: reading it never allocates or registers anything.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    // `try_with`: during thread teardown the slot may already be gone; those are not ours.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so `System`'s
+// guarantees are ours; counting touches only a thread-local `Cell`.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: forwarded unchanged; the caller upholds `alloc_zeroed`'s contract.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: forwarded unchanged; the caller upholds `realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged; the caller upholds `dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// How many allocations `f` made on this thread, and what it returned.
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let value = f();
+    (ALLOCATIONS.with(Cell::get) - before, value)
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let (n, v) = allocations(|| black_box(vec![1u8; 64]));
+    assert_eq!(n, 1);
+    let (n, ()) = allocations(|| drop(black_box(Box::new(v))));
+    assert_eq!(n, 1);
+}
+
+/// The seed's `permgen`: yields the shared array at each leaf of the recursion.
+#[resumable(yield = &'a [Cell<T>])]
+fn permgen<'a, T: 'a>(a: &'a [Cell<T>], n: usize) {
+    if n <= 1 {
+        yield_!(a);
+    } else {
+        for i in 0..n {
+            a[n - 1].swap(&a[i]);
+            yield_from!(permgen(a, n - 1));
+            a[n - 1].swap(&a[i]);
+        }
+    }
+}
+
+/// Iterates every permutation of `0..n` with the generator pinned on the stack; how many
+/// allocations that made, how many permutations there were, and a checksum of them.
+fn permutations(n: u8) -> (usize, (usize, u64)) {
+    let a: Vec<Cell<u8>> = (0..n).map(Cell::new).collect();
+    allocations(|| {
+        let generator = pin!(permgen(&a, a.len()));
+        let mut count = 0;
+        let mut checksum = 0u64;
+        for p in Iter::new(generator) {
+            count += 1;
+            checksum = checksum
+                .wrapping_mul(31)
+                .wrapping_add(u64::from(p[0].get()));
+        }
+        (count, checksum)
+    })
+}
+
+#[test]
+fn every_permutation_of_8_allocates_no_more_than_those_of_7() {
+    let (seven, (count7, _)) = permutations(7);
+    let (eight, (count8, sum8)) = permutations(8);
+    println!("allocations: {seven} for 7! = {count7} permutations, {eight} for 8! = {count8}");
+    assert_eq!(count7, 5040);
+    assert_eq!(count8, 40_320);
+    // The checksum depends on every permutation: the work was not optimised away.
+    assert_ne!(black_box(sum8), 0);
+    // One block per depth (7 frames below the driver for 8 elements), plus the stack's growth.
+    assert!(eight <= 16, "{eight} allocations for {count8} permutations");
+    assert!(
+        eight.abs_diff(seven) <= 2,
+        "allocations grew with the number of permutations: {seven} for 7, {eight} for 8"
+    );
+    // Not one per permutation, nor one per recursive call (there are 69,280 for 8 elements).
+    assert!(eight * 1000 < count8);
+}
+
+#[resumable(yield = u64)]
+fn countdown(from: u64) -> u64 {
+    for i in (0..from).rev() {
+        yield_!(i);
+    }
+    from
+}
+
+#[resumable(yield = u64)]
+fn repeat_countdowns(times: u64) -> u64 {
+    let mut total = 0;
+    for _ in 0..times {
+        total += yield_from!(countdown(3));
+    }
+    total
+}
+
+#[test]
+fn delegating_again_and_again_allocates_once() {
+    for times in [1, 10, 10_000] {
+        let (n, (items, total)) = allocations(|| {
+            let mut generator = pin!(repeat_countdowns(times));
+            let mut it = Iter::new(generator.as_mut());
+            let items = it.by_ref().count();
+            (items, it.returned())
+        });
+        assert_eq!(items, usize::try_from(3 * times).unwrap());
+        assert_eq!(total, Some(3 * times));
+        // The frame block, and the frame stack's entry.
+        assert!(n <= 2, "{n} allocations for {times} delegations");
+    }
+}
+
+/// A chain `depth` levels deep whose bottom yields once.
+#[resumable(yield = u32)]
+fn chain(depth: u32) -> u32 {
+    if depth == 0 {
+        yield_!(0);
+        0
+    } else {
+        1 + yield_from!(chain(depth - 1))
+    }
+}
+
+#[resumable(yield = u32)]
+fn chains(depth: u32, times: u32) -> u32 {
+    let mut total = 0;
+    for _ in 0..times {
+        total += yield_from!(chain(depth));
+    }
+    total
+}
+
+#[test]
+fn a_deep_chain_built_again_reuses_every_block() {
+    let depth = 100;
+    let (once, _) = allocations(|| {
+        let mut generator = pin!(chains(depth, 1));
+        Iter::new(generator.as_mut()).count()
+    });
+    let (many, (items, total)) = allocations(|| {
+        let mut generator = pin!(chains(depth, 50));
+        let mut it = Iter::new(generator.as_mut());
+        (it.by_ref().count(), it.returned())
+    });
+    println!("allocations: {once} for one chain of depth {depth}, {many} for 50 of them");
+    assert_eq!(items, 50);
+    assert_eq!(total, Some(50 * depth));
+    // One block per level, plus the stack's growth: a hundred and a few.
+    assert!(
+        once <= 101 + 16,
+        "{once} allocations for a chain of {depth}"
+    );
+    assert_eq!(many, once, "building the chain again allocated");
+}
+
+/// A value of a small tree-shaped document: leaves are walked by one coroutine, lists by
+/// another (a recursive one), so frames of two layouts take turns at the same depth.
+enum Value {
+    Leaf(u32),
+    List(Vec<Value>),
+}
+
+/// Yields the leaf's value, with a bit of state held across the yield.
+#[resumable(yield = u32)]
+fn leaf(value: u32) -> u32 {
+    let scratch = [value; 8];
+    yield_!(scratch[7]);
+    1
+}
+
+/// Yields every leaf value of `list`, in order; returns how many there were.
+#[resumable(yield = u32)]
+fn walk_list(list: &[Value]) -> u32 {
+    let mut leaves = 0;
+    for value in list {
+        leaves += match value {
+            Value::Leaf(v) => yield_from!(leaf(*v)),
+            Value::List(inner) => yield_from!(walk_list(inner)),
+        };
+    }
+    leaves
+}
+
+#[test]
+fn subs_of_different_layouts_taking_turns_at_one_depth_do_not_allocate_per_call() {
+    let document = |pairs: u32| -> Vec<Value> {
+        (0..pairs)
+            .flat_map(|i| {
+                [
+                    Value::Leaf(2 * i),
+                    Value::List(vec![Value::Leaf(2 * i + 1)]),
+                ]
+            })
+            .collect()
+    };
+    let walk = |doc: &[Value]| {
+        allocations(|| {
+            let mut generator = pin!(walk_list(doc));
+            let mut it = Iter::new(generator.as_mut());
+            let values: u64 = it.by_ref().map(u64::from).sum();
+            (values, it.returned())
+        })
+    };
+    let small = document(10);
+    let large = document(1000);
+    let (few, (sum_small, leaves_small)) = walk(&small);
+    let (many, (sum_large, leaves_large)) = walk(&large);
+    println!("allocations: {few} for 20 delegations at depth 1, {many} for 2,000");
+    assert_eq!(leaves_small, Some(20));
+    assert_eq!(sum_small, (0..20).sum::<u64>());
+    assert_eq!(leaves_large, Some(2000));
+    assert_eq!(sum_large, (0..2000).sum::<u64>());
+    assert!(
+        many.abs_diff(few) <= 2,
+        "allocations grew with the number of delegations: {few} for 20, {many} for 2,000"
+    );
+}
+
+#[test]
+fn resuming_a_suspended_deep_chain_allocates_nothing() {
+    #[resumable(yield = u64)]
+    fn ticking(depth: u32, ticks: u64) {
+        if depth == 0 {
+            for t in 0..ticks {
+                yield_!(t);
+            }
+        } else {
+            yield_from!(ticking(depth - 1, ticks));
+        }
+    }
+
+    let mut generator = pin!(ticking(200, 10_000));
+    assert_eq!(generator.as_mut().resume(()), State::Yielded(0));
+    let (n, sum) = allocations(|| {
+        let mut sum = 0;
+        while let State::Yielded(t) = generator.as_mut().resume(()) {
+            sum += t;
+        }
+        sum
+    });
+    assert_eq!(n, 0);
+    assert_eq!(sum, (0..10_000).sum::<u64>());
+}
