@@ -1205,3 +1205,61 @@ fn deep_recursion_that_never_yields_completes_in_one_resume() {
         );
     }
 }
+
+/// A recursive generator whose every poll needs about 100 KB of native stack (a buffer that is
+/// not held across a suspension, so it lives on the stack, not in the frame).
+#[cfg(not(miri))]
+#[resumable(yield = u8)]
+fn stack_hungry(depth: u32) -> u8 {
+    let x = {
+        // The point of the test: a large buffer on the native stack during each poll.
+        #[allow(clippy::large_stack_arrays)]
+        let buf = [u8::try_from(depth % 251).unwrap(); 100_000];
+        std::hint::black_box(&buf)[99_999]
+    };
+    if depth == 0 {
+        yield_!(x);
+        x
+    } else {
+        yield_from!(stack_hungry(depth - 1))
+    }
+}
+
+/// Depth is bounded by memory, not by the native stack, also when each level's poll needs a lot
+/// of native stack: no more than a few levels may be polled one inside the other.
+///
+/// A stack overflow aborts the process, so the walk runs in a child process (this test binary
+/// again, running only this test) and the parent checks that it exited normally. (Not under
+/// Miri, which cannot start processes.)
+#[cfg(not(miri))]
+#[test]
+fn polls_needing_much_native_stack_do_not_overflow_it_at_depth() {
+    const CHILD: &str = "RESUMABLE_DELEGATE_STACK_CHILD";
+    const NAME: &str = "polls_needing_much_native_stack_do_not_overflow_it_at_depth";
+    if std::env::var_os(CHILD).is_some() {
+        // 2 MiB: the default stack of a spawned thread, and of every test's thread.
+        let walked = thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let mut co = pin!(stack_hungry(100));
+                Iter::new(co.as_mut()).collect::<Vec<u8>>()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(walked, [0]);
+        return;
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", NAME, "--test-threads=1"])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the walk 100 levels deep did not finish ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 passed"));
+}
