@@ -1,11 +1,15 @@
 //! Layer 2: [`Coroutine`], a Lua-style handle around a boxed state machine.
 //!
-//! How it is built: one `Rc` allocation holds the coroutine's phase (suspended, active or dead)
-//! and, after it, the state machine itself (a `dyn` trait object, so the handle's type names only
-//! `R`, `Y` and `T`). A thread-local context ([`running`](mod@crate::running)) records the innermost active
-//! coroutine and how many are active; a coroutine is `Running` when it is that innermost one and
-//! `Normal` when it is active further out. `resume` checks the phase, pushes itself, calls the
-//! body inside [`catch_unwind`], and pops itself again.
+//! How it is built: one `Rc` allocation holds a header (phase: suspended, active or dead; nesting
+//! depth; the creating thread's context) and, after it, the state machine itself (a `dyn` trait
+//! object, so the handle's type names only `R`, `Y` and `T`). A thread-local context
+//! ([`running`](mod@crate::running)) records the innermost active coroutine; a coroutine is
+//! `Running` when it is that innermost one and `Normal` when it is active further out. `resume`
+//! checks the phase and the depth, makes itself the innermost, calls the body inside
+//! [`catch_unwind`], and restores the previous innermost one.
+//!
+//! Cost: the hot path is a `dyn` call plus a handful of loads and stores; `catch_unwind` is free
+//! until something panics. `benches/handle.rs` measures it against Layer 1.
 
 use core::cell::{Cell, UnsafeCell};
 use core::fmt;
@@ -17,7 +21,7 @@ use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
 use crate::error::{CloseError, Panic, ResumeError};
-use crate::running::{self, CoroutineRef, Running};
+use crate::running::{self, Context, CoroutineRef, Running};
 use crate::state::{Resumable, State};
 use crate::status::Status;
 use crate::wrap::Wrap;
@@ -44,14 +48,31 @@ pub(crate) enum Phase {
     Dead,
 }
 
-/// The shared part of a coroutine: its phase, then the state machine.
+/// The shared part of a coroutine: its header, then the state machine.
 ///
-/// Invariant: `body` is alive exactly while `phase` is not `Dead`. Whoever drops the body sets
-/// `phase` to `Dead` first, so a body whose `Drop` panics (or reaches this coroutine again) is
-/// never dropped twice.
+/// Invariant: `body` is alive exactly while `header.phase` is not `Dead`. Whoever drops the body
+/// sets the phase to `Dead` first, so a body whose `Drop` panics (or reaches this coroutine
+/// again) is never dropped twice.
+#[repr(C)] // `header` first: a pointer to the `Inner` is a pointer to its `Header`.
 pub(crate) struct Inner<B: ?Sized + Erased> {
-    pub(crate) phase: Cell<Phase>,
+    pub(crate) header: Header,
     body: B,
+}
+
+/// What a coroutine's state is, whatever its types.
+pub(crate) struct Header {
+    pub(crate) phase: Cell<Phase>,
+    /// While active: how many coroutines are active on this thread, this one included (the
+    /// innermost active coroutine's depth is the thread's nesting depth).
+    depth: Cell<u32>,
+    /// The context of the thread that created the coroutine: the only thread that can reach it,
+    /// since handles are neither `Send` nor `Sync`. Kept here so that `resume` does not go
+    /// through `LocalKey::with` (an indirect call when inlined into another crate).
+    context: NonNull<Context>,
+    /// The coroutine as the pointer [`running`](fn@crate::running) turns into a
+    /// [`CoroutineRef`]: `Rc::as_ptr` of its allocation, with the trait object's lifetime
+    /// erased. Set once, right after the allocation is made.
+    pub(crate) this: Cell<Option<NonNull<Inner<dyn Erased>>>>,
 }
 
 /// What every state machine slot can do without knowing its types. Also what
@@ -105,9 +126,10 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
     fn drop(&mut self) {
         // `Active` cannot happen: an active coroutine is being resumed through a borrowed handle,
         // which keeps the `Rc` alive.
-        debug_assert_ne!(self.phase.get(), Phase::Active);
-        if self.phase.get() != Phase::Dead {
-            self.phase.set(Phase::Dead);
+        let phase = &self.header.phase;
+        debug_assert_ne!(phase.get(), Phase::Active);
+        if phase.get() != Phase::Dead {
+            phase.set(Phase::Dead);
             // SAFETY: the phase was not `Dead`, so the body is alive; `&mut self` means nothing
             // borrows it; we set `Dead` above, so this is the last use.
             unsafe { self.body.drop_body() }
@@ -218,9 +240,22 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         G: Resumable<R, Yield = Y, Return = T> + 'a,
     {
         let inner = Rc::new(Inner {
-            phase: Cell::new(Phase::Suspended),
+            header: Header {
+                phase: Cell::new(Phase::Suspended),
+                depth: Cell::new(0),
+                context: running::context(),
+                this: Cell::new(None),
+            },
             body: Slot(UnsafeCell::new(ManuallyDrop::new(body))),
         });
+        let this: *const Inner<Slot<G>> = Rc::as_ptr(&inner);
+        let this: *const Inner<dyn Erased + 'a> = this;
+        // `transmute`, not `as`: a pointer cast cannot extend a trait object's lifetime.
+        #[allow(clippy::transmute_ptr_to_ptr)]
+        // SAFETY: only the trait object's lifetime changes. `this` is only used by `running`,
+        // while this coroutine is active (so alive), to make a `CoroutineRef` (see `to_ref`).
+        let this: *const Inner<dyn Erased> = unsafe { mem::transmute(this) };
+        inner.header.this.set(NonNull::new(this.cast_mut()));
         Self { inner }
     }
 
@@ -258,44 +293,49 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     ///   thread. The coroutine stays suspended.
     ///
     /// `arg` is dropped when the body does not run.
-    #[inline]
+    #[inline(always)]
     pub fn resume(&self, arg: R) -> Result<State<Y, T>, ResumeError> {
         let inner = &*self.inner;
-        if inner.phase.get() != Phase::Suspended {
+        if inner.header.phase.get() != Phase::Suspended {
             return Err(self.not_suspended());
         }
-        let me = self.erased();
-        running::with(|cx| {
-            let depth = cx.depth.get();
-            if depth >= MAX_DEPTH {
-                return Err(ResumeError::StackOverflow);
+        // SAFETY: the context is a thread-local without destructor of the thread that created
+        // this coroutine, which is the current thread (handles cannot leave it), so it is alive
+        // for as long as code runs on this thread.
+        let cx = unsafe { inner.header.context.as_ref() };
+        let parent = cx.current.get();
+        let depth = match parent {
+            None => 1,
+            // SAFETY: the context's current coroutine is active, so alive (see `running`).
+            Some(p) => unsafe { p.as_ref() }.depth.get() + 1,
+        };
+        if depth > MAX_DEPTH {
+            return Err(ResumeError::StackOverflow);
+        }
+        cx.current.set(Some(self.erased()));
+        inner.header.depth.set(depth);
+        inner.header.phase.set(Phase::Active);
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
+            // `Active` now, so no other `resume` or `close` touches it until we return.
+            unsafe { inner.body.resume(arg) }
+        }));
+        cx.current.set(parent);
+        match result {
+            Ok(State::Yielded(value)) => {
+                inner.header.phase.set(Phase::Suspended);
+                Ok(State::Yielded(value))
             }
-            let parent = cx.current.replace(Some(me));
-            cx.depth.set(depth + 1);
-            inner.phase.set(Phase::Active);
-            let result = catch_unwind(AssertUnwindSafe(|| {
-                // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
-                // `Active` now, so no other `resume` or `close` touches it until we return.
-                unsafe { inner.body.resume(arg) }
-            }));
-            cx.current.set(parent);
-            cx.depth.set(depth);
-            match result {
-                Ok(State::Yielded(value)) => {
-                    inner.phase.set(Phase::Suspended);
-                    Ok(State::Yielded(value))
-                }
-                Ok(State::Complete(value)) => self.returned(value),
-                Err(payload) => Err(self.panicked(payload)),
-            }
-        })
+            Ok(State::Complete(value)) => self.returned(value),
+            Err(payload) => Err(self.panicked(payload)),
+        }
     }
 
     /// The error for a `resume` of a coroutine that is not suspended.
     #[cold]
     #[inline(never)]
     fn not_suspended(&self) -> ResumeError {
-        if self.inner.phase.get() == Phase::Dead {
+        if self.inner.header.phase.get() == Phase::Dead {
             ResumeError::Dead
         } else {
             ResumeError::NonSuspended
@@ -329,8 +369,8 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// a panic from a `Drop`.
     fn kill(&self) -> Result<(), Box<dyn core::any::Any + Send>> {
         let inner = &*self.inner;
-        debug_assert_ne!(inner.phase.get(), Phase::Dead);
-        inner.phase.set(Phase::Dead);
+        debug_assert_ne!(inner.header.phase.get(), Phase::Dead);
+        inner.header.phase.set(Phase::Dead);
         catch_unwind(AssertUnwindSafe(|| {
             // SAFETY: every caller checked that the phase was not `Dead` (it was `Suspended`, or
             // `Active` for the resume that just ended), so the body is alive; no resume is
@@ -352,7 +392,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// assert_eq!(co.status(), Status::Suspended);
     /// ```
     pub fn status(&self) -> Status {
-        running::status_of(self.inner.phase.get(), self.addr())
+        running::status_of(self.inner.header.phase.get(), self.addr())
     }
 
     /// Kills a suspended coroutine: drops its state machine (its locals' `Drop` runs, in reverse
@@ -441,17 +481,8 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
 
     /// The pointer the thread-local context records while this coroutine is active.
     #[inline]
-    fn erased(&self) -> NonNull<Inner<dyn Erased>> {
-        let ptr: *const Inner<dyn Body<R, Y, T> + 'a> = Rc::as_ptr(&self.inner);
-        let ptr: *const Inner<dyn Erased + 'a> = ptr;
-        // SAFETY: only the trait object's lifetime changes. The context holds the pointer only
-        // while this coroutine is active, i.e. while a borrowed handle keeps it alive, and
-        // `running` only uses it then to make a `CoroutineRef` (see `to_ref`).
-        // `transmute`, not `as`: a pointer cast cannot extend a trait object's lifetime.
-        #[allow(clippy::transmute_ptr_to_ptr)]
-        let ptr: *const Inner<dyn Erased> = unsafe { mem::transmute(ptr) };
-        // SAFETY: `Rc::as_ptr` is never null.
-        unsafe { NonNull::new_unchecked(ptr.cast_mut()) }
+    fn erased(&self) -> NonNull<Header> {
+        NonNull::from(&self.inner.header)
     }
 }
 

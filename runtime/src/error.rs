@@ -2,6 +2,7 @@
 
 use core::any::Any;
 use core::fmt;
+use core::mem::ManuallyDrop;
 use std::error::Error;
 use std::sync::{Mutex, PoisonError};
 
@@ -154,6 +155,13 @@ impl Error for CloseError {}
 /// assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("no more cheese"));
 /// ```
 pub struct Panic {
+    // Boxed, so that `ResumeError` stays two words and `resume`'s result small; dropped by an
+    // out-of-line `Drop`, so that dropping a `Result<State<..>, ResumeError>` inlines to a test
+    // of its tag (nothing at all where the compiler knows it is `Ok`).
+    inner: ManuallyDrop<Box<PanicInner>>,
+}
+
+struct PanicInner {
     message: String,
     payload: Mutex<Option<Box<dyn Any + Send>>>,
 }
@@ -177,8 +185,10 @@ impl Panic {
             NON_STRING_PAYLOAD.to_owned()
         };
         Self {
-            message,
-            payload: Mutex::new(Some(payload)),
+            inner: ManuallyDrop::new(Box::new(PanicInner {
+                message,
+                payload: Mutex::new(Some(payload)),
+            })),
         }
     }
 
@@ -190,7 +200,7 @@ impl Panic {
     /// assert_eq!(resumable::Panic::new(payload).message(), "Box<dyn Any>");
     /// ```
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// Takes the payload out, leaving `None` for later calls.
@@ -203,7 +213,8 @@ impl Panic {
     /// assert_eq!(panic.message(), "once"); // the message stays
     /// ```
     pub fn take_payload(&self) -> Option<Box<dyn Any + Send>> {
-        self.payload
+        self.inner
+            .payload
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
@@ -218,7 +229,11 @@ impl Panic {
     /// assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
     /// ```
     pub fn into_payload(self) -> Box<dyn Any + Send> {
-        let Self { message, payload } = self;
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: `this` is never used again nor dropped (it is in a `ManuallyDrop`), so the box
+        // is taken out exactly once.
+        let inner = unsafe { ManuallyDrop::take(&mut this.inner) };
+        let PanicInner { message, payload } = *inner;
         payload
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
@@ -237,17 +252,26 @@ impl Panic {
     }
 }
 
+impl Drop for Panic {
+    #[inline(never)]
+    fn drop(&mut self) {
+        // SAFETY: this is the only place `inner` is dropped, and `into_payload` (the only place
+        // it is taken) keeps `Drop` from running.
+        unsafe { ManuallyDrop::drop(&mut self.inner) }
+    }
+}
+
 impl fmt::Debug for Panic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Panic")
-            .field("message", &self.message)
+            .field("message", &self.inner.message)
             .finish_non_exhaustive()
     }
 }
 
 impl fmt::Display for Panic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 

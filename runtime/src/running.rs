@@ -9,16 +9,15 @@ use core::ptr::{self, NonNull};
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::rc::{Rc, Weak};
 
-use crate::coroutine::{Erased, Inner, Phase};
+use crate::coroutine::{Erased, Header, Inner, Phase};
 use crate::status::Status;
 
 /// The per-thread record of active coroutines. The chain of active coroutines itself lives on
 /// the native stack: each `resume` keeps its parent in a local and restores it on the way out.
 pub(crate) struct Context {
-    /// The innermost active coroutine, `None` in the main (non-coroutine) context.
-    pub(crate) current: Cell<Option<NonNull<Inner<dyn Erased>>>>,
-    /// How many coroutines are active, checked against [`crate::MAX_DEPTH`].
-    pub(crate) depth: Cell<u32>,
+    /// The innermost active coroutine, `None` in the main (non-coroutine) context. Its depth,
+    /// kept in the coroutine, is the nesting depth checked against [`crate::MAX_DEPTH`].
+    pub(crate) current: Cell<Option<NonNull<Header>>>,
 }
 
 thread_local! {
@@ -27,9 +26,14 @@ thread_local! {
     static CONTEXT: Context = const {
         Context {
             current: Cell::new(None),
-            depth: Cell::new(0),
         }
     };
+}
+
+/// This thread's context. It has no destructor, so it stays valid for as long as the thread
+/// runs code (thread-local destructors included).
+pub(crate) fn context() -> NonNull<Context> {
+    with(|cx| NonNull::from(cx))
 }
 
 /// Runs `f` with this thread's context.
@@ -71,12 +75,18 @@ pub(crate) fn status_of(phase: Phase, addr: *const ()) -> Status {
 pub fn running() -> Running {
     match with(|cx| cx.current.get()) {
         None => Running::Main,
-        Some(ptr) => {
-            // SAFETY: the context holds `ptr` only while that coroutine is active, and an active
-            // coroutine is being resumed through a borrowed handle, so the `Rc` it came from
-            // (`Rc::as_ptr`, then only its trait object's lifetime changed) is alive. The
-            // temporary `Rc` is never dropped, so the strong count is left as it was.
-            let rc = ManuallyDrop::new(unsafe { Rc::from_raw(ptr.as_ptr().cast_const()) });
+        Some(header) => {
+            // SAFETY: the context holds a coroutine's header only while that coroutine is
+            // active, and an active coroutine is being resumed through a borrowed handle, so it
+            // is alive.
+            let this = unsafe { header.as_ref() }.this.get();
+            let Some(this) = this else {
+                unreachable!("`this` is set when the coroutine is created")
+            };
+            // SAFETY: `this` is `Rc::as_ptr` of that live allocation, with only its trait
+            // object's lifetime changed. The temporary `Rc` is never dropped, so the strong count
+            // is left as it was.
+            let rc = ManuallyDrop::new(unsafe { Rc::from_raw(this.as_ptr().cast_const()) });
             Running::Coroutine(CoroutineRef::from_weak(Rc::downgrade(&rc)))
         }
     }
@@ -249,7 +259,7 @@ impl CoroutineRef {
         // SAFETY: a strong handle exists, so the value is alive; `Rc` is confined to this
         // thread, so nothing drops it while we read; `phase` is a `Cell` and only ever read or
         // written through shared references.
-        let phase = unsafe { (*self.weak.as_ptr()).phase.get() };
+        let phase = unsafe { (*self.weak.as_ptr()).header.phase.get() };
         status_of(phase, self.addr())
     }
 }
