@@ -79,7 +79,7 @@ pub trait ErasedFrame<Y, R> {
 
 /// The body of a delegated coroutine and where its return value goes: into the `out` cell of
 /// the [`Delegate`] future its parent is suspended at.
-pub(crate) struct Frame<F: Future> {
+struct Frame<F: Future> {
     body: F,
     out: *mut Option<F::Output>,
 }
@@ -105,12 +105,12 @@ impl<F: Future, Y, R> ErasedFrame<Y, R> for Frame<F> {
     }
 }
 
-/// One place on a driver's stack: a frame's block, and the layout it was allocated with. Below
-/// the stack's depth the block holds a live frame; above it, the block is free and kept for the
-/// next frame pushed at that depth.
+/// One place on a driver's stack: a block of memory, the layout it was allocated with, and the
+/// frame in it. Below the stack's depth the block holds that live frame; above it, the block is
+/// free and kept for the next frame pushed at that depth, whatever its type, if it fits.
 struct Entry<Y, R> {
     frame: NonNull<dyn ErasedFrame<Y, R>>,
-    layout: Layout,
+    block: Layout,
 }
 
 /// The frames of the coroutines a driver's body delegated to, innermost last, and the blocks of
@@ -196,11 +196,7 @@ impl<Y, R> Frames<Y, R> {
     /// must outlive the frame: both hold when the caller is a `Delegate` future suspended inside
     /// the driver's body or an outer frame, which the frame is dropped before.
     #[inline]
-    pub(crate) unsafe fn push<'a, F>(
-        this: NonNull<Self>,
-        body: F,
-        out: *mut Option<F::Output>,
-    ) -> NonNull<Frame<F>>
+    pub(crate) unsafe fn push<'a, F>(this: NonNull<Self>, body: F, out: *mut Option<F::Output>)
     where
         F: Future + 'a,
         Y: 'a,
@@ -210,33 +206,55 @@ impl<Y, R> Frames<Y, R> {
         let frames = unsafe { &mut *this.as_ptr() };
         let layout = Layout::new::<Frame<F>>();
         let depth = frames.depth;
-        let block = match frames.entries.get(depth) {
-            Some(entry) if entry.layout == layout => entry.frame.cast::<u8>(),
+        let kept = frames
+            .entries
+            .get(depth)
+            .map(|e| (e.frame.cast::<u8>(), e.block));
+        let (block, block_layout) = match kept {
+            Some((block, fits))
+                if layout.size() <= fits.size() && layout.align() <= fits.align() =>
+            {
+                (block, fits)
+            }
             kept => {
-                if let Some(entry) = kept {
-                    // SAFETY: a free block (above the depth), allocated with its layout.
-                    unsafe { dealloc(entry.frame.as_ptr().cast(), entry.layout) };
-                }
+                // A bigger block, big enough for both: coroutines of different layouts taking
+                // turns at one depth settle on one block after at most one growth each.
+                let grown = match kept {
+                    Some((old, old_layout)) => {
+                        // SAFETY: a free block (at or above the depth), allocated with its layout.
+                        unsafe { dealloc(old.as_ptr(), old_layout) };
+                        Layout::from_size_align(
+                            layout.size().max(old_layout.size()),
+                            layout.align().max(old_layout.align()),
+                        )
+                        .unwrap_or(layout)
+                    }
+                    None => layout,
+                };
                 // SAFETY: `Frame` holds a pointer, so the layout's size is not zero.
-                let block = unsafe { alloc(layout) };
-                NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
+                let block = unsafe { alloc(grown) };
+                let block = NonNull::new(block).unwrap_or_else(|| handle_alloc_error(grown));
+                (block, grown)
             }
         };
         let typed = block.cast::<Frame<F>>();
-        // SAFETY: `block` is free memory of this exact layout, owned by `frames`.
+        // SAFETY: `block` is free memory, owned by `frames`, at least as large and as aligned as
+        // a `Frame<F>`.
         unsafe { typed.as_ptr().write(Frame { body, out }) };
         let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
         // SAFETY: only the lifetime bound changes. The frame is dropped (by `pop` or by `Drop`)
         // before anything it borrows ends: see this function's contract.
         let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
-        let entry = Entry { frame, layout };
+        let entry = Entry {
+            frame,
+            block: block_layout,
+        };
         if depth < frames.entries.len() {
             frames.entries[depth] = entry;
         } else {
             frames.entries.push(entry);
         }
         frames.depth = depth + 1;
-        typed
     }
 
     /// Removes the innermost frame, which has returned, and keeps its block for reuse.
@@ -258,20 +276,43 @@ impl<Y, R> Frames<Y, R> {
     }
 }
 
-impl<Y, R> Drop for Frames<Y, R> {
-    fn drop(&mut self) {
-        // Innermost first: a frame may borrow from the frames (and the body) outside it.
+impl<Y, R> Frames<Y, R> {
+    /// Drops the live frames, innermost first (a frame may borrow from the frames, and the body,
+    /// outside it), then frees every block.
+    fn clear(&mut self) {
         while let Some(depth) = self.depth.checked_sub(1) {
+            // The depth goes down first: if this frame's drop panics, `Drop`'s guard calls
+            // `clear` again, which goes on with the frames outside it.
             self.depth = depth;
-            // SAFETY: the entry held a live frame; nothing else can reach it now. If this panics,
-            // the remaining frames and all blocks are leaked (memory only: nothing is freed twice
-            // or used after free).
+            // SAFETY: the entry held a live frame; nothing else can reach it now.
             unsafe { ptr::drop_in_place(self.entries[depth].frame.as_ptr()) };
         }
         for entry in self.entries.drain(..) {
             // SAFETY: every block was allocated with its recorded layout by `push`.
-            unsafe { dealloc(entry.frame.as_ptr().cast(), entry.layout) };
+            unsafe { dealloc(entry.frame.as_ptr().cast(), entry.block) };
         }
+    }
+}
+
+impl<Y, R> Drop for Frames<Y, R> {
+    #[inline]
+    fn drop(&mut self) {
+        if self.entries.is_empty() {
+            // Never delegated (the common case for a coroutine that is itself a frame).
+            return;
+        }
+        /// Finishes the work if a frame's drop panics, as dropping a `Vec` does: every other frame
+        /// is still dropped and every block freed (a second panic aborts, as always in Rust).
+        struct Rest<'a, Y, R>(&'a mut Frames<Y, R>);
+
+        impl<Y, R> Drop for Rest<'_, Y, R> {
+            fn drop(&mut self) {
+                self.0.clear();
+            }
+        }
+
+        let rest = Rest(self);
+        rest.0.clear();
     }
 }
 
@@ -332,30 +373,11 @@ where
             // driver's body or an outer frame until the new frame returns; the frame is dropped
             // before that body or frame is (innermost first), and the body borrows only what
             // this body or frame could reach, which outlives it.
-            let frame = unsafe { Frames::push(frames, body, &raw mut this.out) };
-            if hand_off.inline_budget == 0 {
-                // Deep enough on the native stack: let the driver poll the new frame.
-                hand_off.pushed = true;
-                return Poll::Pending;
-            }
-            // Poll the new frame here, statically dispatched, rather than through the driver:
-            // it usually yields or returns at once. The budget bounds how deep such polls nest,
-            // so that recursion depth stays bounded by memory, not by the native stack.
-            hand_off.inline_budget -= 1;
-            // SAFETY: the frame was just pushed: it is the innermost, pinned in its block, and
-            // not borrowed elsewhere.
-            let frame = unsafe { Pin::new_unchecked(&mut *frame.as_ptr()) };
-            let polled = ErasedFrame::<Y, R>::poll_frame(frame, cx);
-            slot::<Y, R>(cx).inline_budget += 1;
-            if polled.is_pending() {
-                return Poll::Pending;
-            }
-            // SAFETY: the innermost frame is the one just pushed, and it returned.
-            unsafe { Frames::pop_returned(Some(frames)) };
-            match this.out.take() {
-                Some(value) => Poll::Ready(value),
-                None => polled_before_return(),
-            }
+            unsafe { Frames::push(frames, body, &raw mut this.out) };
+            // The driver polls the new frame next, from its loop: however deep delegation goes,
+            // only one frame is ever being polled on the native stack.
+            hand_off.pushed = true;
+            Poll::Pending
         } else {
             match this.out.take() {
                 Some(value) => Poll::Ready(value),

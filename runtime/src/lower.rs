@@ -31,9 +31,6 @@ pub(crate) struct Slot<Y, R> {
     pub(crate) frames: Option<NonNull<Frames<Y, R>>>,
     /// Set by a `yield_from!` that pushed a frame: the `Pending` it returned is not a yield.
     pub(crate) pushed: bool,
-    /// How many more new frames may be polled inside the `yield_from!` that pushed them (on the
-    /// native stack) before frames are left to the driver's loop.
-    pub(crate) inline_budget: u32,
 }
 
 /// The waker given to a coroutine body. Its functions never touch the data pointer, so cloning,
@@ -216,10 +213,6 @@ fn arg_taken_twice() -> ! {
     panic!("a `resume` argument was taken twice (a `yield_!` future was polled by hand)")
 }
 
-/// How many newly delegated frames may be polled one inside the other on the native stack (see
-/// `Delegate::poll`); past this, the driver's loop polls them, at constant stack depth.
-const INLINE_BUDGET: u32 = 32;
-
 /// What a [`Gen`] is doing between two resumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -364,7 +357,6 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
             yielded: None,
             frames,
             pushed: false,
-            inline_budget: INLINE_BUDGET,
         };
         // Every access to `slot` from here on goes through this pointer, the one the waker hands
         // to the body, so that no access of ours invalidates it.
@@ -443,7 +435,11 @@ impl<F: Future, Y, R, S> Subroutine<R> for Gen<F, Y, R, Starts, S> {
 
     #[inline]
     fn __into_body(self) -> F {
-        self.body
+        let Gen { frames, body, .. } = self;
+        // A coroutine moved by value was never resumed (resuming needs it pinned), so its frame
+        // stack is empty and owns nothing: forgetting it skips a call to its destructor.
+        core::mem::forget(frames);
+        body
     }
 }
 
