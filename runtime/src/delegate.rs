@@ -294,6 +294,16 @@ impl<Y, R> Frames<Y, R> {
     }
 }
 
+/// Finishes dropping a [`Frames`] if a frame's drop panics, as dropping a `Vec` does: every other
+/// frame is still dropped and every block freed (a second panic aborts, as always in Rust).
+struct Rest<'a, Y, R>(&'a mut Frames<Y, R>);
+
+impl<Y, R> Drop for Rest<'_, Y, R> {
+    fn drop(&mut self) {
+        self.0.clear();
+    }
+}
+
 impl<Y, R> Drop for Frames<Y, R> {
     #[inline]
     fn drop(&mut self) {
@@ -301,16 +311,6 @@ impl<Y, R> Drop for Frames<Y, R> {
             // Never delegated (the common case for a coroutine that is itself a frame).
             return;
         }
-        /// Finishes the work if a frame's drop panics, as dropping a `Vec` does: every other frame
-        /// is still dropped and every block freed (a second panic aborts, as always in Rust).
-        struct Rest<'a, Y, R>(&'a mut Frames<Y, R>);
-
-        impl<Y, R> Drop for Rest<'_, Y, R> {
-            fn drop(&mut self) {
-                self.0.clear();
-            }
-        }
-
         let rest = Rest(self);
         rest.0.clear();
     }
