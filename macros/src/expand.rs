@@ -60,14 +60,21 @@ pub(crate) fn yield_point(
 /// ```text
 /// yield_from!(sub)   =>   ({ yield_from!(@rewritten); __co.delegate(|| sub).await })
 /// ```
-pub(crate) fn delegate_point(path: &syn::Path, span: Span, sub: &Expr) -> TokenStream {
+pub(crate) fn delegate_point(
+    path: &syn::Path,
+    span: Span,
+    call_span: Span,
+    sub: &Expr,
+) -> TokenStream {
     let mut co = args::co_ident();
     co.set_span(co.span().located_at(span));
     let delegate = syn::Ident::new("delegate", sub.span());
     let point = quote_spanned! {span=>
         { #path!(@rewritten); #co.#delegate(|| #sub).await }
     };
-    parenthesized(point, span)
+    // The parentheses stand where the call's own delimiters are, so that a suggestion rustc
+    // makes about the whole expression quotes the user's call, not a piece of it.
+    parenthesized(point, call_span)
 }
 
 /// `(tokens)`, so that an expression that starts with a block (a rewritten `yield_!`, or a

@@ -152,10 +152,20 @@ impl Scan {
             }
         };
         // The coroutine is built when the `yield_from!` starts, inside a closure: it cannot
-        // yield on our behalf while it is being built.
+        // yield on our behalf while it is being built, nor leave the body.
+        let mut exits = Exits::default();
+        syn::visit::Visit::visit_expr(&mut exits, &sub);
+        for (tokens, what) in exits.found {
+            self.error(syn::Error::new_spanned(
+                tokens,
+                format!(
+                    "{what} cannot be used inside the argument of `yield_from!`; compute the argument into a variable first"
+                ),
+            ));
+        }
         self.with_barrier(Barrier::DelegateArgument, |s| s.visit_expr_mut(&mut sub));
         self.delegates = true;
-        expand::delegate_point(&mac.path, span, &sub)
+        expand::delegate_point(&mac.path, span, mac.delimiter.span().join(), &sub)
     }
 
     /// Walks the arguments of a macro other than ours, when they may hide a `yield_!` or an
@@ -284,6 +294,48 @@ fn is_yield(mac: &Macro) -> bool {
         .segments
         .last()
         .is_some_and(|s| s.ident == "yield_")
+}
+
+/// The `?`, `return`, `break` and `continue` that would leave the argument of a `yield_from!`
+/// (not those inside closures, `async` blocks or loops of the argument itself).
+#[derive(Default)]
+struct Exits {
+    found: Vec<(TokenStream, &'static str)>,
+    loops: usize,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Exits {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Try(e) => {
+                self.found.push((e.question_token.to_token_stream(), "`?`"));
+                syn::visit::visit_expr(self, expr);
+            }
+            Expr::Return(e) => {
+                self.found
+                    .push((e.return_token.to_token_stream(), "`return`"));
+                syn::visit::visit_expr(self, expr);
+            }
+            Expr::Break(e) if self.loops == 0 || e.label.is_some() => {
+                self.found
+                    .push((e.break_token.to_token_stream(), "`break`"));
+                syn::visit::visit_expr(self, expr);
+            }
+            Expr::Continue(e) if self.loops == 0 || e.label.is_some() => {
+                self.found
+                    .push((e.continue_token.to_token_stream(), "`continue`"));
+            }
+            Expr::Closure(_) | Expr::Async(_) => {}
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loops += 1;
+                syn::visit::visit_expr(self, expr);
+                self.loops -= 1;
+            }
+            _ => syn::visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_item(&mut self, _: &'ast Item) {}
 }
 
 /// Whether a macro call is `yield_from!` (or `resumable::yield_from!`).

@@ -54,6 +54,12 @@ use crate::lower::slot;
 /// assert_eq!(co.as_mut().resume(1), State::Yielded(4)); // helper yielded 2 * (1 + 1)
 /// assert_eq!(co.as_mut().resume(7), State::Complete(70)); // 7 went to the helper's yield_!
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be delegated to with `yield_from!` from a coroutine resumed with `{R}`",
+    label = "not a `Subroutine<{R}>`",
+    note = "`yield_from!` takes a call of a `#[resumable]` fn without a `#[resume]` parameter, with the same `yield` and `resume` types as the caller",
+    note = "a `coroutine!` closure or a fn with a `#[resume]` parameter takes its first argument from `resume`, so it cannot be delegated to; to yield what an iterator gives, write `for x in iter {{ yield_!(x); }}`"
+)]
 pub trait Subroutine<R = ()>: Sealed {
     /// The type of the values handed out by `yield_!`.
     type Yield;
@@ -68,8 +74,13 @@ pub trait Subroutine<R = ()>: Sealed {
     fn __into_body(self) -> Self::__Body;
 }
 
-/// Seals [`Subroutine`]: public in a hidden module, so that no other crate can name it.
-pub trait Sealed {}
+/// Seals [`Subroutine`]: a public trait in a private module, so that no other crate can name it
+/// and so none can implement `Subroutine` (the driver trusts its implementations' types).
+mod sealed {
+    pub trait Sealed {}
+}
+
+pub(crate) use sealed::Sealed;
 
 /// One frame on a driver's stack, with its types erased.
 pub trait ErasedFrame<Y, R> {
@@ -322,16 +333,16 @@ pub(crate) type Exchange<Y, R> = fn(Y) -> R;
 /// The future behind one `yield_from!(sub)`: on its first poll it builds `sub` and pushes it as a
 /// frame of the driver; on the next it hands back the value the frame returned.
 #[must_use = "a `yield_from!` does nothing unless awaited by generated code"]
-pub struct Delegate<Y, R, C, S: Subroutine<R>> {
+pub struct Delegate<Y, R, C, S, T> {
     thunk: Option<C>,
-    out: Option<S::Return>,
+    out: Option<T>,
     // `S`: the body holding this future is `Send` only if the delegated coroutine is.
     _types: PhantomData<(Exchange<Y, R>, S)>,
     // A frame writes to `out` through a pointer while this future is suspended.
     _pinned: PhantomPinned,
 }
 
-impl<Y, R, C, S: Subroutine<R>> fmt::Debug for Delegate<Y, R, C, S> {
+impl<Y, R, C, S, T> fmt::Debug for Delegate<Y, R, C, S, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Delegate")
             .field("started", &self.thunk.is_none())
@@ -339,7 +350,7 @@ impl<Y, R, C, S: Subroutine<R>> fmt::Debug for Delegate<Y, R, C, S> {
     }
 }
 
-impl<Y, R, C, S: Subroutine<R>> Delegate<Y, R, C, S> {
+impl<Y, R, C, S, T> Delegate<Y, R, C, S, T> {
     pub(crate) const fn new(thunk: C) -> Self {
         Self {
             thunk: Some(thunk),
@@ -350,7 +361,7 @@ impl<Y, R, C, S: Subroutine<R>> Delegate<Y, R, C, S> {
     }
 }
 
-impl<Y, R, C, S> Future for Delegate<Y, R, C, S>
+impl<Y, R, C, S> Future for Delegate<Y, R, C, S, S::Return>
 where
     C: FnOnce() -> S,
     S: Subroutine<R, Yield = Y>,

@@ -122,7 +122,7 @@ impl<Y, R> Co<Y, R> {
 
     /// The future behind `yield_from!(sub)`: `thunk` builds the coroutine delegated to when the
     /// future is first polled (so that the body's state never contains it: recursion works).
-    pub const fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, C, S>
+    pub const fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, C, S, S::Return>
     where
         C: FnOnce() -> S,
         S: Subroutine<R, Yield = Y>,
@@ -480,6 +480,7 @@ pub const fn stub<Y, R, T>() -> Stub<Y, R, T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<Y, R, T> Resumable<R> for Stub<Y, R, T> {
     type Yield = Y;
     type Return = T;
@@ -491,6 +492,7 @@ impl<Y, R, T> Resumable<R> for Stub<Y, R, T> {
 
 impl<Y, R, T> Sealed for Stub<Y, R, T> {}
 
+#[diagnostic::do_not_recommend]
 impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     type Yield = Y;
     type Return = T;
