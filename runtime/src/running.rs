@@ -122,7 +122,7 @@ pub fn is_yieldable() -> bool {
 /// assert_eq!(here.status(), Status::Running);
 /// println!("thread: {here:p}\t{}", here.is_main());
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Running {
     /// Not inside any coroutine: the thread's own (main) context.
     Main,
@@ -186,15 +186,6 @@ impl PartialEq<CoroutineRef> for Running {
 impl PartialEq<Running> for CoroutineRef {
     fn eq(&self, other: &Running) -> bool {
         other == self
-    }
-}
-
-impl fmt::Debug for Running {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Main => f.write_str("Main"),
-            Self::Coroutine(r) => f.debug_tuple("Coroutine").field(r).finish(),
-        }
     }
 }
 
