@@ -1,7 +1,7 @@
 //! The target of the `#[resumable]` lowering: a body becomes an `async` block whose only awaits
 //! are `yield_!` points, driven by [`Gen::resume`] with a waker of our own.
 //!
-//! How a value crosses the boundary: `resume` puts its argument in a [`Slot`] on its own stack
+//! How a value crosses the boundary: `resume` puts its argument in a `Slot` on its own stack
 //! frame and polls the body with a waker whose data pointer is that slot. A `yield_!` future finds
 //! the slot through the waker, leaves its value there and returns `Pending`; on the next poll it
 //! takes the new argument out and returns `Ready`. Because the slot lives in `resume`'s frame and
