@@ -11,7 +11,7 @@
 //! equivalent is a slice of `Cell`s: the generator swaps elements through a shared reference and
 //! yields that same reference.
 //!
-//! `cargo run --example permutations` (add `15`, `16`, … to run one seed only).
+//! `cargo run --example permutations` (add `15`, `16`, … to run some seeds only).
 
 use std::cell::Cell;
 use std::fmt::{Display, Write as _};
@@ -103,19 +103,17 @@ fn seed_30() {
 
 fn main() {
     let seeds: [(&str, fn()); 6] = [
-        ("15", seed_15),
-        ("16", seed_16),
-        ("17", seed_17),
-        ("30", seed_30),
-        ("31", seed_16),
-        ("32", seed_17),
+        ("15_permgen_plain_recursive", seed_15),
+        ("16_permutations_create_iterator", seed_16),
+        ("17_permutations_wrap_iterator", seed_17),
+        ("30_permgen_print_1234", seed_30),
+        ("31_permutations_iterator_create", seed_16),
+        ("32_permutations_iterator_wrap", seed_17),
     ];
     let only: Vec<String> = std::env::args().skip(1).collect();
-    for (number, run) in seeds {
-        if only.is_empty() || only.iter().any(|o| o == number) {
-            if only.is_empty() {
-                println!("-- {number}");
-            }
+    for (name, run) in seeds {
+        if only.is_empty() || only.iter().any(|o| name.starts_with(o.as_str())) {
+            println!("=== seed {name}.lua ===");
             run();
         }
     }
