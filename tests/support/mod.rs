@@ -53,4 +53,3 @@ pub(crate) fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
     let value = f();
     (ALLOCATIONS.with(Cell::get) - before, value)
 }
-
