@@ -282,14 +282,21 @@ impl<F, Y, R, K, S> core::fmt::Debug for Gen<F, Y, R, K, S> {
     }
 }
 
+impl<F: Future, Y, R, K, S> Gen<F, Y, R, K, S> {
+    /// A `Gen` of any kind and storage, not started.
+    const fn new(body: F, frames: S) -> Self {
+        Self {
+            frames,
+            body,
+            phase: Phase::Suspended,
+            _types: PhantomData,
+        }
+    }
+}
+
 /// Builds a [`Gen`] whose body takes the first argument and does not delegate.
 pub const fn from_parts<F: Future, Y, R>(_: Marker<Y, R>, body: F) -> Gen<F, Y, R> {
-    Gen {
-        frames: NoFrames,
-        body,
-        phase: Phase::Suspended,
-        _types: PhantomData,
-    }
+    Gen::new(body, NoFrames)
 }
 
 /// Builds a [`Gen`] whose body starts without an argument and does not delegate.
@@ -297,12 +304,7 @@ pub const fn from_parts_starting<F: Future, Y, R>(
     _: Marker<Y, R>,
     body: F,
 ) -> Gen<F, Y, R, Starts> {
-    Gen {
-        frames: NoFrames,
-        body,
-        phase: Phase::Suspended,
-        _types: PhantomData,
-    }
+    Gen::new(body, NoFrames)
 }
 
 /// Builds a [`Gen`] whose body takes the first argument and delegates with `yield_from!`.
@@ -310,12 +312,7 @@ pub const fn from_parts_delegating<F: Future, Y, R>(
     _: Marker<Y, R>,
     body: F,
 ) -> Gen<F, Y, R, TakesFirst, Frames<Y, R>> {
-    Gen {
-        frames: Frames::new(),
-        body,
-        phase: Phase::Suspended,
-        _types: PhantomData,
-    }
+    Gen::new(body, Frames::new())
 }
 
 /// Builds a [`Gen`] whose body starts without an argument and delegates with `yield_from!`.
@@ -323,12 +320,7 @@ pub const fn from_parts_starting_delegating<F: Future, Y, R>(
     _: Marker<Y, R>,
     body: F,
 ) -> Gen<F, Y, R, Starts, Frames<Y, R>> {
-    Gen {
-        frames: Frames::new(),
-        body,
-        phase: Phase::Suspended,
-        _types: PhantomData,
-    }
+    Gen::new(body, Frames::new())
 }
 
 impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
