@@ -6,7 +6,7 @@ pub use resumable_runtime::{
     is_yieldable, running,
 };
 pub use resumable_runtime::{
-    IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, delegate, iter, pinned, state,
+    IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, delegate, iter, pinned, pipe, state,
 };
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed

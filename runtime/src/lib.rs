@@ -9,6 +9,7 @@
 //! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
 //! - [`pinned`]: many coroutines pinned in one allocation.
+//! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed.
 //! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
 //!   [`Coroutine`] (Layer 2) and what goes with it.
 
@@ -23,6 +24,7 @@ pub mod iter;
 #[doc(hidden)]
 pub mod lower;
 pub mod pinned;
+pub mod pipe;
 pub mod running;
 pub mod state;
 pub mod status;
