@@ -1,6 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 pub use resumable_macros::{coroutine, resumable};
+/// The cooperative dispatcher: many coroutines over non-blocking sockets on one thread (cargo
+/// feature `io`, on by default).
+#[cfg(feature = "io")]
+pub use resumable_runtime::dispatch;
 pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
     is_yieldable, running,

@@ -1,0 +1,68 @@
+//! The cooperative dispatcher: many coroutines (tasks) over non-blocking sockets on one thread.
+//!
+//! The seed's "non-preemptive multithreading". Each task is a coroutine that yields a [`Wait`]
+//! (readable or writable on a socket, a deadline, or both) whenever it would block. The
+//! [`Dispatcher`] resumes the tasks that can run; when none can, it registers what they wait
+//! for with `mio::Poll` (epoll on Linux, the seed's `socket.select`) and blocks there until a
+//! socket is ready or the earliest deadline passes. It never spins.
+//!
+//! Inside a task, the helpers look blocking: [`TcpStream::connect`], [`TcpStream::read`],
+//! [`TcpStream::read_to_end`], [`TcpStream::read_exact`], [`TcpStream::write_all`], [`sleep`]
+//! and [`yield_now`] are `#[resumable]`-style subroutines that a task runs with `yield_from!`;
+//! each yields on the task's behalf until its operation can go on. `WouldBlock` never reaches
+//! the task. Every operation of a stream can have a timeout ([`TcpStream::set_timeout`]).
+//!
+//! Faults stay local: a refused connection, a reset, a peer that closes early, a stalled peer
+//! past its timeout or a panic ends only the task it happens in, as that task's `io::Error`;
+//! the other tasks go on.
+//!
+//! ```
+//! # if cfg!(miri) { return; } // Miri has no epoll or sockets
+//! use std::io::{Read, Write};
+//! use std::time::Duration;
+//! use resumable::dispatch::{sleep, Dispatcher, TcpStream, Wait};
+//! use resumable::{resumable, yield_from};
+//!
+//! // A server on 127.0.0.1 that answers "hello" to whoever connects.
+//! let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+//! let addr = listener.local_addr().unwrap();
+//! std::thread::spawn(move || {
+//!     for stream in listener.incoming().take(2) {
+//!         stream.unwrap().write_all(b"hello").unwrap();
+//!     }
+//! });
+//!
+//! /// One task: connect, read everything, return the byte count.
+//! #[resumable(yield = Wait)]
+//! fn fetch(addr: std::net::SocketAddr) -> std::io::Result<usize> {
+//!     let mut stream = yield_from!(TcpStream::connect(addr))?;
+//!     stream.set_timeout(Some(Duration::from_secs(10)));
+//!     let mut body = Vec::new();
+//!     yield_from!(stream.read_to_end(&mut body))
+//! }
+//!
+//! /// Another: just sleeps.
+//! #[resumable(yield = Wait)]
+//! fn nap() -> std::io::Result<usize> {
+//!     yield_from!(sleep(Duration::from_millis(5)));
+//!     Ok(0)
+//! }
+//!
+//! let mut dispatcher = Dispatcher::new();
+//! dispatcher.spawn(fetch(addr));
+//! dispatcher.spawn(nap());
+//! dispatcher.spawn(fetch(addr));
+//! let results = dispatcher.run().unwrap();
+//! let counts: Vec<usize> = results.into_iter().map(Result::unwrap).collect();
+//! assert_eq!(counts, [5, 0, 5]);
+//! ```
+
+mod dispatcher;
+mod tcp;
+mod time;
+mod wait;
+
+pub use dispatcher::{Dispatcher, Mode, TaskId};
+pub use tcp::TcpStream;
+pub use time::{sleep, yield_now};
+pub use wait::Wait;

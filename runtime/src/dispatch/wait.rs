@@ -1,0 +1,97 @@
+//! [`Wait`]: what a task yields to its dispatcher when it cannot go on.
+
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Instant;
+
+/// What a task waits for: a socket becoming readable or writable, a deadline, both (whichever
+/// comes first), or nothing (it only lets the others run).
+///
+/// A task yields a `Wait` when it would block; the [`Dispatcher`](super::Dispatcher) resumes it
+/// once what it waits for may have happened. A resume is a hint, not a promise: the task must
+/// retry its operation and wait again if it would still block (the helpers of this module do).
+/// The socket is named by its file descriptor, which must stay open while the task waits.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use resumable::dispatch::Wait;
+///
+/// let deadline = Instant::now() + Duration::from_secs(1);
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+/// let wait = Wait::readable(&socket).or_until(Some(deadline));
+/// assert!(wait.is_readable());
+/// assert_eq!(wait.deadline(), Some(deadline));
+/// assert!(!Wait::yield_now().is_readable());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a `Wait` does nothing unless a task yields it"]
+pub struct Wait {
+    pub(super) io: Option<(RawFd, Direction)>,
+    pub(super) deadline: Option<Instant>,
+}
+
+/// Which readiness of a socket a task waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    Read,
+    Write,
+}
+
+impl Wait {
+    /// Wait until `source` has data to read (or an error, or the peer closed it).
+    pub fn readable(source: &impl AsRawFd) -> Self {
+        Self {
+            io: Some((source.as_raw_fd(), Direction::Read)),
+            deadline: None,
+        }
+    }
+
+    /// Wait until `source` can take more data to write (or a connection attempt finished).
+    pub fn writable(source: &impl AsRawFd) -> Self {
+        Self {
+            io: Some((source.as_raw_fd(), Direction::Write)),
+            deadline: None,
+        }
+    }
+
+    /// Wait until `deadline`.
+    pub const fn until(deadline: Instant) -> Self {
+        Self {
+            io: None,
+            deadline: Some(deadline),
+        }
+    }
+
+    /// Wait for nothing: the task runs again after every other task that can run has run.
+    pub const fn yield_now() -> Self {
+        Self {
+            io: None,
+            deadline: None,
+        }
+    }
+
+    /// The same wait, ending at `deadline` at the latest (no change for `None`).
+    pub fn or_until(self, deadline: Option<Instant>) -> Self {
+        Self {
+            deadline: match (self.deadline, deadline) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+            ..self
+        }
+    }
+
+    /// Whether this waits for a socket to become readable.
+    pub fn is_readable(&self) -> bool {
+        matches!(self.io, Some((_, Direction::Read)))
+    }
+
+    /// Whether this waits for a socket to become writable.
+    pub fn is_writable(&self) -> bool {
+        matches!(self.io, Some((_, Direction::Write)))
+    }
+
+    /// The deadline, if any.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+}

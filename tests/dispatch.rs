@@ -1,0 +1,597 @@
+//! The cooperative dispatcher (issue 6): downloads over HTTP/1.0 from local servers on 127.0.0.1
+//! with exact byte counts in every mode, faults (refused, reset, closed early, stalled, panic)
+//! that end only their own task, timers, and 10,000 connections at once in one dispatcher.
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use resumable::dispatch::{Dispatcher, Mode, TcpStream, Wait, sleep};
+use resumable::{resumable, yield_from};
+
+/// The sizes of the seed's four files (`/TR/html401/html40.txt` and the others).
+const SEED_FILES: [(&str, usize); 4] = [
+    ("/TR/html401/html40.txt", 629),
+    ("/TR/2002/REC-xhtml1-20020801/xhtml1.pdf", 115_777),
+    ("/TR/REC-html32.html", 606),
+    (
+        "/TR/2000/REC-DOM-Level-2-Core-20001113/DOM2-Core.txt",
+        229_699,
+    ),
+];
+
+/// Generous for a loaded 2-core machine; the stall test uses its own short timeout.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The body served for a file of `len` bytes: a repeating pattern, so a byte out of place shows.
+fn body_of(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| b"0123456789abcdefghijklmnopqrstuvwxyz\n"[i % 37])
+        .collect()
+}
+
+/// Makes `listener` accept up to `backlog` connections in its queue (std binds with a small
+/// one), so that thousands of simultaneous connects are not dropped and retried a second later.
+fn widen_backlog(listener: &TcpListener, backlog: i32) {
+    // SAFETY: `listen(2)` on a file descriptor that `listener` owns and keeps open for the call;
+    // calling it again on a listening socket only changes its backlog.
+    let rc = unsafe { libc::listen(listener.as_raw_fd(), backlog) };
+    assert_eq!(rc, 0, "listen: {}", io::Error::last_os_error());
+}
+
+/// Local HTTP servers (`tiny_http`), each on its own port of 127.0.0.1, serving a body of `len`
+/// bytes for a path ending in `/LEN` or for a seed path; `workers` threads answer each server's
+/// requests. They stop when the handle is dropped (the test's end).
+struct HttpServer {
+    servers: Vec<Arc<tiny_http::Server>>,
+    workers: Vec<thread::JoinHandle<()>>,
+}
+
+impl HttpServer {
+    fn start(workers: usize) -> Self {
+        Self::start_many(1, workers)
+    }
+
+    /// `ports` servers. Thousands of simultaneous connects to one port overflow its queue of
+    /// half-open connections (`tcp_max_syn_backlog`), so the big test spreads them.
+    fn start_many(ports: usize, workers: usize) -> Self {
+        let mut servers = Vec::new();
+        let mut handles = Vec::new();
+        for _ in 0..ports {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            widen_backlog(&listener, 4096);
+            let server = Arc::new(tiny_http::Server::from_listener(listener, None).unwrap());
+            for _ in 0..workers {
+                let server = Arc::clone(&server);
+                handles.push(thread::spawn(move || serve(&server)));
+            }
+            servers.push(server);
+        }
+        Self {
+            servers,
+            workers: handles,
+        }
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.nth_addr(0)
+    }
+
+    fn nth_addr(&self, i: usize) -> SocketAddr {
+        self.servers[i % self.servers.len()]
+            .server_addr()
+            .to_ip()
+            .unwrap()
+    }
+}
+
+/// Answers `server`'s requests until it is unblocked.
+fn serve(server: &tiny_http::Server) {
+    for request in server.incoming_requests() {
+        let len = SEED_FILES
+            .iter()
+            .find(|(path, _)| *path == request.url())
+            .map(|&(_, len)| len)
+            .or_else(|| request.url().rsplit('/').next()?.parse().ok());
+        let _ = match len {
+            Some(len) => request.respond(tiny_http::Response::from_data(body_of(len))),
+            None => request.respond(tiny_http::Response::empty(404)),
+        };
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        for server in &self.servers {
+            for _ in 0..self.workers.len() {
+                server.unblock();
+            }
+        }
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// What one download got.
+#[derive(Debug, PartialEq, Eq)]
+struct Got {
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// Downloads `path` from `addr` over HTTP/1.0 (the seed's `download`), checking the body against
+/// `Content-Length`.
+#[resumable(yield = Wait)]
+fn download(addr: SocketAddr, path: String, timeout: Duration) -> io::Result<Got> {
+    let mut stream = yield_from!(TcpStream::connect_timeout(addr, Some(timeout)))?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    yield_from!(stream.write_all(request.as_bytes()))?;
+    let mut response = Vec::new();
+    yield_from!(stream.read_to_end(&mut response))?;
+    parse(&response)
+}
+
+/// Parses a whole response with httparse; a body shorter than its `Content-Length` is an error.
+fn parse(response: &[u8]) -> io::Result<Got> {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut parsed = httparse::Response::new(&mut headers);
+    let head = match parsed.parse(response) {
+        Ok(httparse::Status::Complete(head)) => head,
+        Ok(httparse::Status::Partial) => {
+            return Err(io::Error::new(
+                ErrorKind::UnexpectedEof,
+                format!(
+                    "connection closed after {} bytes, inside the headers",
+                    response.len()
+                ),
+            ));
+        }
+        Err(error) => return Err(io::Error::new(ErrorKind::InvalidData, error)),
+    };
+    let body = &response[head..];
+    let length = parsed
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .and_then(|h| {
+            std::str::from_utf8(h.value)
+                .ok()?
+                .trim()
+                .parse::<usize>()
+                .ok()
+        });
+    if let Some(length) = length
+        && body.len() != length
+    {
+        return Err(io::Error::new(
+            ErrorKind::UnexpectedEof,
+            format!(
+                "connection closed after {} of {length} body bytes",
+                body.len()
+            ),
+        ));
+    }
+    Ok(Got {
+        status: parsed.code.unwrap_or_default(),
+        body: body.to_vec(),
+    })
+}
+
+/// Downloads the seed's four files in `mode` and checks every byte.
+fn seed_downloads_in(mode: Mode) {
+    let server = HttpServer::start(4);
+    let mut dispatcher = Dispatcher::with_mode(mode);
+    for (path, _) in SEED_FILES {
+        dispatcher.spawn(download(server.addr(), path.to_owned(), TIMEOUT));
+    }
+    let results = dispatcher.run().unwrap();
+    for ((path, len), result) in SEED_FILES.iter().zip(results) {
+        let got = result.unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(got.status, 200, "{path}");
+        assert_eq!(got.body.len(), *len, "{path}");
+        assert!(got.body == body_of(*len), "{path}: body differs");
+    }
+}
+
+#[test]
+fn seed_downloads_poll_exact_bytes() {
+    seed_downloads_in(Mode::Poll);
+}
+
+#[test]
+fn seed_downloads_sequential_exact_bytes() {
+    seed_downloads_in(Mode::Sequential);
+}
+
+#[test]
+fn seed_downloads_busy_exact_bytes() {
+    seed_downloads_in(Mode::Busy);
+}
+
+/// How a fault server treats each connection.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// Sends the headers and part of the body, then resets the connection (RST).
+    Reset,
+    /// Promises 10,000 bytes, sends 100, closes normally.
+    CloseEarly,
+    /// Sends the headers and part of the body, then sends nothing more and keeps the connection
+    /// open until the test tells it to stop.
+    Stall,
+}
+
+/// A raw server on 127.0.0.1 that commits `fault` on each of `connections` connections. The
+/// thread ends after that, or (stalling) when `stop` is dropped.
+fn fault_server(
+    fault: Fault,
+    connections: usize,
+) -> (SocketAddr, mpsc::Sender<()>, thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = mpsc::channel::<()>();
+    let handle = thread::spawn(move || {
+        let mut held = Vec::new();
+        for _ in 0..connections {
+            let (mut peer, _) = listener.accept().unwrap();
+            let mut request = [0; 1024];
+            let _ = peer.read(&mut request);
+            let _ = peer.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 10000\r\n\r\n");
+            let _ = peer.write_all(&[b'x'; 100]);
+            match fault {
+                Fault::Reset => {
+                    let linger = libc::linger {
+                        l_onoff: 1,
+                        l_linger: 0,
+                    };
+                    // SAFETY: `setsockopt(2)` on a socket `peer` owns and keeps open for the
+                    // call, with a pointer to a live `linger` and its exact size. A zero linger
+                    // makes the close below send a reset.
+                    let rc = unsafe {
+                        libc::setsockopt(
+                            peer.as_raw_fd(),
+                            libc::SOL_SOCKET,
+                            libc::SO_LINGER,
+                            (&raw const linger).cast(),
+                            libc::socklen_t::try_from(size_of::<libc::linger>()).unwrap(),
+                        )
+                    };
+                    assert_eq!(rc, 0);
+                    // Let the client wait in its read first, so the reset comes mid-body.
+                    thread::sleep(Duration::from_millis(20));
+                    drop(peer);
+                }
+                Fault::CloseEarly => drop(peer),
+                Fault::Stall => held.push(peer),
+            }
+        }
+        // Bounded: the test drops `stop` when it is done, or after a minute at most.
+        let _ = stopped.recv_timeout(Duration::from_secs(60));
+    });
+    (addr, stop, handle)
+}
+
+/// A port on 127.0.0.1 that nobody listens on.
+fn refusing_addr() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+#[resumable(yield = Wait)]
+fn panicking_task() -> io::Result<Got> {
+    yield_from!(sleep(Duration::from_millis(1)));
+    panic!("task panicked on purpose");
+}
+
+/// Every fault at once next to good downloads: each fault ends only its task, with an error that
+/// names what happened, and the good downloads get every byte.
+fn faults_stay_local_in(mode: Mode) {
+    let server = HttpServer::start(4);
+    let (reset, stop_reset, reset_thread) = fault_server(Fault::Reset, 1);
+    let (early, stop_early, early_thread) = fault_server(Fault::CloseEarly, 1);
+    let (stall, stop_stall, stall_thread) = fault_server(Fault::Stall, 1);
+    let refused = refusing_addr();
+    let stall_timeout = Duration::from_millis(300);
+
+    let mut dispatcher = Dispatcher::with_mode(mode);
+    let good = |d: &mut Dispatcher<'_, Got>, i: usize| {
+        let (path, _) = SEED_FILES[i];
+        d.spawn(download(server.addr(), path.to_owned(), TIMEOUT))
+    };
+    let g0 = good(&mut dispatcher, 0);
+    let refused_id = dispatcher.spawn(download(refused, "/x".into(), TIMEOUT));
+    let g1 = good(&mut dispatcher, 1);
+    let reset_id = dispatcher.spawn(download(reset, "/x".into(), TIMEOUT));
+    let g2 = good(&mut dispatcher, 2);
+    let early_id = dispatcher.spawn(download(early, "/x".into(), TIMEOUT));
+    let stall_id = dispatcher.spawn(download(stall, "/x".into(), stall_timeout));
+    let panic_id = dispatcher.spawn(panicking_task());
+    let g3 = good(&mut dispatcher, 3);
+    let started = Instant::now();
+    let results = dispatcher.run().unwrap();
+    let took = started.elapsed();
+
+    for (id, (path, len)) in [g0, g1, g2, g3].into_iter().zip(SEED_FILES) {
+        let got = results[id.index()]
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(got.body.len(), len, "{path}");
+        assert!(got.body == body_of(len), "{path}: body differs");
+    }
+    let err = |id: resumable::dispatch::TaskId| results[id.index()].as_ref().unwrap_err();
+
+    let refused_err = err(refused_id);
+    assert_eq!(
+        refused_err.kind(),
+        ErrorKind::ConnectionRefused,
+        "{refused_err}"
+    );
+    assert!(
+        refused_err
+            .to_string()
+            .starts_with(&format!("connect to {refused}: ")),
+        "{refused_err}"
+    );
+
+    let reset_err = err(reset_id);
+    assert_eq!(reset_err.kind(), ErrorKind::ConnectionReset, "{reset_err}");
+    assert!(
+        reset_err
+            .to_string()
+            .starts_with(&format!("read from {reset}: ")),
+        "{reset_err}"
+    );
+
+    let early_err = err(early_id);
+    assert_eq!(early_err.kind(), ErrorKind::UnexpectedEof, "{early_err}");
+    assert_eq!(
+        early_err.to_string(),
+        "connection closed after 100 of 10000 body bytes"
+    );
+
+    let stall_err = err(stall_id);
+    assert_eq!(stall_err.kind(), ErrorKind::TimedOut, "{stall_err}");
+    assert_eq!(
+        stall_err.to_string(),
+        format!("read from {stall}: timed out after 300ms without progress")
+    );
+    assert!(took >= stall_timeout, "the stall was cut short: {took:?}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+
+    let panic_err = err(panic_id);
+    assert_eq!(panic_err.to_string(), "task panicked on purpose");
+
+    drop((stop_reset, stop_early, stop_stall));
+    for handle in [reset_thread, early_thread, stall_thread] {
+        handle.join().unwrap();
+    }
+}
+
+#[test]
+fn faults_stay_local_poll() {
+    faults_stay_local_in(Mode::Poll);
+}
+
+#[test]
+fn faults_stay_local_busy() {
+    faults_stay_local_in(Mode::Busy);
+}
+
+#[test]
+fn faults_stay_local_sequential() {
+    faults_stay_local_in(Mode::Sequential);
+}
+
+#[test]
+fn connect_timeout_ends_the_task() {
+    // A listener whose backlog is full and that never accepts: a connect to it gets no answer
+    // (the kernel drops the SYN), so only the timeout can end it. Fill the backlog first.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    widen_backlog(&listener, 0);
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        if let Ok(s) = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+            fillers.push(s);
+        }
+    }
+    #[resumable(yield = Wait)]
+    fn connect_only(addr: SocketAddr) -> io::Result<()> {
+        yield_from!(TcpStream::connect_timeout(
+            addr,
+            Some(Duration::from_millis(200))
+        ))?;
+        Ok(())
+    }
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(connect_only(addr));
+    let started = Instant::now();
+    let result = dispatcher.run().unwrap().pop().unwrap();
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TimedOut, "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!("connect to {addr}: timed out after 200ms without progress")
+    );
+    assert!(started.elapsed() >= Duration::from_millis(200));
+}
+
+/// CPU time (user + system) of this whole process so far.
+fn cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: `getrusage(2)` writes a whole `rusage` to the pointer it is given, which points to
+    // writable memory of that size; we read it only after it returned 0.
+    let usage = unsafe {
+        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()), 0);
+        usage.assume_init()
+    };
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.unsigned_abs())
+            + Duration::from_micros(t.tv_usec.unsigned_abs())
+    };
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+#[test]
+fn sleeping_tasks_cost_no_cpu() {
+    #[resumable(yield = Wait)]
+    fn nap(ms: u64) -> io::Result<u64> {
+        yield_from!(sleep(Duration::from_millis(ms)));
+        Ok(ms)
+    }
+    let mut dispatcher = Dispatcher::new();
+    for i in 0..100 {
+        dispatcher.spawn(nap(200 + i));
+    }
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let results = dispatcher.run().unwrap();
+    let (wall, cpu) = (wall.elapsed(), cpu_time().saturating_sub(cpu));
+    assert!(results.iter().all(Result::is_ok));
+    assert!(wall >= Duration::from_millis(299), "{wall:?}");
+    // Other tests run in parallel in this process: allow for their CPU time, but a busy loop
+    // would use about the whole wall time on its own.
+    assert!(
+        cpu < wall / 2 + Duration::from_millis(100),
+        "cpu {cpu:?} for wall {wall:?}"
+    );
+}
+
+/// Raises this process's soft limit of open files to its hard limit; returns the new limit.
+fn raise_open_files_limit() -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit(2)`/`setrlimit(2)` read and write a `rlimit` we own, for the duration of
+    // each call only.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit), 0);
+    }
+    limit.rlim_cur
+}
+
+/// The server of [`ten_thousand_connections`], in a process of its own: this test binary run
+/// again (by that test) with `DISPATCH_SERVER_PROCESS` set. Both ends of 10,000 connections in
+/// one process would need 20,000 descriptors, more than the usual hard limit. Prints the ports
+/// it serves on, then serves until its standard input closes (or for two minutes at most).
+#[test]
+#[ignore = "the server process of ten_thousand_connections, which starts it"]
+fn http_server_process() {
+    if std::env::var_os("DISPATCH_SERVER_PROCESS").is_none() {
+        return;
+    }
+    raise_open_files_limit();
+    let server = HttpServer::start_many(8, 1);
+    let ports: Vec<String> = (0..8)
+        .map(|i| server.nth_addr(i).port().to_string())
+        .collect();
+    println!("PORTS {}", ports.join(" "));
+    io::stdout().flush().unwrap();
+    let (closed, stdin_closed) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = io::stdin().read_to_end(&mut Vec::new());
+        let _ = closed.send(());
+    });
+    let _ = stdin_closed.recv_timeout(Duration::from_secs(120));
+    drop(server);
+}
+
+/// A child process running [`http_server_process`]; killed when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    /// Kept open so that the child's last lines do not meet a closed pipe.
+    _stdout: io::BufReader<std::process::ChildStdout>,
+    addrs: Vec<SocketAddr>,
+}
+
+impl ServerProcess {
+    fn start() -> Self {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "http_server_process", "--ignored", "--nocapture"])
+            .args(["--test-threads", "1"])
+            .env("DISPATCH_SERVER_PROCESS", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = io::BufReader::new(child.stdout.take().unwrap());
+        let mut addrs = Vec::new();
+        let mut line = String::new();
+        for _ in 0..100 {
+            line.clear();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            // The harness prints `test http_server_process ... ` on the same line first.
+            if let Some((_, ports)) = line.split_once("PORTS ") {
+                addrs = ports
+                    .split_whitespace()
+                    .map(|p| SocketAddr::from(([127, 0, 0, 1], p.parse().unwrap())))
+                    .collect();
+                break;
+            }
+        }
+        assert!(!addrs.is_empty(), "the server process printed no ports");
+        Self {
+            child,
+            _stdout: stdout,
+            addrs,
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take()); // it stops when its standard input closes
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// 10,000 downloads at once in one dispatcher: every connection is open at the same time on the
+/// client side (each task connects before any of them reads), and every byte arrives. The server
+/// runs in a child process (see [`http_server_process`]).
+#[test]
+fn ten_thousand_connections() {
+    const N: usize = 10_000;
+    let limit = raise_open_files_limit();
+    assert!(
+        limit >= N as u64 + 100,
+        "the hard limit of open files is {limit}: too low for {N} connections (needs {} or more)",
+        N + 100
+    );
+    let server = ServerProcess::start();
+    let mut dispatcher = Dispatcher::new();
+    for i in 0..N {
+        let len = 100 + i % 1000;
+        let addr = server.addrs[i % server.addrs.len()];
+        dispatcher.spawn(download(addr, format!("/f/{i}/{len}"), TIMEOUT));
+    }
+    let started = Instant::now();
+    let results = dispatcher.run().unwrap();
+    let took = started.elapsed();
+    for (i, result) in results.into_iter().enumerate() {
+        let len = 100 + i % 1000;
+        let got = result.unwrap_or_else(|e| panic!("download {i}: {e}"));
+        assert_eq!(got.body.len(), len, "download {i}");
+        assert!(got.body == body_of(len), "download {i}: body differs");
+    }
+    eprintln!("{N} connections in {took:?}");
+}
