@@ -595,3 +595,39 @@ fn ten_thousand_connections() {
     }
     eprintln!("{N} connections in {took:?}");
 }
+
+/// `examples/download.rs` in each mode, against its own local server: the seed's four paths with
+/// the seed's sizes, in any order, then the times.
+#[test]
+fn download_example_prints_every_file() {
+    for flags in [&[][..], &["--busy"], &["--sequential"], &["--slow", "1"]] {
+        let mut cmd = std::process::Command::new(env!("CARGO"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+            "run",
+            "--quiet",
+            "--example",
+            "download",
+        ]);
+        if !cfg!(debug_assertions) {
+            cmd.arg("--release");
+        }
+        cmd.arg("--").args(flags);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{flags:?}: {}\n{stderr}", out.status);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let mut lines: Vec<&str> = stdout.lines().collect();
+        let times = lines.pop().unwrap();
+        lines.sort_unstable();
+        let mut expected: Vec<String> = SEED_FILES
+            .iter()
+            .map(|(p, n)| format!("{p}\t{n}"))
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(lines, expected, "{flags:?}");
+        assert!(
+            times.contains(": wall ") && times.contains(" ms, cpu "),
+            "{times}"
+        );
+    }
+}
