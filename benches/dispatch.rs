@@ -1,0 +1,331 @@
+//! The dispatcher against the alternatives (issue 6): 1,000 downloads of 64 KiB over HTTP/1.0 from
+//! a local `tiny_http` server on 127.0.0.1, with our dispatcher (poll mode), its busy mode,
+//! sequential blocking `std::net`, a thread per connection, and tokio's current-thread runtime.
+//! Prints wall and CPU time (user + system, `getrusage(2)`) of each, then the issue's bars:
+//! CPU time ≤ 1.2× tokio current-thread, and busy mode ≥ 20× the CPU time of poll mode while the
+//! server is slow (it sleeps between the chunks of each body).
+//!
+//! ```text
+//! cargo bench --bench dispatch
+//! ```
+//!
+//! The server runs in a child process (this binary again, with `DISPATCH_BENCH_SERVER` set), so
+//! the CPU time measured is the client's alone.
+
+use std::io::{self, BufRead, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::os::fd::AsRawFd;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use resumable::dispatch::{Dispatcher, Mode, TcpStream, Wait};
+use resumable::{resumable, yield_from};
+
+/// Downloads per run.
+const DOWNLOADS: usize = 1000;
+/// Bytes per body.
+const SIZE: usize = 64 * 1024;
+/// The slow server's pause between 16 KiB chunks.
+const SLOW_DELAY: Duration = Duration::from_millis(5);
+/// How long one operation may wait without progress.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// CPU time (user + system) of this process, all threads, so far.
+fn cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: `getrusage(2)` fills the `rusage` the pointer points to (writable, of that size);
+    // it is read only when the call succeeded.
+    let usage = unsafe {
+        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()), 0);
+        usage.assume_init()
+    };
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.unsigned_abs())
+            + Duration::from_micros(t.tv_usec.unsigned_abs())
+    };
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// The request every client sends.
+const REQUEST: &[u8] = b"GET /64k HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+
+/// The size of a whole response's body, checked against its `Content-Length`.
+fn body_len(response: &[u8]) -> io::Result<usize> {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut parsed = httparse::Response::new(&mut headers);
+    let Ok(httparse::Status::Complete(head)) = parsed.parse(response) else {
+        return Err(io::Error::new(ErrorKind::InvalidData, "bad response head"));
+    };
+    let body = response.len() - head;
+    let length = parsed
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .and_then(|h| {
+            std::str::from_utf8(h.value)
+                .ok()?
+                .trim()
+                .parse::<usize>()
+                .ok()
+        });
+    if length == Some(body) {
+        Ok(body)
+    } else {
+        Err(io::Error::new(
+            ErrorKind::UnexpectedEof,
+            format!("body of {body} bytes, expected {length:?}"),
+        ))
+    }
+}
+
+#[resumable(yield = Wait)]
+fn download(addr: SocketAddr) -> io::Result<usize> {
+    let mut stream = yield_from!(TcpStream::connect_timeout(addr, Some(TIMEOUT)))?;
+    yield_from!(stream.write_all(REQUEST))?;
+    let mut response = Vec::with_capacity(SIZE + 1024);
+    yield_from!(stream.read_to_end(&mut response))?;
+    body_len(&response)
+}
+
+fn run_dispatcher(addr: SocketAddr, mode: Mode) -> Vec<io::Result<usize>> {
+    let mut dispatcher = Dispatcher::with_mode(mode);
+    for _ in 0..DOWNLOADS {
+        dispatcher.spawn(download(addr));
+    }
+    dispatcher.run().unwrap()
+}
+
+fn blocking_download(addr: SocketAddr) -> io::Result<usize> {
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.write_all(REQUEST)?;
+    let mut response = Vec::with_capacity(SIZE + 1024);
+    stream.read_to_end(&mut response)?;
+    body_len(&response)
+}
+
+fn run_sequential(addr: SocketAddr) -> Vec<io::Result<usize>> {
+    (0..DOWNLOADS).map(|_| blocking_download(addr)).collect()
+}
+
+fn run_threads(addr: SocketAddr) -> Vec<io::Result<usize>> {
+    let threads: Vec<_> = (0..DOWNLOADS)
+        .map(|_| {
+            thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn(move || blocking_download(addr))
+                .unwrap()
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn run_tokio(addr: SocketAddr) -> Vec<io::Result<usize>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let tasks: Vec<_> = (0..DOWNLOADS)
+            .map(|_| {
+                tokio::spawn(async move {
+                    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+                    stream.write_all(REQUEST).await?;
+                    let mut response = Vec::with_capacity(SIZE + 1024);
+                    stream.read_to_end(&mut response).await?;
+                    body_len(&response)
+                })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.unwrap());
+        }
+        results
+    })
+}
+
+/// Wall and CPU time of one run, after checking every byte count.
+fn measure(name: &str, run: impl FnOnce() -> Vec<io::Result<usize>>) -> (Duration, Duration) {
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let results = run();
+    let (wall, cpu) = (wall.elapsed(), cpu_time().saturating_sub(cpu));
+    assert_eq!(results.len(), DOWNLOADS);
+    for (i, result) in results.into_iter().enumerate() {
+        match result {
+            Ok(n) => assert_eq!(n, SIZE, "{name}: download {i}"),
+            Err(e) => panic!("{name}: download {i}: {e}"),
+        }
+    }
+    println!(
+        "{name:<34} wall {:>9.1} ms   cpu {:>9.1} ms",
+        wall.as_secs_f64() * 1e3,
+        cpu.as_secs_f64() * 1e3
+    );
+    (wall, cpu)
+}
+
+/// A body of `SIZE` bytes sent in 16 KiB chunks, sleeping `delay` before each chunk after the
+/// first.
+struct Body {
+    left: usize,
+    delay: Duration,
+    sent_any: bool,
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            return Ok(0);
+        }
+        if self.sent_any && !self.delay.is_zero() {
+            thread::sleep(self.delay);
+        }
+        self.sent_any = true;
+        let n = buf.len().min(self.left).min(16 * 1024);
+        buf[..n].fill(b'x');
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+/// The server process: serves `SIZE`-byte bodies on 127.0.0.1, prints its port, and stops when
+/// its standard input closes.
+fn serve(delay: Duration) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    // SAFETY: `listen(2)` again on the listening socket `listener` owns: only the backlog
+    // changes, so that 1,000 simultaneous connects are queued rather than dropped and retried.
+    assert_eq!(unsafe { libc::listen(listener.as_raw_fd(), 2048) }, 0);
+    let port = listener.local_addr().unwrap().port();
+    let server = Arc::new(tiny_http::Server::from_listener(listener, None).unwrap());
+    for _ in 0..4 {
+        let server = Arc::clone(&server);
+        thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let body = Body {
+                    left: SIZE,
+                    delay,
+                    sent_any: false,
+                };
+                let response =
+                    tiny_http::Response::new(200.into(), Vec::new(), body, Some(SIZE), None);
+                let _ = request.respond(response);
+            }
+        });
+    }
+    println!("PORT {port}");
+    io::stdout().flush().unwrap();
+    let _ = io::stdin().read_to_end(&mut Vec::new());
+}
+
+/// This binary running [`serve`].
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start(delay: Duration) -> Self {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .env("DISPATCH_BENCH_SERVER", delay.as_millis().to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port: u16 = line.trim().strip_prefix("PORT ").unwrap().parse().unwrap();
+        Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// Raises the soft limit of open files to the hard limit (a thousand sockets at once).
+fn raise_open_files_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit(2)`/`setrlimit(2)` read and write a `rlimit` we own, for the duration
+    // of each call only.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit), 0);
+    }
+}
+
+fn main() {
+    raise_open_files_limit();
+    if let Some(ms) = std::env::var_os("DISPATCH_BENCH_SERVER") {
+        let ms: u64 = ms.to_str().unwrap().parse().unwrap();
+        serve(Duration::from_millis(ms));
+        return;
+    }
+    println!(
+        "{DOWNLOADS} downloads of {} KiB from 127.0.0.1",
+        SIZE / 1024
+    );
+    let fast = Server::start(Duration::ZERO);
+    let addr = fast.addr;
+    measure("(warm-up: dispatcher, poll)", || {
+        run_dispatcher(addr, Mode::Poll)
+    });
+    let (_, poll) = measure("resumable dispatcher (poll)", || {
+        run_dispatcher(addr, Mode::Poll)
+    });
+    measure("resumable dispatcher (busy)", || {
+        run_dispatcher(addr, Mode::Busy)
+    });
+    measure("resumable dispatcher (sequential)", || {
+        run_dispatcher(addr, Mode::Sequential)
+    });
+    measure("std::net, sequential, blocking", || run_sequential(addr));
+    measure("std::net, a thread per connection", || run_threads(addr));
+    let (_, tokio) = measure("tokio current-thread", || run_tokio(addr));
+    drop(fast);
+
+    println!(
+        "\nslow server ({} ms between 16 KiB chunks):",
+        SLOW_DELAY.as_millis()
+    );
+    let slow = Server::start(SLOW_DELAY);
+    let addr = slow.addr;
+    let (_, slow_poll) = measure("resumable dispatcher (poll)", || {
+        run_dispatcher(addr, Mode::Poll)
+    });
+    let (_, slow_busy) = measure("resumable dispatcher (busy)", || {
+        run_dispatcher(addr, Mode::Busy)
+    });
+    let (_, slow_tokio) = measure("tokio current-thread", || run_tokio(addr));
+    drop(slow);
+
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    let cpu_vs_tokio = ratio(poll, tokio);
+    let slow_vs_tokio = ratio(slow_poll, slow_tokio);
+    let busy_vs_poll = ratio(slow_busy, slow_poll);
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!("\nbars:");
+    println!(
+        "  CPU, poll / tokio current-thread: {cpu_vs_tokio:.2}x (fast server), {slow_vs_tokio:.2}x (slow server); bar <= 1.2x: {}",
+        verdict(cpu_vs_tokio <= 1.2)
+    );
+    println!(
+        "  CPU, busy / poll, slow server: {busy_vs_poll:.1}x; bar >= 20x: {}",
+        verdict(busy_vs_poll >= 20.0)
+    );
+}
