@@ -480,8 +480,10 @@ fn raise_open_files_limit() -> u64 {
 
 /// The server of [`ten_thousand_connections`], in a process of its own: this test binary run
 /// again (by that test) with `DISPATCH_SERVER_PROCESS` set. Both ends of 10,000 connections in
-/// one process would need 20,000 descriptors, more than the usual hard limit. Prints the ports
-/// it serves on, then serves until its standard input closes (or for two minutes at most).
+/// one process would need 30,000 descriptors (`tiny_http` holds two per connection), more than
+/// the usual hard limit; the test starts two of these, each serving half of the connections.
+/// Prints the ports it serves on, then serves until its standard input closes (or for two
+/// minutes at most).
 #[test]
 #[ignore = "the server process of ten_thousand_connections, which starts it"]
 fn http_server_process() {
@@ -489,8 +491,8 @@ fn http_server_process() {
         return;
     }
     raise_open_files_limit();
-    let server = HttpServer::start_many(8, 1);
-    let ports: Vec<String> = (0..8)
+    let server = HttpServer::start_many(4, 1);
+    let ports: Vec<String> = (0..4)
         .map(|i| server.nth_addr(i).port().to_string())
         .collect();
     println!("PORTS {}", ports.join(" "));
@@ -567,7 +569,7 @@ impl Drop for ServerProcess {
 
 /// 10,000 downloads at once in one dispatcher: every connection is open at the same time on the
 /// client side (each task connects before any of them reads), and every byte arrives. The server
-/// runs in a child process (see [`http_server_process`]).
+/// runs in two child processes (see [`http_server_process`]).
 #[test]
 fn ten_thousand_connections() {
     const N: usize = 10_000;
@@ -577,11 +579,12 @@ fn ten_thousand_connections() {
         "the hard limit of open files is {limit}: too low for {N} connections (needs {} or more)",
         N + 100
     );
-    let server = ServerProcess::start();
+    let servers = [ServerProcess::start(), ServerProcess::start()];
+    let addrs: Vec<SocketAddr> = servers.iter().flat_map(|s| s.addrs.clone()).collect();
     let mut dispatcher = Dispatcher::new();
     for i in 0..N {
         let len = 100 + i % 1000;
-        let addr = server.addrs[i % server.addrs.len()];
+        let addr = addrs[i % addrs.len()];
         dispatcher.spawn(download(addr, format!("/f/{i}/{len}"), TIMEOUT));
     }
     let started = Instant::now();
@@ -629,5 +632,132 @@ fn download_example_prints_every_file() {
             times.contains(": wall ") && times.contains(" ms, cpu "),
             "{times}"
         );
+    }
+}
+
+/// A peer that accepts and then never reads: a big `write_all` fills both socket buffers and
+/// then stalls; the timeout ends it with an error naming the write.
+#[test]
+fn write_all_to_a_stalled_peer_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = mpsc::channel::<()>();
+    let server = thread::spawn(move || {
+        let (_peer, _) = listener.accept().unwrap();
+        let _ = stopped.recv_timeout(Duration::from_secs(60));
+    });
+    #[resumable(yield = Wait)]
+    fn flood(addr: SocketAddr) -> io::Result<()> {
+        let mut stream = yield_from!(TcpStream::connect(addr))?;
+        stream.set_timeout(Some(Duration::from_millis(200)));
+        let data = vec![7_u8; 64 << 20]; // far more than the socket buffers hold
+        yield_from!(stream.write_all(&data))
+    }
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(flood(addr));
+    let err = dispatcher.run().unwrap().pop().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TimedOut, "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!("write to {addr}: timed out after 200ms without progress")
+    );
+    drop(stop);
+    server.join().unwrap();
+}
+
+/// `read_exact` against a peer that closes early names how far it got.
+#[test]
+fn read_exact_reports_an_early_close() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (mut peer, _) = listener.accept().unwrap();
+        peer.write_all(&[1; 10]).unwrap();
+    });
+    #[resumable(yield = Wait)]
+    fn read_100(addr: SocketAddr) -> io::Result<()> {
+        let mut stream = yield_from!(TcpStream::connect(addr))?;
+        let mut buf = [0; 100];
+        yield_from!(stream.read_exact(&mut buf))
+    }
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(read_100(addr));
+    let err = dispatcher.run().unwrap().pop().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
+    assert_eq!(
+        err.to_string(),
+        format!("read from {addr}: connection closed after 10 of 100 bytes")
+    );
+    server.join().unwrap();
+}
+
+/// Waiting for a socket costs no CPU in poll mode, and the busy mode spins: a server that
+/// answers after 300 ms.
+#[test]
+fn waiting_for_a_socket_blocks_in_the_poll_and_busy_spins() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        for _ in 0..2 {
+            let (mut peer, _) = listener.accept().unwrap();
+            thread::sleep(Duration::from_millis(300));
+            peer.write_all(b"late").unwrap();
+        }
+    });
+    #[resumable(yield = Wait)]
+    fn read_all(addr: SocketAddr) -> io::Result<usize> {
+        let mut stream = yield_from!(TcpStream::connect(addr))?;
+        let mut buf = Vec::new();
+        yield_from!(stream.read_to_end(&mut buf))
+    }
+    let mut cpu_of = |mode| {
+        let mut dispatcher = Dispatcher::with_mode(mode);
+        dispatcher.spawn(read_all(addr));
+        let (wall, cpu) = (Instant::now(), cpu_time());
+        assert_eq!(*dispatcher.run().unwrap()[0].as_ref().unwrap(), 4);
+        (wall.elapsed(), cpu_time().saturating_sub(cpu))
+    };
+    let (wall, poll) = cpu_of(Mode::Poll);
+    assert!(wall >= Duration::from_millis(250), "{wall:?}");
+    assert!(
+        poll < Duration::from_millis(50),
+        "poll mode used {poll:?} of CPU"
+    );
+    let (_, busy) = cpu_of(Mode::Busy);
+    // It spins for the whole 300 ms when it has a core to itself; other tests share the
+    // machine, so ask only for a fraction of that.
+    assert!(
+        busy > Duration::from_millis(20),
+        "busy mode used only {busy:?} of CPU"
+    );
+    server.join().unwrap();
+}
+
+/// Timers work in every mode, and in the busy one without the poll.
+#[test]
+fn sleep_in_every_mode() {
+    #[resumable(yield = Wait)]
+    fn nap(ms: u64) -> io::Result<u64> {
+        yield_from!(sleep(Duration::from_millis(ms)));
+        Ok(ms)
+    }
+    for mode in [Mode::Poll, Mode::Sequential, Mode::Busy] {
+        let mut dispatcher = Dispatcher::with_mode(mode);
+        for ms in [20, 5, 10] {
+            dispatcher.spawn(nap(ms));
+        }
+        let started = Instant::now();
+        let mut order = Vec::new();
+        let results = dispatcher.run_with(|id, _| order.push(id.index())).unwrap();
+        let took = started.elapsed();
+        let naps: Vec<u64> = results.into_iter().map(Result::unwrap).collect();
+        assert_eq!(naps, [20, 5, 10], "{mode:?}");
+        if mode == Mode::Sequential {
+            assert_eq!(order, [0, 1, 2]);
+            assert!(took >= Duration::from_millis(35), "{took:?}");
+        } else {
+            assert_eq!(order, [1, 2, 0], "{mode:?}");
+            assert!(took >= Duration::from_millis(20), "{took:?}");
+        }
     }
 }
