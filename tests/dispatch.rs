@@ -710,7 +710,7 @@ fn waiting_for_a_socket_blocks_in_the_poll_and_busy_spins() {
         let mut buf = Vec::new();
         yield_from!(stream.read_to_end(&mut buf))
     }
-    let mut cpu_of = |mode| {
+    let cpu_of = |mode| {
         let mut dispatcher = Dispatcher::with_mode(mode);
         dispatcher.spawn(read_all(addr));
         let (wall, cpu) = (Instant::now(), cpu_time());
