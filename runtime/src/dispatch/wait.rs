@@ -9,7 +9,8 @@ use std::time::Instant;
 /// A task yields a `Wait` when it would block; the [`Dispatcher`](super::Dispatcher) resumes it
 /// once what it waits for may have happened. A resume is a hint, not a promise: the task must
 /// retry its operation and wait again if it would still block (the helpers of this module do).
-/// The socket is named by its file descriptor, which must stay open while the task waits.
+/// The socket is named by its file descriptor, which must stay open while the task waits; one
+/// task at a time waits for a given socket (the poll wakes the last task that waited for it).
 ///
 /// ```
 /// # if cfg!(miri) { return; } // Miri has no sockets
