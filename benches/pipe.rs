@@ -2,15 +2,30 @@
 //! (`x + 1`) → consumer (sum), pulled and pushed, against the same work as an iterator chain,
 //! in the same run.
 //!
+//! A second group runs two such filters (`pipe` twice pulled; pushed through `then`, and
+//! through one `sink` inside another) against two `map`s.
+//!
 //! `cargo bench --bench pipe`. Every variant passes each value through `black_box` in the
 //! consumer, so none can be folded into a closed form.
+//!
+//! Timings on a shared machine are noisy; instruction counts are not. `pipe VARIANT N` runs one
+//! variant once, so instructions per item are the difference of two callgrind runs:
+//!
+//! ```text
+//! bin=$(cargo bench --bench pipe --no-run --message-format=json 2>/dev/null \
+//!   | sed -n 's/.*"executable":"\([^"]*pipe-[^"]*\)".*/\1/p' | tail -n 1)
+//! for n in 100000 1100000; do
+//!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.$n "$bin" push "$n" >/dev/null 2>&1
+//!   grep '^summary' /tmp/cg.$n
+//! done   # (second - first) / 1000000 = instructions per item
+//! ```
 
 // `criterion_group!` generates an undocumented pub fn.
 #![allow(missing_docs)]
 
 use core::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use resumable::pipe::Step::{self, Emit, Receive};
 use resumable::pipe::{Filter, Pull, Sink, fold};
 use resumable::{resumable, yield_};
@@ -59,6 +74,29 @@ fn push_from_generator(n: u64) -> u64 {
     upto(n).push_into(add_one().sink(fold(0, consume)))
 }
 
+/// Two filters, as an iterator chain.
+fn iterator_chain_two(n: u64) -> u64 {
+    (0..n)
+        .map(|x| x.wrapping_add(1))
+        .map(|x| x.wrapping_add(1))
+        .fold(0, consume)
+}
+
+/// Two filters pulled, one `pipe` after the other.
+fn pull_two(n: u64) -> u64 {
+    upto(n).pipe(add_one()).pipe(add_one()).fold(0, consume)
+}
+
+/// Two filters joined with `then`, pushed into.
+fn push_two(n: u64) -> u64 {
+    add_one().then(add_one()).sink(fold(0, consume)).feed(0..n)
+}
+
+/// Two filters pushed into, each `sink`ing into the next.
+fn push_nested(n: u64) -> u64 {
+    add_one().sink(add_one().sink(fold(0, consume))).feed(0..n)
+}
+
 fn pipeline(c: &mut Criterion) {
     let expect = iterator_chain(ITEMS);
     assert_eq!(pull(ITEMS), expect);
@@ -76,7 +114,52 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| push_from_generator(black_box(ITEMS)));
     });
     g.finish();
+
+    let expect = iterator_chain_two(ITEMS);
+    assert_eq!(pull_two(ITEMS), expect);
+    assert_eq!(push_two(ITEMS), expect);
+    assert_eq!(push_nested(ITEMS), expect);
+    let mut g = c.benchmark_group("d_pipeline_two_filters");
+    g.throughput(Throughput::Elements(ITEMS)).sample_size(10);
+    g.bench_function("iterator_chain", |b| {
+        b.iter(|| iterator_chain_two(black_box(ITEMS)));
+    });
+    g.bench_function("pull", |b| b.iter(|| pull_two(black_box(ITEMS))));
+    g.bench_function("push_then", |b| b.iter(|| push_two(black_box(ITEMS))));
+    g.bench_function("push_nested", |b| {
+        b.iter(|| push_nested(black_box(ITEMS)));
+    });
+    g.finish();
 }
 
 criterion_group!(benches, pipeline);
-criterion_main!(benches);
+
+/// One workload: items in, sum out.
+type Workload = fn(u64) -> u64;
+
+/// The variants by name, for `pipe VARIANT N`.
+const VARIANTS: &[(&str, Workload)] = &[
+    ("iterator_chain", iterator_chain),
+    ("pull", pull),
+    ("push", push),
+    ("push_from_generator", push_from_generator),
+    ("iterator_chain_two", iterator_chain_two),
+    ("pull_two", pull_two),
+    ("push_then", push_two),
+    ("push_nested", push_nested),
+];
+
+fn main() {
+    // `pipe VARIANT N` runs one variant once over N items and exits: for instruction counts
+    // under callgrind, which are deterministic where timings on a shared machine are not.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, name, n] = &args[..]
+        && let Ok(n) = n.parse::<u64>()
+        && let Some((_, variant)) = VARIANTS.iter().find(|(v, _)| v == name)
+    {
+        println!("{}", variant(black_box(n)));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -53,10 +53,22 @@
 //! sink.
 //!
 //! So the filter logic is written once; what differs per direction is only the driver loop
-//! around it ([`Pipe`] for pull, [`Filtered`] for push), which this module writes. The price is
-//! one protocol step a filter spends asking for input: a one-in, one-out filter is resumed twice
-//! per item (once to `Receive`, once to `Emit`) where a hand-written iterator adapter makes one
-//! call. `benches/pipe.rs` measures what that costs.
+//! around it ([`Pipe`] for pull, [`Filtered`] for push), which this module writes.
+//!
+//! # Cost
+//!
+//! Nothing is allocated per item or per stage: a pipeline is one value, pinned on the stack by
+//! the method that runs it. A one-in, one-out filter is resumed twice per item (once to
+//! `Receive`, once to `Emit`), but when the driver loops and the coroutine bodies are inlined
+//! into one function, the optimiser dissolves the state machines and the loop is the one an
+//! iterator chain compiles to. `benches/pipe.rs` (10,000,000 `u64` through producer →
+//! `x + 1` → sum, instructions per item under callgrind): iterator chain 7, pulled 7, pushed 5;
+//! with two filters: two `map`s 7, pulled 6. Pushing through two filters (with
+//! [`Filter::then`] or one [`Filter::sink`] inside another) is the exception, 80–100: each
+//! coroutine body's `poll` is then reached from several resume sites (start, push, end of
+//! input), the optimiser stops inlining it, and the state machines stay, dispatched through
+//! jump tables. For a hot multi-stage pipeline, pull it, or pull the stages and
+//! [`Pull::push_into`] a sink.
 //!
 //! # The first resume
 //!
@@ -287,7 +299,7 @@ where
     type Yield = Step<B::Output>;
     type Return = B::Return;
 
-    #[inline]
+    #[inline(always)]
     fn resume(self: Pin<&mut Self>, arg: Option<I>) -> State<Step<B::Output>, B::Return> {
         // SAFETY: `first` and `second` are structurally pinned: they are only reached through
         // these pinned projections, never moved, and `Then` has no `Drop` impl and no `Unpin`

@@ -95,7 +95,7 @@ pub trait Pull {
     /// from_iter(["a", "b"]).for_each(|s| seen.push(s));
     /// assert_eq!(seen, ["a", "b"]);
     /// ```
-    #[inline]
+    #[inline(always)]
     fn for_each(self, mut f: impl FnMut(Self::Item))
     where
         Self: Sized,
@@ -113,7 +113,7 @@ pub trait Pull {
     ///
     /// assert_eq!(from_iter(1..=4).fold(1, |a, x| a * x), 24);
     /// ```
-    #[inline]
+    #[inline(always)]
     fn fold<A>(self, init: A, mut f: impl FnMut(A, Self::Item) -> A) -> A
     where
         Self: Sized,
@@ -134,7 +134,7 @@ pub trait Pull {
     ///
     /// assert_eq!(from_iter([1, 2, 3]).push_into(fold(0, |a, x| a + x)), 6);
     /// ```
-    #[inline]
+    #[inline(always)]
     fn push_into<S: Sink<Self::Item>>(self, sink: S) -> S::Output
     where
         Self: Sized,
@@ -153,7 +153,7 @@ pub trait Pull {
 impl<G: Resumable<()> + ?Sized> Pull for G {
     type Item = G::Yield;
 
-    #[inline]
+    #[inline(always)]
     fn pull(self: Pin<&mut Self>) -> Option<G::Yield> {
         match self.resume(()) {
             State::Yielded(value) => Some(value),
@@ -192,7 +192,7 @@ pub fn from_iter<I: IntoIterator>(iter: I) -> FromIter<I::IntoIter> {
 impl<I: Iterator> Pull for FromIter<I> {
     type Item = I::Item;
 
-    #[inline]
+    #[inline(always)]
     fn pull(self: Pin<&mut Self>) -> Option<I::Item> {
         // `FromIter` never pins `iter` (it is not structurally pinned), so it may be reached by
         // `&mut`.
@@ -256,7 +256,7 @@ impl<U, F> fmt::Debug for Pipe<U, F> {
 impl<U: Pull, F: Filter<U::Item>> Pull for Pipe<U, F> {
     type Item = F::Output;
 
-    #[inline]
+    #[inline(always)]
     fn pull(self: Pin<&mut Self>) -> Option<F::Output> {
         // SAFETY: `upstream` and `filter` are structurally pinned: only reached through the
         // pinned projections below, never moved out; `Pipe` has no `Drop` impl and no `Unpin`
@@ -343,7 +343,7 @@ impl<P: ?Sized> Iter<'_, P> {
 impl<P: Pull + ?Sized> Iterator for Iter<'_, P> {
     type Item = P::Item;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<P::Item> {
         if self.done {
             return None;
@@ -413,7 +413,7 @@ impl<P> IntoIter<P> {
 impl<P: Pull> Iterator for IntoIter<P> {
     type Item = P::Item;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<P::Item> {
         if self.done {
             return None;

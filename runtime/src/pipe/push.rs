@@ -64,7 +64,7 @@ pub trait Sink<I> {
     ///
     /// assert_eq!(fold(String::new(), |s, w: &str| s + w).feed(["a", "b"]), "ab");
     /// ```
-    #[inline]
+    #[inline(always)]
     fn feed(self, items: impl IntoIterator<Item = I>) -> Self::Output
     where
         Self: Sized,
@@ -121,6 +121,7 @@ impl<I, F: FnMut(I)> Sink<I> for ForEach<F> {
         true
     }
 
+    #[inline(always)]
     fn finish(self: Pin<&mut Self>) {
         // SAFETY: as in `push`.
         let this = unsafe { self.get_unchecked_mut() };
@@ -170,6 +171,7 @@ impl<A, I, F: FnMut(A, I) -> A> Sink<I> for Fold<A, F> {
         true
     }
 
+    #[inline(always)]
     fn finish(self: Pin<&mut Self>) -> A {
         // SAFETY: as in `push`.
         match unsafe { self.get_unchecked_mut() }.acc.take() {
@@ -251,6 +253,7 @@ impl<I, C: Resumable<Option<I>, Yield = ()>> Sink<I> for Consumer<C, I> {
         }
     }
 
+    #[inline(always)]
     fn finish(self: Pin<&mut Self>) -> C::Return {
         // SAFETY: as in `push`.
         let this = unsafe { self.get_unchecked_mut() };
@@ -399,6 +402,7 @@ impl<I, F: Filter<I>, S: Sink<F::Output>> Sink<I> for Filtered<F, S> {
         self.as_mut().start() && self.drive(Some(item))
     }
 
+    #[inline(always)]
     fn finish(mut self: Pin<&mut Self>) -> S::Output {
         // End of input: the filter receives `None` until it returns (or the downstream ends).
         if self.as_mut().start() {
