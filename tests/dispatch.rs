@@ -761,3 +761,40 @@ fn sleep_in_every_mode() {
         }
     }
 }
+
+/// One task opening and closing connection after connection gets the same descriptor numbers
+/// back each time; the poll must not mistake a new socket for the old one (regression: a
+/// registration kept per descriptor number alone would never wake the task again).
+#[test]
+fn descriptors_reused_by_new_sockets_still_wake_the_task() {
+    let server = HttpServer::start(2);
+    #[resumable(yield = Wait)]
+    fn many(addr: SocketAddr) -> io::Result<usize> {
+        let mut total = 0;
+        for i in 0..20_usize {
+            let len = 1000 + i;
+            if i % 2 == 0 {
+                let got = yield_from!(download(addr, format!("/n/{len}"), TIMEOUT))?;
+                total += got.body.len();
+            } else {
+                // A socket made elsewhere and taken over, waiting for reading first.
+                let mut std = std::net::TcpStream::connect(addr)?;
+                std.write_all(format!("GET /n/{len} HTTP/1.0\r\n\r\n").as_bytes())?;
+                let mut stream = TcpStream::from_std(std)?;
+                stream.set_timeout(Some(TIMEOUT));
+                let mut response = Vec::new();
+                yield_from!(stream.read_to_end(&mut response))?;
+                total += parse(&response)?.body.len();
+            }
+        }
+        Ok(total)
+    }
+    for mode in [Mode::Poll, Mode::Sequential] {
+        let mut dispatcher = Dispatcher::with_mode(mode);
+        dispatcher.spawn(many(server.addr()));
+        dispatcher.spawn(many(server.addr()));
+        for result in dispatcher.run().unwrap() {
+            assert_eq!(result.unwrap(), (1000..1020).sum::<usize>(), "{mode:?}");
+        }
+    }
+}

@@ -68,14 +68,20 @@ impl TaskId {
     }
 }
 
-/// One task: its coroutine while it is alive, what it waits for, and which socket it last
-/// registered with the poll.
+/// One task: its coroutine while it is alive, and what it waits for.
 struct Task<'a, T> {
     co: Option<Coroutine<'a, (), Wait, io::Result<T>>>,
     /// `Some` while the task is parked in the poll.
     wait: Option<Wait>,
-    /// The file descriptor last registered for this task (with its token), if any.
-    registered: Option<RawFd>,
+}
+
+/// How a file descriptor was last registered with the poll: for which socket object
+/// ([`Wait`]'s `source`), which readiness, and which task's token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Registration {
+    source: u64,
+    direction: Direction,
+    task: usize,
 }
 
 /// Runs many tasks on one thread, cooperatively: each task is a coroutine that yields a
@@ -212,7 +218,6 @@ impl<'a, T> Dispatcher<'a, T> {
         self.tasks.push(Task {
             co: Some(Coroutine::new(task)),
             wait: None,
-            registered: None,
         });
         self.results.push(None);
         TaskId(self.tasks.len() - 1)
@@ -324,6 +329,8 @@ impl<'a, T> Dispatcher<'a, T> {
     ) -> io::Result<()> {
         let mut poll = Poll::new()?;
         let mut events = Events::with_capacity(1024);
+        // Indexed by file descriptor.
+        let mut registrations: Vec<Option<Registration>> = Vec::new();
         let mut ready: VecDeque<usize> = VecDeque::new();
         let mut timers: BinaryHeap<Reverse<(Instant, usize)>> = BinaryHeap::new();
         let total = self.tasks.len();
@@ -349,7 +356,12 @@ impl<'a, T> Dispatcher<'a, T> {
                     }
                 };
                 if let Some((fd, direction)) = wait.io {
-                    if let Err(error) = self.register(&poll, i, fd, direction) {
+                    let wanted = Registration {
+                        source: wait.source,
+                        direction,
+                        task: i,
+                    };
+                    if let Err(error) = register(&poll, &mut registrations, fd, wanted) {
                         self.end(i, Err(error), done);
                         live -= 1;
                         continue;
@@ -414,47 +426,61 @@ impl<'a, T> Dispatcher<'a, T> {
         }
         None
     }
+}
 
-    /// Registers `fd` with the poll for task `i`, or updates its registration. mio is
-    /// edge-triggered, but registering (or re-registering) checks the socket's current state, so
-    /// a socket that became ready between the task's last try and this call still wakes it.
-    fn register(
-        &mut self,
-        poll: &Poll,
-        i: usize,
-        fd: RawFd,
-        direction: Direction,
-    ) -> io::Result<()> {
-        let interest = match direction {
-            Direction::Read => Interest::READABLE,
-            Direction::Write => Interest::WRITABLE,
-        };
-        let registry = poll.registry();
-        let task = &mut self.tasks[i];
-        let token = Token(i);
-        let result = if task.registered == Some(fd) {
-            match registry.reregister(&mut SourceFd(&fd), token, interest) {
-                // The socket was closed and its number reused: a new registration.
-                Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    registry.register(&mut SourceFd(&fd), token, interest)
-                }
-                other => other,
-            }
-        } else {
-            match registry.register(&mut SourceFd(&fd), token, interest) {
-                // Registered earlier by this task, before it waited for another socket.
-                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                    registry.reregister(&mut SourceFd(&fd), token, interest)
-                }
-                other => other,
-            }
-        };
-        task.registered = Some(fd);
-        result.map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!("cannot wait for file descriptor {fd} in the poll: {error}"),
-            )
-        })
+/// Registers `fd` with the poll for a task, or updates its registration.
+///
+/// mio is edge-triggered: a registration reports each time the socket becomes ready after it
+/// was made. A task waits only after its operation would block, so when its socket is still
+/// registered the same way (same socket object, readiness and task) the next edge is already
+/// going to wake it, and nothing needs doing: no system call. Otherwise (re-)registering checks
+/// the socket's current state, so a socket that became ready in between still wakes the task.
+fn register(
+    poll: &Poll,
+    registrations: &mut Vec<Option<Registration>>,
+    fd: RawFd,
+    wanted: Registration,
+) -> io::Result<()> {
+    let Ok(index) = usize::try_from(fd) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("cannot wait for file descriptor {fd}"),
+        ));
+    };
+    if index >= registrations.len() {
+        registrations.resize(index + 1, None);
     }
+    let known = registrations[index];
+    if wanted.source != 0 && known == Some(wanted) {
+        return Ok(());
+    }
+    let interest = match wanted.direction {
+        Direction::Read => Interest::READABLE,
+        Direction::Write => Interest::WRITABLE,
+    };
+    let registry = poll.registry();
+    let token = Token(wanted.task);
+    let result = if known.is_some() {
+        match registry.reregister(&mut SourceFd(&fd), token, interest) {
+            // The socket was closed (which unregisters it) and its number reused.
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                registry.register(&mut SourceFd(&fd), token, interest)
+            }
+            other => other,
+        }
+    } else {
+        match registry.register(&mut SourceFd(&fd), token, interest) {
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                registry.reregister(&mut SourceFd(&fd), token, interest)
+            }
+            other => other,
+        }
+    };
+    registrations[index] = result.is_ok().then_some(wanted);
+    result.map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot wait for file descriptor {fd} in the poll: {error}"),
+        )
+    })
 }

@@ -4,6 +4,7 @@ use core::fmt;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::Wait;
@@ -55,6 +56,8 @@ use crate::lower::{Co, from_parts_starting};
 /// ```
 pub struct TcpStream {
     inner: mio::net::TcpStream,
+    /// This stream's number, unique in the process (see [`Wait`]'s `source`).
+    id: u64,
     peer: SocketAddr,
     timeout: Option<Duration>,
 }
@@ -87,6 +90,12 @@ fn timed_out(what: impl fmt::Display, timeout: Option<Duration>) -> io::Error {
         io::ErrorKind::TimedOut,
         format!("{what}: timed out after {timeout:?} without progress"),
     )
+}
+
+/// A new stream number: never 0, never reused.
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Whether `deadline` has passed.
@@ -141,8 +150,10 @@ impl TcpStream {
             let what = format!("connect to {addr}");
             let deadline = timeout.map(deadline_after);
             let inner = mio::net::TcpStream::connect(addr).map_err(|e| context(&what, &e))?;
+            let id = next_id();
             loop {
-                co.yield_(Wait::writable(&inner).or_until(deadline)).await;
+                co.yield_(Wait::writable(&inner).or_until(deadline).with_source(id))
+                    .await;
                 if let Some(error) = inner.take_error().map_err(|e| context(&what, &e))? {
                     return Err(context(&what, &error));
                 }
@@ -150,6 +161,7 @@ impl TcpStream {
                     Ok(peer) => {
                         return Ok(Self {
                             inner,
+                            id,
                             peer,
                             timeout,
                         });
@@ -184,6 +196,7 @@ impl TcpStream {
         let peer = stream.peer_addr()?;
         Ok(Self {
             inner: mio::net::TcpStream::from_std(stream),
+            id: next_id(),
             peer,
             timeout: None,
         })
@@ -359,8 +372,12 @@ impl TcpStream {
                         self.timeout,
                     ));
                 }
-                co.yield_(Wait::writable(&self.inner).or_until(deadline))
-                    .await;
+                co.yield_(
+                    Wait::writable(&self.inner)
+                        .or_until(deadline)
+                        .with_source(self.id),
+                )
+                .await;
             }
             Ok(())
         })
@@ -382,8 +399,12 @@ impl TcpStream {
                     self.timeout,
                 ));
             }
-            co.yield_(Wait::readable(&self.inner).or_until(deadline))
-                .await;
+            co.yield_(
+                Wait::readable(&self.inner)
+                    .or_until(deadline)
+                    .with_source(self.id),
+            )
+            .await;
         }
     }
 }

@@ -29,6 +29,10 @@ use std::time::Instant;
 pub struct Wait {
     pub(super) io: Option<(RawFd, Direction)>,
     pub(super) deadline: Option<Instant>,
+    /// Which socket object `io` names, when known (our [`TcpStream`](super::TcpStream)s number
+    /// themselves); 0 when only the file descriptor is known. Lets the dispatcher skip
+    /// re-registering a socket that is still registered the same way.
+    pub(super) source: u64,
 }
 
 /// Which readiness of a socket a task waits for.
@@ -44,6 +48,7 @@ impl Wait {
         Self {
             io: Some((source.as_raw_fd(), Direction::Read)),
             deadline: None,
+            source: 0,
         }
     }
 
@@ -52,6 +57,7 @@ impl Wait {
         Self {
             io: Some((source.as_raw_fd(), Direction::Write)),
             deadline: None,
+            source: 0,
         }
     }
 
@@ -60,6 +66,7 @@ impl Wait {
         Self {
             io: None,
             deadline: Some(deadline),
+            source: 0,
         }
     }
 
@@ -68,6 +75,7 @@ impl Wait {
         Self {
             io: None,
             deadline: None,
+            source: 0,
         }
     }
 
@@ -80,6 +88,12 @@ impl Wait {
             },
             ..self
         }
+    }
+
+    /// The same wait, for the socket numbered `source` (never 0) by its owner: the socket stays
+    /// open, with that descriptor, for as long as the number is in use.
+    pub(super) fn with_source(self, source: u64) -> Self {
+        Self { source, ..self }
     }
 
     /// Whether this waits for a socket to become readable.
