@@ -320,6 +320,13 @@ pub struct Iter<'a, P: ?Sized> {
 
 impl<'a, P: Pull + ?Sized> Iter<'a, P> {
     /// Iterates over what `stage` gives, until it ends.
+    ///
+    /// ```
+    /// use core::pin::pin;
+    /// use resumable::pipe::{from_iter, Iter};
+    ///
+    /// assert_eq!(Iter::new(pin!(from_iter("ab".chars()))).count(), 2);
+    /// ```
     pub fn new(stage: Pin<&'a mut P>) -> Self {
         Self { stage, done: false }
     }
@@ -389,6 +396,12 @@ pub struct IntoIter<P> {
 
 impl<P: Pull> IntoIter<P> {
     /// Boxes `stage` and iterates over what it gives.
+    ///
+    /// ```
+    /// use resumable::pipe::{from_iter, IntoIter};
+    ///
+    /// assert_eq!(IntoIter::new(from_iter([3, 4])).max(), Some(4));
+    /// ```
     pub fn new(stage: P) -> Self {
         Self {
             stage: Box::pin(stage),

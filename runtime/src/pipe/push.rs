@@ -86,6 +86,15 @@ fn finished_twice() -> ! {
 }
 
 /// A consumer that calls a closure on every value: what [`for_each`] returns.
+///
+/// ```
+/// use resumable::pipe::{for_each, ForEach, Sink};
+///
+/// let mut n = 0;
+/// let sink: ForEach<_> = for_each(|x: u8| n += u32::from(x));
+/// sink.feed([1, 2]);
+/// assert_eq!(n, 3);
+/// ```
 #[must_use = "sinks do nothing unless fed"]
 pub struct ForEach<F> {
     f: F,
@@ -132,6 +141,13 @@ impl<I, F: FnMut(I)> Sink<I> for ForEach<F> {
 }
 
 /// A consumer that folds the values into an accumulator: what [`fold`] returns.
+///
+/// ```
+/// use resumable::pipe::{fold, Fold, Sink};
+///
+/// let longest: Fold<_, _> = fold(0, |m: usize, s: &str| m.max(s.len()));
+/// assert_eq!(longest.feed(["ab", "abc", "a"]), 3);
+/// ```
 #[must_use = "sinks do nothing unless fed"]
 pub struct Fold<A, F> {
     acc: Option<A>,
@@ -182,6 +198,20 @@ impl<A, I, F: FnMut(A, I) -> A> Sink<I> for Fold<A, F> {
 }
 
 /// A consumer coroutine fed through its resume argument: what [`consumer`] returns.
+///
+/// ```
+/// use resumable::pipe::{consumer, Consumer, Sink};
+/// use resumable::{coroutine, yield_};
+///
+/// let count: Consumer<_, char> = consumer(coroutine!(|first: Option<char>| {
+///     let mut n = usize::from(first.is_some());
+///     while yield_!().is_some() {
+///         n += 1;
+///     }
+///     n
+/// }));
+/// assert_eq!(count.feed("abc".chars()), 3);
+/// ```
 #[must_use = "sinks do nothing unless fed"]
 pub struct Consumer<C: Resumable<Option<I>>, I> {
     co: C,
