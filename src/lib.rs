@@ -2,8 +2,8 @@
 
 pub use resumable_macros::{coroutine, resumable};
 /// The cooperative dispatcher: many coroutines over non-blocking sockets on one thread (cargo
-/// feature `io`, on by default).
-#[cfg(feature = "io")]
+/// feature `io`, on by default; Unix).
+#[cfg(all(feature = "io", unix))]
 pub use resumable_runtime::dispatch;
 pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,

@@ -12,8 +12,8 @@
 //! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed.
 //! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
 //!   [`Coroutine`] (Layer 2) and what goes with it.
-//! - [`dispatch`] (cargo feature `io`, on by default): many coroutines over non-blocking sockets
-//!   on one thread, on `mio`.
+//! - [`dispatch`] (cargo feature `io`, on by default; Unix): many coroutines over non-blocking
+//!   sockets on one thread, on `mio`.
 
 // `#[inline(always)]` sits only on the resume path (`Gen::drive`, the hand-off futures), where
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
@@ -21,7 +21,7 @@
 
 pub mod coroutine;
 pub mod delegate;
-#[cfg(feature = "io")]
+#[cfg(all(feature = "io", unix))]
 pub mod dispatch;
 pub mod error;
 pub mod iter;

@@ -16,6 +16,29 @@
 //! past its timeout or a panic ends only the task it happens in, as that task's `io::Error`;
 //! the other tasks go on.
 //!
+//! # How it works
+//!
+//! Each task is a [`Coroutine`](crate::Coroutine) handle (one allocation; a panic in the body
+//! comes back as an error). The dispatcher keeps a queue of tasks that can run, a heap of
+//! deadlines, and a `mio::Poll`. A task that yields a wait for a socket is registered with the
+//! poll under its own token, once: registrations are edge-triggered and kept per file
+//! descriptor, so a task that waits again for the same stream in the same direction costs no
+//! system call beyond the `epoll_wait` that wakes it. When the queue is empty, the dispatcher
+//! blocks in `epoll_wait` until the earliest deadline. A wake-up is a hint: the helpers retry
+//! their system call and wait again if it would still block.
+//!
+//! `benches/dispatch.rs` (1,000 downloads of 64 KiB from a local server) measures the poll mode
+//! at about the CPU time of tokio's current-thread runtime, and the busy mode at more than 20
+//! times the poll mode's CPU time when the server is slow.
+//!
+//! # Limits
+//!
+//! Unix only (tasks name sockets by file descriptor). One thread: the dispatcher and its tasks
+//! are not `Send`. Tasks are spawned before [`Dispatcher::run`], not from inside other tasks.
+//! One task at a time waits for a given socket.
+//!
+//! # Example
+//!
 //! ```
 //! # if cfg!(miri) { return; } // Miri has no epoll or sockets
 //! use std::io::{Read, Write};
