@@ -5,6 +5,10 @@ pub use resumable_macros::{coroutine, resumable};
 /// feature `io`, on by default; Unix).
 #[cfg(all(feature = "io", unix))]
 pub use resumable_runtime::dispatch;
+/// Event loops: the seed's callback library, and coroutines that read as if they blocked on top
+/// of it (cargo feature `io`, on by default; Unix).
+#[cfg(all(feature = "io", unix))]
+pub use resumable_runtime::events;
 pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
     is_yieldable, running,

@@ -14,6 +14,8 @@
 //!   [`Coroutine`] (Layer 2) and what goes with it.
 //! - [`dispatch`] (cargo feature `io`, on by default; Unix): many coroutines over non-blocking
 //!   sockets on one thread, on `mio`.
+//! - [`events`] (cargo feature `io`; Unix): the seed's callback event loop, and coroutines that
+//!   read as if they blocked on top of it.
 
 // `#[inline(always)]` sits only on the resume path (`Gen::drive`, the hand-off futures), where
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
@@ -24,6 +26,8 @@ pub mod delegate;
 #[cfg(all(feature = "io", unix))]
 pub mod dispatch;
 pub mod error;
+#[cfg(all(feature = "io", unix))]
+pub mod events;
 pub mod iter;
 #[doc(hidden)]
 pub mod lower;

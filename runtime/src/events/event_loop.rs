@@ -1,0 +1,594 @@
+//! The seed's callback library (`read_line`, `write_line`, `stop`, `run_loop`) on this thread's
+//! event loop, and `run(code)` with `get_line` / `put_line` on top of it.
+
+use core::cell::{Cell, RefCell};
+use core::fmt;
+use std::collections::VecDeque;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::rc::Rc;
+
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Token};
+
+use super::bridge::{Resume, Suspend, Task, suspend_on};
+use super::stream::{Attempt, Stream};
+use crate::delegate::Subroutine;
+use crate::lower::{Co, from_parts_starting};
+use crate::state::Resumable;
+
+type ReadCallback = Callback<io::Result<Option<String>>>;
+type WriteCallback = Callback<io::Result<()>>;
+
+/// What to call when an operation is done: a user's callback, or (for [`get_line`] and
+/// [`put_line`]) the coroutine waiting for it, resumed directly, which saves boxing a closure
+/// around the [`Resume`] for every line.
+enum Callback<T> {
+    Boxed(Box<dyn FnOnce(T)>),
+    Resume(Resume<T>),
+}
+
+impl<T> Callback<T> {
+    fn call(self, value: T) {
+        match self {
+            Self::Boxed(callback) => callback(value),
+            Self::Resume(resume) => resume.resume(value),
+        }
+    }
+}
+
+/// A pending operation: the seed's `cmdQueue` entries.
+enum Cmd {
+    Read(Stream, ReadCallback),
+    /// The text is `None` once it is in the stream's buffer.
+    Write(Stream, Option<String>, WriteCallback),
+    Stop,
+}
+
+/// A started task, seen by the loop without its result type.
+trait Watched {
+    fn is_waiting(&self) -> bool;
+    fn is_finished(&self) -> bool;
+}
+
+impl<T: 'static> Watched for Task<T> {
+    fn is_waiting(&self) -> bool {
+        Task::is_waiting(self)
+    }
+    fn is_finished(&self) -> bool {
+        Task::is_finished(self)
+    }
+}
+
+/// This thread's event loop.
+#[derive(Default)]
+struct Loop {
+    queue: RefCell<VecDeque<Cmd>>,
+    /// Operations waiting for their descriptor, by descriptor.
+    parked: RefCell<Vec<Vec<Cmd>>>,
+    parked_count: Cell<usize>,
+    /// What each descriptor is registered for in the poll.
+    registered: RefCell<Vec<Option<Interest>>>,
+    poll: RefCell<Option<Poll>>,
+    /// Streams whose output buffer is not empty.
+    dirty: RefCell<Vec<Stream>>,
+    tasks: RefCell<Vec<Rc<dyn Watched>>>,
+}
+
+thread_local! {
+    static LOOP: Loop = Loop::default();
+}
+
+fn push(cmd: Cmd) {
+    LOOP.with(|l| l.queue.borrow_mut().push_back(cmd));
+}
+
+/// Reads the next line of `stream` (without its newline) and calls `callback` with it, from
+/// the loop: `Ok(None)` at the end of the stream. Lua's `lib.readline(stream, callback)`.
+///
+/// Nothing happens before [`run_loop`] runs. The operations run in the order they were asked
+/// for; one that would block waits in the poll while the others go on.
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use std::io::Write;
+/// use resumable::events::{Stream, read_line, run_loop, stop};
+///
+/// let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+/// a.write_all(b"hello\n").unwrap();
+/// let stream = Stream::new(b).unwrap();
+/// read_line(&stream, |line| {
+///     assert_eq!(line.unwrap().as_deref(), Some("hello"));
+///     stop();
+/// });
+/// run_loop().unwrap();
+/// ```
+pub fn read_line(stream: &Stream, callback: impl FnOnce(io::Result<Option<String>>) + 'static) {
+    push(Cmd::Read(
+        stream.clone(),
+        Callback::Boxed(Box::new(callback)),
+    ));
+}
+
+/// Writes `text` to `stream` as given (the seed passes `line .. "\n"`) and calls `callback`
+/// from the loop once it is taken: Lua's `lib.writeline(stream, text, callback)`.
+///
+/// Output is buffered like Lua's files: the callback runs as soon as the text is in the
+/// stream's buffer, unless the buffer is full and the descriptor cannot take more, in which
+/// case it waits in the poll. Buffers are flushed whenever the loop has nothing else to do,
+/// when it ends and when the stream is dropped.
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use std::io::Read;
+/// use resumable::events::{Stream, run_loop, write_line};
+///
+/// let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+/// let stream = Stream::new(a).unwrap();
+/// write_line(&stream, "one\n", |result| result.unwrap());
+/// run_loop().unwrap(); // ends when nothing is left to do
+/// drop(stream);
+/// let mut text = String::new();
+/// b.read_to_string(&mut text).unwrap();
+/// assert_eq!(text, "one\n");
+/// ```
+pub fn write_line(
+    stream: &Stream,
+    text: impl Into<String>,
+    callback: impl FnOnce(io::Result<()>) + 'static,
+) {
+    push(Cmd::Write(
+        stream.clone(),
+        Some(text.into()),
+        Callback::Boxed(Box::new(callback)),
+    ));
+}
+
+/// Asks the loop to stop once the operations asked for before have run: Lua's `lib.stop()`.
+/// Operations asked for later stay pending for the next [`run_loop`].
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use resumable::events::{Stream, read_line, run_loop, stop};
+///
+/// let stream = Stream::new(std::fs::File::open("Cargo.toml").unwrap()).unwrap();
+/// let lines = Rc::new(Cell::new(0));
+/// let seen = lines.clone();
+/// read_line(&stream, move |_| seen.set(seen.get() + 1));
+/// stop();
+/// let seen = lines.clone();
+/// read_line(&stream, move |_| seen.set(seen.get() + 1)); // after the stop
+/// run_loop().unwrap();
+/// assert_eq!(lines.get(), 1);
+/// run_loop().unwrap();
+/// assert_eq!(lines.get(), 2);
+/// ```
+pub fn stop() {
+    push(Cmd::Stop);
+}
+
+/// The error [`run_loop`] and [`run`] return when the loop ran out of work while coroutines
+/// were still suspended on callbacks that can no longer fire (e.g. a [`Resume`](super::Resume)
+/// that was dropped unused). Carried inside an `io::Error` of kind
+/// [`io::ErrorKind::Other`].
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use resumable::events::{Stalled, bridge, run};
+/// use resumable::{coroutine, yield_from};
+///
+/// let result = run(coroutine!(|()| -> std::io::Result<()> {
+///     yield_from!(bridge(|resume: resumable::events::Resume<()>| drop(resume)));
+///     Ok(())
+/// }));
+/// let error = result.unwrap_err();
+/// let stalled = error.get_ref().unwrap().downcast_ref::<Stalled>().unwrap();
+/// assert_eq!(stalled.suspended(), 1);
+/// assert_eq!(
+///     error.to_string(),
+///     "the event loop ended with 1 coroutine(s) suspended on a callback that never fired"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stalled {
+    suspended: usize,
+}
+
+impl Stalled {
+    /// How many coroutines were left suspended.
+    pub fn suspended(&self) -> usize {
+        self.suspended
+    }
+}
+
+impl fmt::Display for Stalled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the event loop ended with {} coroutine(s) suspended on a callback that never fired",
+            self.suspended
+        )
+    }
+}
+
+impl std::error::Error for Stalled {}
+
+/// Runs the operations asked for, calling their callbacks, until [`stop`] or until nothing is
+/// left to do (no operation pending): Lua's `lib.runloop()`. When nothing is left, it blocks in
+/// a `mio::Poll` (epoll) until a descriptor an operation waits for is ready. Flushes every
+/// stream's buffered output before it returns.
+///
+/// # Errors
+///
+/// When the poll fails, and [`Stalled`] when the loop ran out of work while coroutines
+/// [started](start) on it were still suspended (they are dropped).
+pub fn run_loop() -> io::Result<()> {
+    LOOP.with(Loop::run)
+}
+
+/// Starts `code` as a coroutine on this thread's loop, which resumes it from the callbacks it
+/// waits for (with [`get_line`], [`put_line`] or any [`bridge`](super::bridge())): it runs up to its first wait
+/// now, and on in [`run_loop`]. The [`Task`] gives its result once it finishes.
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use std::io::Write;
+/// use resumable::events::{Stream, get_line, run_loop, start};
+/// use resumable::{coroutine, yield_from};
+///
+/// let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+/// a.write_all(b"ping\n").unwrap();
+/// let stream = Stream::new(b).unwrap();
+/// let task = start(coroutine!(move |()| -> std::io::Result<Option<String>> {
+///     yield_from!(get_line(&stream))
+/// }));
+/// run_loop().unwrap();
+/// assert_eq!(task.take_result().unwrap().unwrap().as_deref(), Some("ping"));
+/// ```
+pub fn start<T, G>(code: G) -> Task<T>
+where
+    T: 'static,
+    G: Resumable<(), Yield = Suspend, Return = io::Result<T>> + 'static,
+{
+    let task = Task::new(code);
+    LOOP.with(|l| l.tasks.borrow_mut().push(Rc::new(task.clone())));
+    task.start();
+    task
+}
+
+/// The seed's `run(code)`: runs `code` as a coroutine on this thread's loop and stops the loop
+/// when it finishes; returns what it returned. Inside, [`get_line`] and [`put_line`] look
+/// blocking.
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use std::io::{Read, Write};
+/// use resumable::events::{Stream, Suspend, get_line, put_line, run};
+/// use resumable::{resumable, yield_from};
+///
+/// /// Reverses the lines of `input` onto `output` (seed 35).
+/// #[resumable(yield = Suspend)]
+/// fn reverse(input: Stream, output: Stream) -> std::io::Result<usize> {
+///     let mut lines = Vec::new();
+///     while let Some(line) = yield_from!(get_line(&input))? {
+///         lines.push(line);
+///     }
+///     for line in lines.iter().rev() {
+///         yield_from!(put_line(&output, format!("{line}\n")))?;
+///     }
+///     Ok(lines.len())
+/// }
+///
+/// let (mut feed, input) = std::os::unix::net::UnixStream::pair().unwrap();
+/// let (output, mut sink) = std::os::unix::net::UnixStream::pair().unwrap();
+/// feed.write_all(b"a\nb\nc\n").unwrap();
+/// drop(feed);
+/// let count = run(reverse(Stream::new(input).unwrap(), Stream::new(output).unwrap())).unwrap();
+/// assert_eq!(count, 3);
+/// let mut text = String::new();
+/// sink.read_to_string(&mut text).unwrap();
+/// assert_eq!(text, "c\nb\na\n");
+/// ```
+///
+/// # Errors
+///
+/// What `code` returned; an `io::Error` holding the panic if it panicked; what [`run_loop`]
+/// failed with, e.g. [`Stalled`] when `code` was left waiting for a callback that never fired.
+pub fn run<T, G>(code: G) -> io::Result<T>
+where
+    T: 'static,
+    G: Resumable<(), Yield = Suspend, Return = io::Result<T>> + 'static,
+{
+    let task = Task::new(code);
+    task.on_done(stop);
+    LOOP.with(|l| l.tasks.borrow_mut().push(Rc::new(task.clone())));
+    task.start();
+    run_loop()?;
+    task.take_result()
+        .unwrap_or_else(|| Err(io::Error::other(Stalled { suspended: 1 })))
+}
+
+/// Whether no operation is queued: one asked for now would be the next to run.
+fn idle() -> bool {
+    LOOP.with(|l| l.queue.borrow().is_empty())
+}
+
+/// Reads the next line of `stream` inside a coroutine, as if it blocked: the seed's
+/// `getline(stream)`, a [`bridge`](super::bridge()) over [`read_line`]. `yield_from!(get_line(&stream))?` is
+/// `None` at the end of the stream. See [`run`] for an example.
+///
+/// When no other operation is queued and the line is already there (buffered, or readable
+/// without blocking), it returns it at once instead of suspending: the loop would run this read
+/// next anyway, so the order of operations is the same, minus a suspend and a resume.
+pub fn get_line(
+    stream: &Stream,
+) -> impl Subroutine<Yield = Suspend, Return = io::Result<Option<String>>> + use<> {
+    let stream = stream.clone();
+    let co = Co::<Suspend, ()>::new();
+    from_parts_starting(co.marker(), async move {
+        let co = co;
+        if idle()
+            && let Attempt::Done(line) = stream.try_read_line()
+        {
+            return line;
+        }
+        // `read_line(&stream, move |line| resume.resume(line))`, without boxing the closure.
+        suspend_on(&co, move |resume| {
+            push(Cmd::Read(stream, Callback::Resume(resume)));
+        })
+        .await
+    })
+}
+
+/// Writes `text` to `stream` inside a coroutine, as if it blocked: the seed's
+/// `putline(stream, line)`, a [`bridge`](super::bridge()) over [`write_line`]. See [`run`] for an example.
+///
+/// Like [`get_line`], it returns at once without suspending when no other operation is queued
+/// and the stream's buffer takes the text.
+pub fn put_line(
+    stream: &Stream,
+    text: String,
+) -> impl Subroutine<Yield = Suspend, Return = io::Result<()>> + use<> {
+    let stream = stream.clone();
+    let co = Co::<Suspend, ()>::new();
+    from_parts_starting(co.marker(), async move {
+        let co = co;
+        let mut text = Some(text);
+        if idle() {
+            LOOP.with(|l| l.write_now(&stream, &mut text));
+            if !stream.is_full() {
+                return Ok(());
+            }
+            if let Attempt::Done(result) = stream.try_flush() {
+                return result;
+            }
+        }
+        // `write_line(&stream, text, move |done| resume.resume(done))`, without boxing the
+        // closure.
+        suspend_on(&co, move |resume| {
+            push(Cmd::Write(stream, text, Callback::Resume(resume)));
+        })
+        .await
+    })
+}
+
+/// A stream's descriptor is about to be closed: removes it from the poll, so that the number
+/// can be registered afresh when it is reused.
+pub(super) fn forget(fd: &impl AsRawFd) {
+    let raw = fd.as_raw_fd();
+    let _ = LOOP.try_with(|l| {
+        let Ok(index) = usize::try_from(raw) else {
+            return;
+        };
+        let (Ok(mut registered), Ok(poll)) = (l.registered.try_borrow_mut(), l.poll.try_borrow())
+        else {
+            return;
+        };
+        if let Some(slot @ Some(_)) = registered.get_mut(index) {
+            *slot = None;
+            if let Some(poll) = poll.as_ref() {
+                let _ = poll.registry().deregister(&mut SourceFd(&raw));
+            }
+        }
+    });
+}
+
+/// How the loop ended.
+#[derive(PartialEq, Eq)]
+enum End {
+    Stopped,
+    Idle,
+}
+
+impl Loop {
+    fn run(&self) -> io::Result<()> {
+        let end = self.work();
+        let flushed = self.flush_all();
+        let end = end?;
+        flushed?;
+        let mut tasks = self.tasks.borrow_mut();
+        tasks.retain(|task| !task.is_finished());
+        if end == End::Idle {
+            let suspended = tasks.iter().filter(|task| task.is_waiting()).count();
+            let stalled = core::mem::take(&mut *tasks);
+            drop(tasks);
+            drop(stalled);
+            if suspended > 0 {
+                return Err(io::Error::other(Stalled { suspended }));
+            }
+        }
+        Ok(())
+    }
+
+    fn work(&self) -> io::Result<End> {
+        let mut events = Events::with_capacity(256);
+        loop {
+            let next = self.queue.borrow_mut().pop_front();
+            match next {
+                Some(Cmd::Stop) => return Ok(End::Stopped),
+                Some(cmd) => self.step(cmd),
+                None => {
+                    self.flush_some();
+                    if self.parked_count.get() == 0 {
+                        return Ok(End::Idle);
+                    }
+                    self.wait(&mut events)?;
+                }
+            }
+        }
+    }
+
+    /// Tries one operation: calls its callback, or parks it until its descriptor is ready.
+    fn step(&self, cmd: Cmd) {
+        match cmd {
+            Cmd::Read(stream, callback) => match stream.try_read_line() {
+                Attempt::Done(line) => callback.call(line),
+                Attempt::WouldBlock => {
+                    self.park(
+                        &stream,
+                        Interest::READABLE,
+                        Cmd::Read(stream.clone(), callback),
+                    );
+                }
+            },
+            Cmd::Write(stream, mut text, callback) => {
+                self.write_now(&stream, &mut text);
+                if !stream.is_full() {
+                    return callback.call(Ok(()));
+                }
+                match stream.try_flush() {
+                    Attempt::Done(result) => callback.call(result),
+                    Attempt::WouldBlock => {
+                        let cmd = Cmd::Write(stream.clone(), None, callback);
+                        self.park(&stream, Interest::WRITABLE, cmd);
+                    }
+                }
+            }
+            Cmd::Stop => {}
+        }
+    }
+
+    /// Moves `text` (if still there) into `stream`'s output buffer.
+    fn write_now(&self, stream: &Stream, text: &mut Option<String>) {
+        if let Some(text) = text.take() {
+            stream.buffer(&text);
+            self.mark_dirty(stream);
+        }
+    }
+
+    fn mark_dirty(&self, stream: &Stream) {
+        let mut dirty = self.dirty.borrow_mut();
+        if !dirty.iter().any(|s| Rc::ptr_eq(&s.inner, &stream.inner)) {
+            dirty.push(stream.clone());
+        }
+    }
+
+    /// Before blocking: writes what it can of every buffered output. A stream that cannot take
+    /// all of it is watched for writability (its next write retries).
+    fn flush_some(&self) {
+        let dirty: Vec<Stream> = self.dirty.borrow().clone();
+        for stream in dirty {
+            if let Attempt::WouldBlock = stream.try_flush() {
+                // If it cannot be watched, `flush_all` writes it out when the loop ends.
+                let _ = self.watch(&stream, Interest::WRITABLE);
+            }
+        }
+        self.dirty.borrow_mut().retain(Stream::has_output);
+    }
+
+    /// At the end: writes out every buffered output, waiting as needed.
+    fn flush_all(&self) -> io::Result<()> {
+        let dirty = core::mem::take(&mut *self.dirty.borrow_mut());
+        let mut result = Ok(());
+        for stream in dirty {
+            if let Err(error) = stream.flush_blocking() {
+                result = Err(error);
+            }
+        }
+        result
+    }
+
+    /// Parks `cmd` until `stream` is ready for `interest`.
+    fn park(&self, stream: &Stream, interest: Interest, cmd: Cmd) {
+        if let Err(error) = self.watch(stream, interest) {
+            match cmd {
+                Cmd::Read(_, callback) => callback.call(Err(error)),
+                Cmd::Write(_, _, callback) => callback.call(Err(error)),
+                Cmd::Stop => {}
+            }
+            return;
+        }
+        let fd = usize::try_from(stream.as_raw_fd()).unwrap_or_default();
+        let mut parked = self.parked.borrow_mut();
+        if parked.len() <= fd {
+            parked.resize_with(fd + 1, Vec::new);
+        }
+        parked[fd].push(cmd);
+        self.parked_count.set(self.parked_count.get() + 1);
+    }
+
+    /// Makes sure `stream`'s descriptor is registered in the poll for `interest` (edge
+    /// triggered: a registration that is already there needs no system call).
+    fn watch(&self, stream: &Stream, interest: Interest) -> io::Result<()> {
+        let raw = stream.as_raw_fd();
+        let fd = usize::try_from(raw).map_err(|_| io::ErrorKind::InvalidInput)?;
+        let mut registered = self.registered.borrow_mut();
+        if registered.len() <= fd {
+            registered.resize(fd + 1, None);
+        }
+        let known = registered[fd];
+        if known.is_some_and(|known| known == known.add(interest)) {
+            return Ok(());
+        }
+        let mut poll = self.poll.borrow_mut();
+        if poll.is_none() {
+            *poll = Some(Poll::new()?);
+        }
+        let registry = poll
+            .as_ref()
+            .map(Poll::registry)
+            .ok_or(io::ErrorKind::Other)?;
+        let wanted = known.map_or(interest, |known| known.add(interest));
+        let result = match known {
+            Some(_) => registry.reregister(&mut SourceFd(&raw), Token(fd), wanted),
+            None => registry.register(&mut SourceFd(&raw), Token(fd), wanted),
+        };
+        let result = match result {
+            // Closed and reused, or registered by an earlier stream on the same number.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                registry.register(&mut SourceFd(&raw), Token(fd), wanted)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                registry.reregister(&mut SourceFd(&raw), Token(fd), wanted)
+            }
+            other => other,
+        };
+        registered[fd] = result.is_ok().then_some(wanted);
+        result
+    }
+
+    /// Blocks in the poll; queues the operations whose descriptors became ready.
+    fn wait(&self, events: &mut Events) -> io::Result<()> {
+        {
+            let mut poll = self.poll.borrow_mut();
+            let poll = poll.as_mut().ok_or(io::ErrorKind::Other)?;
+            match poll.poll(events, None) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+        let mut parked = self.parked.borrow_mut();
+        let mut queue = self.queue.borrow_mut();
+        for event in events.iter() {
+            let Some(cmds) = parked.get_mut(event.token().0) else {
+                continue;
+            };
+            self.parked_count.set(self.parked_count.get() - cmds.len());
+            queue.extend(cmds.drain(..));
+        }
+        Ok(())
+    }
+}

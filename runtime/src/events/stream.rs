@@ -1,0 +1,269 @@
+//! [`Stream`]: a file descriptor the event loop reads lines from and writes to.
+
+use core::cell::{Cell, RefCell};
+use core::fmt;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::rc::Rc;
+
+/// How much is read at once, and how much written output is buffered before it is flushed.
+pub(super) const CHUNK: usize = 64 * 1024;
+
+/// A socket, pipe, terminal or file that the event loop ([`read_line`](super::read_line),
+/// [`write_line`](super::write_line)) reads lines from and writes to, buffered like Lua's
+/// files. A cheap, clonable reference.
+///
+/// Sockets, pipes and terminals are made non-blocking and waited for in the loop's `mio::Poll`;
+/// regular files (which epoll cannot watch) are read and written directly, so their operations
+/// complete at once through the same API. When the last handle is dropped, the descriptor gets
+/// its blocking mode back and buffered output is written out.
+///
+/// [`stdin`](Self::stdin) and [`stdout`](Self::stdout) work on duplicates of descriptors 0 and
+/// 1, which share the non-blocking flag with them while the stream lives: do not use
+/// `std::io::stdin()` / `stdout()` at the same time (flush `stdout` before making the stream).
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no sockets
+/// use resumable::events::Stream;
+///
+/// let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+/// let stream = Stream::new(a).unwrap();
+/// assert!(!stream.is_regular_file());
+/// let file = Stream::new(std::fs::File::open("Cargo.toml").unwrap()).unwrap();
+/// assert!(file.is_regular_file());
+/// ```
+#[derive(Clone)]
+pub struct Stream {
+    pub(super) inner: Rc<Inner>,
+}
+
+pub(super) struct Inner {
+    file: File,
+    /// Whether this stream made the descriptor non-blocking (and restores it on drop).
+    nonblocking: bool,
+    regular: bool,
+    /// Read buffer: `input[start..]` is unread; `input[start..scanned]` has no newline.
+    input: RefCell<Vec<u8>>,
+    start: Cell<usize>,
+    scanned: Cell<usize>,
+    eof: Cell<bool>,
+    output: RefCell<Vec<u8>>,
+}
+
+impl fmt::Debug for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stream")
+            .field("fd", &self.as_raw_fd())
+            .field("regular_file", &self.inner.regular)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsRawFd for Stream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.inner.file.as_raw_fd()
+    }
+}
+
+/// Sets or clears `O_NONBLOCK` on the open file description behind `fd`.
+fn set_nonblocking(fd: &File, on: bool) -> io::Result<()> {
+    // A duplicate shares the description (and so the flag); std sets it with `ioctl(FIONBIO)`,
+    // which works on any descriptor, not only sockets.
+    UnixStream::from(OwnedFd::from(fd.try_clone()?)).set_nonblocking(on)
+}
+
+/// What one attempt at reading a line came to.
+pub(super) enum Attempt<T> {
+    Done(T),
+    WouldBlock,
+}
+
+impl Stream {
+    /// Takes over a socket, pipe end, terminal or file.
+    ///
+    /// # Errors
+    ///
+    /// When its type cannot be found out or it cannot be made non-blocking.
+    pub fn new(fd: impl Into<OwnedFd>) -> io::Result<Self> {
+        let file = File::from(fd.into());
+        let regular = file.metadata()?.file_type().is_file();
+        if !regular {
+            set_nonblocking(&file, true)?;
+        }
+        Ok(Self {
+            inner: Rc::new(Inner {
+                file,
+                nonblocking: !regular,
+                regular,
+                input: RefCell::new(Vec::new()),
+                start: Cell::new(0),
+                scanned: Cell::new(0),
+                eof: Cell::new(false),
+                output: RefCell::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Standard input (a duplicate of descriptor 0). Lua's `io.input()`.
+    ///
+    /// ```
+    /// # if cfg!(miri) { return; } // Miri has no fcntl
+    /// let stdin = resumable::events::Stream::stdin().unwrap();
+    /// # drop(stdin);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for [`new`](Self::new), and when descriptor 0 cannot be duplicated.
+    pub fn stdin() -> io::Result<Self> {
+        Self::new(io::stdin().as_fd().try_clone_to_owned()?)
+    }
+
+    /// Standard output (a duplicate of descriptor 1). Lua's `io.output()`.
+    ///
+    /// ```
+    /// # if cfg!(miri) { return; } // Miri has no fcntl
+    /// use std::io::Write;
+    /// std::io::stdout().flush().unwrap(); // what `print!` buffered goes first
+    /// let stdout = resumable::events::Stream::stdout().unwrap();
+    /// # drop(stdout);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for [`new`](Self::new), and when descriptor 1 cannot be duplicated.
+    pub fn stdout() -> io::Result<Self> {
+        Self::new(io::stdout().as_fd().try_clone_to_owned()?)
+    }
+
+    /// Whether this is a regular file (never waited for).
+    pub fn is_regular_file(&self) -> bool {
+        self.inner.regular
+    }
+
+    /// Whether output waits in the buffer.
+    pub(super) fn has_output(&self) -> bool {
+        !self.inner.output.borrow().is_empty()
+    }
+
+    /// The next line without its newline (`None` at the end), or `WouldBlock`.
+    pub(super) fn try_read_line(&self) -> Attempt<io::Result<Option<String>>> {
+        let inner = &*self.inner;
+        let mut input = inner.input.borrow_mut();
+        loop {
+            let start = inner.start.get();
+            let scanned = inner.scanned.get();
+            if let Some(at) = input[scanned..].iter().position(|&b| b == b'\n') {
+                let end = scanned + at;
+                inner.start.set(end + 1);
+                inner.scanned.set(end + 1);
+                return Attempt::Done(line(&input[start..end]));
+            }
+            inner.scanned.set(input.len());
+            if inner.eof.get() {
+                if start == input.len() {
+                    return Attempt::Done(Ok(None));
+                }
+                inner.start.set(input.len());
+                return Attempt::Done(line(&input[start..]));
+            }
+            if start > 0 {
+                input.drain(..start);
+                inner.start.set(0);
+                inner.scanned.set(input.len());
+            }
+            let len = input.len();
+            input.resize(len + CHUNK, 0);
+            let read = (&inner.file).read(&mut input[len..]);
+            input.truncate(len + *read.as_ref().unwrap_or(&0));
+            match read {
+                Ok(0) => inner.eof.set(true),
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Attempt::WouldBlock,
+                Err(e) => return Attempt::Done(Err(e)),
+            }
+        }
+    }
+
+    /// Appends `text` to the output buffer.
+    pub(super) fn buffer(&self, text: &str) {
+        self.inner
+            .output
+            .borrow_mut()
+            .extend_from_slice(text.as_bytes());
+    }
+
+    /// Whether the buffer is over the high-water mark.
+    pub(super) fn is_full(&self) -> bool {
+        self.inner.output.borrow().len() >= CHUNK
+    }
+
+    /// Writes all buffered output, waiting (in blocking mode) if needed.
+    pub(super) fn flush_blocking(&self) -> io::Result<()> {
+        if let Attempt::Done(result) = self.try_flush() {
+            return result;
+        }
+        set_nonblocking(&self.inner.file, false)?;
+        let result = loop {
+            if let Attempt::Done(result) = self.try_flush() {
+                break result;
+            }
+        };
+        set_nonblocking(&self.inner.file, true)?;
+        result
+    }
+
+    /// Writes buffered output until it is all written (`Done(Ok)`) or the descriptor would block.
+    pub(super) fn try_flush(&self) -> Attempt<io::Result<()>> {
+        self.inner.try_flush()
+    }
+}
+
+impl Inner {
+    fn try_flush(&self) -> Attempt<io::Result<()>> {
+        let mut output = self.output.borrow_mut();
+        let mut written = 0;
+        let result = loop {
+            if written == output.len() {
+                break Attempt::Done(Ok(()));
+            }
+            match (&self.file).write(&output[written..]) {
+                Ok(0) => break Attempt::Done(Err(io::ErrorKind::WriteZero.into())),
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Attempt::WouldBlock,
+                Err(e) => {
+                    output.clear();
+                    return Attempt::Done(Err(e));
+                }
+            }
+        };
+        output.drain(..written);
+        result
+    }
+}
+
+/// A line's bytes as a `String`.
+fn line(bytes: &[u8]) -> io::Result<Option<String>> {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text.to_owned())),
+        Err(e) => Err(io::Error::new(io::ErrorKind::InvalidData, e)),
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        super::event_loop::forget(&self.file);
+        if self.nonblocking {
+            // Best effort: nothing can report an error from here.
+            let _ = set_nonblocking(&self.file, false);
+        }
+        let output = self.output.get_mut();
+        if !output.is_empty() {
+            let _ = (&self.file).write_all(output);
+        }
+    }
+}
