@@ -355,12 +355,37 @@ impl<T: 'static> Task<T> {
 
     /// The coroutine's status, in Lua's words: suspended before it starts and while it waits,
     /// dead once finished or closed.
+    ///
+    /// ```
+    /// use resumable::events::{Resume, Task, bridge};
+    /// use resumable::{Status, coroutine, yield_from};
+    ///
+    /// let task = Task::new(coroutine!(|()| -> std::io::Result<()> {
+    ///     yield_from!(bridge(|resume: Resume<()>| drop(resume))); // never resumed
+    ///     Ok(())
+    /// }));
+    /// task.start();
+    /// assert_eq!(task.status(), Status::Suspended);
+    /// task.close().unwrap();
+    /// assert_eq!(task.status(), Status::Dead);
+    /// assert!(!task.is_finished());
+    /// ```
     pub fn status(&self) -> Status {
         self.inner.co.status()
     }
 
     /// Takes the body's result, once it finished: `None` before, or if it was closed, or if
-    /// the result was already taken.
+    /// the result was already taken. A panic in the body is an `io::Error` with its message.
+    ///
+    /// ```
+    /// use resumable::coroutine;
+    /// use resumable::events::Task;
+    ///
+    /// let task = Task::new(coroutine!(|()| -> std::io::Result<()> { panic!("oops") }));
+    /// task.start();
+    /// assert_eq!(task.take_result().unwrap().unwrap_err().to_string(), "oops");
+    /// assert!(task.take_result().is_none());
+    /// ```
     pub fn take_result(&self) -> Option<io::Result<T>> {
         self.inner.result.borrow_mut().take()
     }

@@ -48,15 +48,11 @@ enum Cmd {
 /// A started task, seen by the loop without its result type.
 trait Watched {
     fn is_waiting(&self) -> bool;
-    fn is_finished(&self) -> bool;
 }
 
 impl<T: 'static> Watched for Task<T> {
     fn is_waiting(&self) -> bool {
         Task::is_waiting(self)
-    }
-    fn is_finished(&self) -> bool {
-        Task::is_finished(self)
     }
 }
 
@@ -219,6 +215,23 @@ impl std::error::Error for Stalled {}
 /// left to do (no operation pending): Lua's `lib.runloop()`. When nothing is left, it blocks in
 /// a `mio::Poll` (epoll) until a descriptor an operation waits for is ready. Flushes every
 /// stream's buffered output before it returns.
+///
+/// ```
+/// # if cfg!(miri) { return; } // Miri has no epoll
+/// use std::io::Write;
+/// use resumable::events::{Stream, read_line, run_loop};
+///
+/// // A writer thread: the loop waits in epoll until its line arrives.
+/// let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+/// let writer = std::thread::spawn(move || {
+///     std::thread::sleep(std::time::Duration::from_millis(20));
+///     a.write_all(b"late\n").unwrap();
+/// });
+/// let stream = Stream::new(b).unwrap();
+/// read_line(&stream, |line| assert_eq!(line.unwrap().as_deref(), Some("late")));
+/// run_loop().unwrap(); // ends when nothing is left to do
+/// writer.join().unwrap();
+/// ```
 ///
 /// # Errors
 ///
@@ -409,7 +422,8 @@ impl Loop {
         let end = end?;
         flushed?;
         let mut tasks = self.tasks.borrow_mut();
-        tasks.retain(|task| !task.is_finished());
+        // Finished and closed tasks need no watching any more.
+        tasks.retain(|task| task.is_waiting());
         if end == End::Idle {
             let suspended = tasks.iter().filter(|task| task.is_waiting()).count();
             let stalled = core::mem::take(&mut *tasks);
