@@ -458,11 +458,35 @@ fn register(
         Direction::Read => Interest::READABLE,
         Direction::Write => Interest::WRITABLE,
     };
-    let registry = poll.registry();
-    let token = Token(wanted.task);
-    let result = if known.is_some() {
+    let result = register_fd(
+        poll.registry(),
+        fd,
+        Token(wanted.task),
+        interest,
+        known.is_some(),
+    );
+    registrations[index] = result.is_ok().then_some(wanted);
+    result.map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot wait for file descriptor {fd} in the poll: {error}"),
+        )
+    })
+}
+
+/// Registers `fd` with the poll under `token` for `interest`, or updates its registration when
+/// `known` (it was registered before). Copes with a registration that is gone (the descriptor
+/// was closed, which unregisters it, and its number reused) or still there (registered through
+/// another path). Shared with the event loop of [`events`](crate::events): one reactor design.
+pub(crate) fn register_fd(
+    registry: &mio::Registry,
+    fd: RawFd,
+    token: Token,
+    interest: Interest,
+    known: bool,
+) -> io::Result<()> {
+    if known {
         match registry.reregister(&mut SourceFd(&fd), token, interest) {
-            // The socket was closed (which unregisters it) and its number reused.
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 registry.register(&mut SourceFd(&fd), token, interest)
             }
@@ -475,12 +499,5 @@ fn register(
             }
             other => other,
         }
-    };
-    registrations[index] = result.is_ok().then_some(wanted);
-    result.map_err(|error| {
-        io::Error::new(
-            error.kind(),
-            format!("cannot wait for file descriptor {fd} in the poll: {error}"),
-        )
-    })
+    }
 }

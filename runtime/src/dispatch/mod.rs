@@ -85,6 +85,7 @@ mod tcp;
 mod time;
 mod wait;
 
+pub(crate) use dispatcher::register_fd;
 pub use dispatcher::{Dispatcher, Mode, TaskId};
 pub use tcp::TcpStream;
 pub use time::{sleep, yield_now};

@@ -14,6 +14,7 @@ use mio::{Events, Interest, Poll, Token};
 use super::bridge::{Resume, Suspend, Task, suspend_on};
 use super::stream::{Attempt, Stream};
 use crate::delegate::Subroutine;
+use crate::dispatch::register_fd;
 use crate::lower::{Co, from_parts_starting};
 use crate::state::Resumable;
 
@@ -565,20 +566,8 @@ impl Loop {
             .map(Poll::registry)
             .ok_or(io::ErrorKind::Other)?;
         let wanted = known.map_or(interest, |known| known.add(interest));
-        let result = match known {
-            Some(_) => registry.reregister(&mut SourceFd(&raw), Token(fd), wanted),
-            None => registry.register(&mut SourceFd(&raw), Token(fd), wanted),
-        };
-        let result = match result {
-            // Closed and reused, or registered by an earlier stream on the same number.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                registry.register(&mut SourceFd(&raw), Token(fd), wanted)
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                registry.reregister(&mut SourceFd(&raw), Token(fd), wanted)
-            }
-            other => other,
-        };
+        // The dispatcher's registration, with both directions when both are waited for.
+        let result = register_fd(registry, raw, Token(fd), wanted, known.is_some());
         registered[fd] = result.is_ok().then_some(wanted);
         result
     }
