@@ -12,7 +12,6 @@ use std::io::{Read, Write};
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +22,9 @@ use resumable::events::{
     start, write_line,
 };
 use resumable::{coroutine, resumable, yield_from};
+
+mod example_runner;
+use example_runner::run_example;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -52,35 +54,6 @@ fn watchdog(seconds: u64) -> impl Drop {
     Guard(done)
 }
 
-/// Runs `examples/reverse.rs` with `args`, feeding it `stdin` through a pipe.
-fn run_reverse(args: &[&str], stdin: Vec<u8>) -> String {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--quiet", "--example", "reverse"]);
-    if !cfg!(debug_assertions) {
-        cmd.arg("--release");
-    }
-    let mut child = cmd
-        .arg("--")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    let mut pipe = child.stdin.take().expect("piped stdin");
-    let feeder = std::thread::spawn(move || pipe.write_all(&stdin));
-    let out = child.wait_with_output().expect("example ran");
-    feeder.join().unwrap().expect("stdin written");
-    assert!(
-        out.status.success(),
-        "reverse {args:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
 /// `(NAME, body)` for each `=== seed NAME.lua ===` section.
 fn sections(output: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
@@ -103,7 +76,7 @@ fn sections(output: &str) -> Vec<(String, String)> {
 fn seeds_33_34_35_match_lua_output() {
     let _guard = watchdog(300);
     let input = std::fs::read(golden_dir().join("lines.txt")).unwrap();
-    let output = run_reverse(&[], input);
+    let output = run_example("reverse", &[], &input);
     let found = sections(&output);
     let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
@@ -134,7 +107,7 @@ fn three_versions_agree_on_100000_lines_and_on_empty_input() {
     for input in [input.into_bytes(), Vec::new()] {
         let expected = if input.is_empty() { "" } else { &expected };
         for version in ["sync", "callbacks", "coroutines"] {
-            let output = run_reverse(&[version], input.clone());
+            let output = run_example("reverse", &[version], &input);
             let found = sections(&output);
             assert_eq!(found.len(), 1, "{version}");
             assert!(found[0].1 == expected, "{version} on {} bytes", input.len());

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
+
+mod example_runner;
+use example_runner::run_example;
 
 /// The examples that port seeds, in lesson order.
 const EXAMPLES: &[&str] = &["basics", "flow", "status", "wrap", "manual", "permutations"];
@@ -20,24 +22,6 @@ const SEEDS: &[&str] = &[
 /// the repository so that the tests run from a clone alone.
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-/// Builds (if needed) and runs an example with the profile these tests were built with.
-fn run_example(name: &str) -> String {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--quiet", "--example", name]);
-    if !cfg!(debug_assertions) {
-        cmd.arg("--release");
-    }
-    let out = cmd.output().expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "example {name} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 /// `=== seed NAME.lua ===` → `NAME`.
@@ -98,7 +82,7 @@ fn ported_seeds_match_lua_output() {
     let mut ported = BTreeSet::new();
     let mut failures = Vec::new();
     for example in EXAMPLES {
-        let output = run_example(example);
+        let output = run_example(example, &[], b"");
         let mut lines = output.lines().peekable();
         assert!(
             lines.peek().and_then(|l| heading(l)).is_some(),

@@ -7,44 +7,13 @@
 //! goldens are cut by `head`. Ours end there instead: a section must equal the golden up to the
 //! first line Lua made from `nil` (`    4 nil`), then show our clean end and nothing more.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+mod example_runner;
+use example_runner::run_example;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-/// Runs an example with `args`, feeding it `stdin`, with the profile these tests were built with.
-fn run_example(name: &str, args: &[&str], stdin: &[u8]) -> String {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--quiet", "--example", name]);
-    if !cfg!(debug_assertions) {
-        cmd.arg("--release");
-    }
-    let mut child = cmd
-        .arg("--")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(stdin)
-        .expect("stdin written");
-    let out = child.wait_with_output().expect("example ran");
-    assert!(
-        out.status.success(),
-        "example {name} {args:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 fn read(path: &Path) -> String {
