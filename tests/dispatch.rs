@@ -805,3 +805,110 @@ fn descriptors_reused_by_new_sockets_still_wake_the_task() {
         }
     }
 }
+
+/// Several tasks may wait for the same socket at once, in the same direction or in both: each
+/// is woken (the reactor keeps a list of waiters per descriptor and direction).
+#[test]
+fn several_tasks_wait_for_one_socket() {
+    use std::os::unix::net::UnixStream;
+    use std::rc::Rc;
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    ours.set_nonblocking(true).unwrap();
+    let ours = Rc::new(ours);
+    /// Waits until one byte can be read from `socket`, reads it.
+    #[resumable(yield = Wait)]
+    fn read_one(socket: Rc<UnixStream>) -> io::Result<u8> {
+        let mut byte = [0];
+        loop {
+            match (&*socket).read(&mut byte) {
+                Ok(1) => return Ok(byte[0]),
+                Ok(_) => return Err(ErrorKind::UnexpectedEof.into()),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    resumable::yield_!(Wait::readable(&*socket));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let mut dispatcher = Dispatcher::new();
+    for _ in 0..3 {
+        dispatcher.spawn(read_one(ours.clone()));
+    }
+    let writer_socket = ours.clone();
+    dispatcher.spawn(resumable::coroutine!(move |()| -> io::Result<u8> {
+        resumable::yield_!(Wait::writable(&*writer_socket));
+        (&*writer_socket).write_all(b"w")?;
+        Ok(b'w')
+    }));
+    let feeder = thread::spawn(move || {
+        // After the readers have parked: one byte at a time, so that they wake at different
+        // times.
+        for byte in *b"abc" {
+            thread::sleep(Duration::from_millis(30));
+            theirs.write_all(&[byte]).unwrap();
+        }
+        let mut got = [0];
+        theirs.read_exact(&mut got).unwrap();
+        got[0]
+    });
+    let results = dispatcher.run().unwrap();
+    let mut read: Vec<u8> = results[..3].iter().map(|r| *r.as_ref().unwrap()).collect();
+    read.sort_unstable();
+    assert_eq!(read, b"abc");
+    assert_eq!(*results[3].as_ref().unwrap(), b'w');
+    assert_eq!(feeder.join().unwrap(), b'w');
+}
+
+/// A task that only ever yields (`yield_now`) until another task's socket has data does not
+/// starve that task: between rounds of runnable tasks, the poll is checked too.
+#[test]
+fn yielding_tasks_do_not_starve_the_poll() {
+    use std::cell::Cell;
+    use std::os::unix::net::UnixStream;
+    use std::rc::Rc;
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    ours.set_nonblocking(true).unwrap();
+    let got = Rc::new(Cell::new(false));
+    let flag = got.clone();
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(resumable::coroutine!(move |()| -> io::Result<u32> {
+        let mut byte = [0];
+        loop {
+            match (&ours).read(&mut byte) {
+                Ok(_) => break,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    resumable::yield_!(Wait::readable(&ours));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        flag.set(true);
+        Ok(0)
+    }));
+    dispatcher.spawn(resumable::coroutine!(move |()| -> io::Result<u32> {
+        let mut spins = 0;
+        while !got.get() {
+            yield_from!(resumable::dispatch::yield_now());
+            spins += 1;
+        }
+        Ok(spins)
+    }));
+    let feeder = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(20));
+        theirs.write_all(b"x").unwrap();
+        theirs
+    });
+    let (tx, rx) = mpsc::channel();
+    // A starved dispatcher would spin for ever: bound the run from outside.
+    thread::spawn(move || {
+        if rx.recv_timeout(Duration::from_secs(20)).is_err() {
+            eprintln!("yielding_tasks_do_not_starve_the_poll: hung");
+            std::process::exit(101);
+        }
+    });
+    let results = dispatcher.run().unwrap();
+    tx.send(()).unwrap();
+    assert_eq!(*results[0].as_ref().unwrap(), 0);
+    assert!(*results[1].as_ref().unwrap() > 0);
+    drop(feeder.join().unwrap());
+}

@@ -2,12 +2,13 @@
 //!
 //! The three versions of `examples/reverse.rs` (seeds 33, 34, 35) print Lua's output on the
 //! seeds' input and the same output as each other on 100,000 lines through a pipe and on empty
-//! input; two coroutines interleave on one loop; late callbacks are harmless; coroutines left
-//! waiting are reported. Every test is bounded by a watchdog.
+//! input; two coroutines interleave on one loop; dispatcher tasks and event-loop work share one
+//! reactor; late callbacks are harmless; coroutines left waiting are reported. Every test is
+//! bounded by a watchdog.
 
 #![cfg(unix)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::{Read, Write};
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
@@ -17,11 +18,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use resumable::dispatch::{Dispatcher, Wait, sleep};
 use resumable::events::{
     self, Resume, Stalled, Stream, Suspend, Task, bridge, get_line, put_line, read_line, run_loop,
     start, write_line,
 };
-use resumable::{coroutine, resumable, yield_from};
+use resumable::{coroutine, resumable, yield_, yield_from};
 
 mod example_runner;
 use example_runner::run_example;
@@ -269,4 +271,137 @@ fn a_coroutine_left_waiting_is_reported_when_the_loop_ends() {
         error.to_string().contains("1 coroutine(s) suspended"),
         "{error}"
     );
+}
+
+/// A dispatcher task: sends `rounds` lines `"ping N"` over `socket` (a plain non-blocking
+/// socket, waited for with [`Wait`]s), each after the reply to the one before, and returns
+/// the replies.
+#[resumable(yield = Wait)]
+fn pinger(socket: UnixStream, rounds: usize) -> std::io::Result<Vec<String>> {
+    socket.set_nonblocking(true)?;
+    let mut replies = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    for i in 0..rounds {
+        let message = format!("ping {i}\n");
+        let mut sent = 0;
+        while sent < message.len() {
+            match (&socket).write(&message.as_bytes()[sent..]) {
+                Ok(n) => sent += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    yield_!(Wait::writable(&socket));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let line = loop {
+            if let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=end).collect();
+                break String::from_utf8_lossy(&line[..end]).into_owned();
+            }
+            let mut buf = [0; 256];
+            match (&socket).read(&mut buf) {
+                Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    yield_!(Wait::readable(&socket));
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        replies.push(line);
+    }
+    socket.shutdown(Shutdown::Write)?;
+    Ok(replies)
+}
+
+/// The seed's callback style: answers every line of `socket` with `"pong " + line` until the
+/// peer closes it; counts the lines in `count`.
+fn callback_echo(socket: Stream, count: Rc<Cell<usize>>) {
+    read_line(&socket.clone(), move |line| {
+        if let Some(line) = line.unwrap() {
+            count.set(count.get() + 1);
+            let reply = format!("pong {line}\n");
+            write_line(&socket.clone(), reply, move |done| {
+                done.unwrap();
+                callback_echo(socket, count);
+            });
+        }
+    });
+}
+
+/// One reactor, not two: dispatcher tasks and event-loop work wait in the same poll. Each
+/// dispatcher task below can only go on once an event-loop callback or coroutine has answered
+/// it, and vice versa, 200 times over; with a poll of its own for each, `Dispatcher::run`
+/// would block for ever on the first ping (the watchdog would fail the test).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn dispatcher_tasks_and_event_loop_work_share_one_reactor() {
+    const ROUNDS: usize = 200;
+    let _guard = watchdog(20);
+    // Pair 1: a dispatcher task talks to a coroutine started on the event loop.
+    let (task_end, loop_end) = UnixStream::pair().unwrap();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let echoer = start(echo(Stream::new(loop_end).unwrap(), log.clone()));
+    // Pair 2: another dispatcher task talks to plain callbacks.
+    let (task_end_2, loop_end_2) = UnixStream::pair().unwrap();
+    let answered = Rc::new(Cell::new(0));
+    callback_echo(Stream::new(loop_end_2).unwrap(), answered.clone());
+
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(pinger(task_end, ROUNDS));
+    dispatcher.spawn(pinger(task_end_2, ROUNDS));
+    dispatcher.spawn(coroutine!(|()| -> std::io::Result<Vec<String>> {
+        yield_from!(sleep(Duration::from_millis(5)));
+        Ok(Vec::new())
+    }));
+    let results = dispatcher.run().unwrap();
+
+    let sent: Vec<String> = (0..ROUNDS).map(|i| format!("ping {i}")).collect();
+    let answers: Vec<String> = sent.iter().map(|p| format!("pong {p}")).collect();
+    assert_eq!(results[0].as_ref().unwrap(), &sent);
+    assert_eq!(results[1].as_ref().unwrap(), &answers);
+    assert!(results[2].as_ref().unwrap().is_empty());
+    assert_eq!(
+        log.borrow().len(),
+        ROUNDS,
+        "the coroutine answered during the run"
+    );
+    assert_eq!(
+        answered.get(),
+        ROUNDS,
+        "the callbacks answered during the run"
+    );
+    // The end of the stream reaches the event loop's side; its own loop finishes it.
+    run_loop().unwrap();
+    assert_eq!(echoer.take_result().unwrap().unwrap(), ROUNDS);
+}
+
+/// A `stop()` queued on the event loop stays for `run_loop`: a dispatcher run drives the
+/// operations asked for before it, and leaves the ones after it alone.
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn a_dispatcher_run_leaves_the_event_loop_stop_to_run_loop() {
+    let _guard = watchdog(20);
+    let (mut feed, reader) = UnixStream::pair().unwrap();
+    feed.write_all(b"first\nsecond\n").unwrap();
+    let stream = Stream::new(reader).unwrap();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    for _ in 0..2 {
+        let seen = seen.clone();
+        read_line(&stream, move |line| {
+            seen.borrow_mut().push(line.unwrap().unwrap());
+        });
+        events::stop();
+    }
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(coroutine!(|()| -> std::io::Result<()> {
+        yield_from!(sleep(Duration::from_millis(1)));
+        Ok(())
+    }));
+    dispatcher.run().unwrap().pop().unwrap().unwrap();
+    assert_eq!(*seen.borrow(), ["first"], "ran up to the first stop");
+    run_loop().unwrap(); // takes the first stop
+    assert_eq!(*seen.borrow(), ["first"]);
+    run_loop().unwrap(); // the second read, then the second stop
+    assert_eq!(*seen.borrow(), ["first", "second"]);
 }

@@ -1,17 +1,14 @@
 //! [`Dispatcher`]: runs tasks (coroutines yielding [`Wait`]) until all of them finish.
 
-use core::cmp::Reverse;
+use core::cell::RefCell;
 use core::fmt;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::io;
-use std::os::fd::RawFd;
-use std::time::{Duration, Instant};
-
-use mio::unix::SourceFd;
-use mio::{Events, Interest, Poll, Token};
+use std::rc::Rc;
+use std::time::Duration;
 
 use super::Wait;
-use super::wait::Direction;
+use super::reactor::{self, Owner, Waiter};
 use crate::coroutine::Coroutine;
 use crate::state::{Resumable, State};
 
@@ -68,20 +65,9 @@ impl TaskId {
     }
 }
 
-/// One task: its coroutine while it is alive, and what it waits for.
+/// One task: its coroutine while it is alive.
 struct Task<'a, T> {
     co: Option<Coroutine<'a, (), Wait, io::Result<T>>>,
-    /// `Some` while the task is parked in the poll.
-    wait: Option<Wait>,
-}
-
-/// How a file descriptor was last registered with the poll: for which socket object
-/// ([`Wait`]'s `source`), which readiness, and which task's token.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Registration {
-    source: u64,
-    direction: Direction,
-    task: usize,
 }
 
 /// Runs many tasks on one thread, cooperatively: each task is a coroutine that yields a
@@ -217,13 +203,16 @@ impl<'a, T> Dispatcher<'a, T> {
     {
         self.tasks.push(Task {
             co: Some(Coroutine::new(task)),
-            wait: None,
         });
         self.results.push(None);
         TaskId(self.tasks.len() - 1)
     }
 
     /// Runs every task to its end and returns their results, in spawn order.
+    ///
+    /// The run waits in this thread's reactor, which the event loop of
+    /// [`events`](crate::events) shares: operations asked for there (up to its next
+    /// [`stop`](crate::events::stop)) run during the run too.
     ///
     /// # Errors
     ///
@@ -298,7 +287,6 @@ impl<'a, T> Dispatcher<'a, T> {
     ) {
         let task = &mut self.tasks[i];
         task.co = None;
-        task.wait = None;
         done(TaskId(i), &result);
         self.results[i] = Some(result);
     }
@@ -321,183 +309,110 @@ impl<'a, T> Dispatcher<'a, T> {
     }
 
     /// Runs the tasks, at most `limit` at once (in spawn order), parking the ones that wait in
-    /// the poll and blocking there when none can run.
+    /// this thread's reactor and blocking there when none can run.
     fn run_poll(
         &mut self,
         limit: usize,
         done: &mut impl FnMut(TaskId, &io::Result<T>),
     ) -> io::Result<()> {
-        let mut poll = Poll::new()?;
-        let mut events = Events::with_capacity(1024);
-        // Indexed by file descriptor.
-        let mut registrations: Vec<Option<Registration>> = Vec::new();
-        let mut ready: VecDeque<usize> = VecDeque::new();
-        let mut timers: BinaryHeap<Reverse<(Instant, usize)>> = BinaryHeap::new();
+        let queue = Rc::new(Queue {
+            ready: RefCell::new(VecDeque::new()),
+            waiting: RefCell::new(vec![0; self.tasks.len()]),
+        });
+        let owner: Rc<dyn Owner> = queue.clone();
+        let result = self.poll_loop(limit, &queue, &owner, done);
+        // Whatever the tasks still waited for (only when the poll failed) means nothing now.
+        reactor::purge(&owner);
+        result
+    }
+
+    fn poll_loop(
+        &mut self,
+        limit: usize,
+        queue: &Queue,
+        owner: &Rc<dyn Owner>,
+        done: &mut impl FnMut(TaskId, &io::Result<T>),
+    ) -> io::Result<()> {
         let total = self.tasks.len();
         let mut started = 0;
         let mut live = 0;
+        let mut ticket = 0;
+        let mut batch = VecDeque::new();
         loop {
             while live < limit && started < total {
-                ready.push_back(started);
+                queue.ready.borrow_mut().push_back(started);
                 started += 1;
                 live += 1;
             }
-            while let Some(i) = ready.pop_front() {
+            core::mem::swap(&mut batch, &mut *queue.ready.borrow_mut());
+            if batch.is_empty() {
+                if live == 0 {
+                    return Ok(());
+                }
+                // Every live task waits: let the event loop's work run, then block.
+                if !reactor::run_others() {
+                    reactor::turn(reactor::next_timeout())?;
+                }
+                continue;
+            }
+            for i in batch.drain(..) {
                 let wait = match self.step(i, done) {
                     Step::Wait(wait) => wait,
                     Step::Done => {
                         live -= 1;
-                        if live < limit && started < total {
-                            ready.push_back(started);
-                            started += 1;
-                            live += 1;
-                        }
                         continue;
                     }
                 };
-                if let Some((fd, direction)) = wait.io {
-                    let wanted = Registration {
-                        source: wait.source,
-                        direction,
-                        task: i,
-                    };
-                    if let Err(error) = register(&poll, &mut registrations, fd, wanted) {
-                        self.end(i, Err(error), done);
-                        live -= 1;
-                        continue;
-                    }
-                } else if wait.deadline.is_none() {
-                    ready.push_back(i); // `yield_now`: after the others
+                if wait.io.is_none() && wait.deadline.is_none() {
+                    queue.ready.borrow_mut().push_back(i); // `yield_now`: after the others
+                    continue;
+                }
+                ticket += 1;
+                queue.waiting.borrow_mut()[i] = ticket;
+                let waiter = Waiter {
+                    owner: owner.clone(),
+                    key: i,
+                    ticket,
+                };
+                if let Some((fd, direction)) = wait.io
+                    && let Err(error) = reactor::wait_fd(fd, wait.source, direction, waiter.clone())
+                {
+                    queue.waiting.borrow_mut()[i] = 0;
+                    self.end(i, Err(error), done);
+                    live -= 1;
                     continue;
                 }
                 if let Some(deadline) = wait.deadline {
-                    timers.push(Reverse((deadline, i)));
-                }
-                self.tasks[i].wait = Some(wait);
-            }
-            if live == 0 && started == total {
-                return Ok(());
-            }
-            if live == 0 {
-                continue;
-            }
-            let timeout = self.next_timeout(&mut timers);
-            match poll.poll(&mut events, timeout) {
-                Ok(()) => {}
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-            for event in &events {
-                let i = event.token().0;
-                if self.tasks[i].wait.is_some_and(|wait| wait.io.is_some()) {
-                    self.tasks[i].wait = None;
-                    ready.push_back(i);
+                    reactor::wait_until(deadline, waiter);
                 }
             }
-            let now = Instant::now();
-            while let Some(&Reverse((deadline, i))) = timers.peek() {
-                if deadline > now {
-                    break;
-                }
-                timers.pop();
-                if self.tasks[i]
-                    .wait
-                    .is_some_and(|wait| wait.deadline == Some(deadline))
-                {
-                    self.tasks[i].wait = None;
-                    ready.push_back(i);
-                }
+            // Between rounds, the event loop's work and the sockets get their turn too, so
+            // tasks that only `yield_now` starve neither.
+            reactor::run_others();
+            if !queue.ready.borrow().is_empty() {
+                reactor::turn(Some(Duration::ZERO))?;
             }
         }
-    }
-
-    /// How long the poll may block: until the earliest deadline a task still waits for, or
-    /// for ever when none does (then some task waits for a socket). Drops timers of tasks that
-    /// no longer wait for them.
-    fn next_timeout(&self, timers: &mut BinaryHeap<Reverse<(Instant, usize)>>) -> Option<Duration> {
-        while let Some(&Reverse((deadline, i))) = timers.peek() {
-            if self.tasks[i]
-                .wait
-                .is_some_and(|wait| wait.deadline == Some(deadline))
-            {
-                return Some(deadline.saturating_duration_since(Instant::now()));
-            }
-            timers.pop();
-        }
-        None
     }
 }
 
-/// Registers `fd` with the poll for a task, or updates its registration.
-///
-/// mio is edge-triggered: a registration reports each time the socket becomes ready after it
-/// was made. A task waits only after its operation would block, so when its socket is still
-/// registered the same way (same socket object, readiness and task) the next edge is already
-/// going to wake it, and nothing needs doing: no system call. Otherwise (re-)registering checks
-/// the socket's current state, so a socket that became ready in between still wakes the task.
-fn register(
-    poll: &Poll,
-    registrations: &mut Vec<Option<Registration>>,
-    fd: RawFd,
-    wanted: Registration,
-) -> io::Result<()> {
-    let Ok(index) = usize::try_from(fd) else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("cannot wait for file descriptor {fd}"),
-        ));
-    };
-    if index >= registrations.len() {
-        registrations.resize(index + 1, None);
-    }
-    let known = registrations[index];
-    if wanted.source != 0 && known == Some(wanted) {
-        return Ok(());
-    }
-    let interest = match wanted.direction {
-        Direction::Read => Interest::READABLE,
-        Direction::Write => Interest::WRITABLE,
-    };
-    let result = register_fd(
-        poll.registry(),
-        fd,
-        Token(wanted.task),
-        interest,
-        known.is_some(),
-    );
-    registrations[index] = result.is_ok().then_some(wanted);
-    result.map_err(|error| {
-        io::Error::new(
-            error.kind(),
-            format!("cannot wait for file descriptor {fd} in the poll: {error}"),
-        )
-    })
+/// The tasks of one run that can run, and the ticket of each task's current wait (0: none).
+/// Wakes from the reactor land here.
+struct Queue {
+    ready: RefCell<VecDeque<usize>>,
+    waiting: RefCell<Vec<u64>>,
 }
 
-/// Registers `fd` with the poll under `token` for `interest`, or updates its registration when
-/// `known` (it was registered before). Copes with a registration that is gone (the descriptor
-/// was closed, which unregisters it, and its number reused) or still there (registered through
-/// another path). Shared with the event loop of [`events`](crate::events): one reactor design.
-pub(crate) fn register_fd(
-    registry: &mio::Registry,
-    fd: RawFd,
-    token: Token,
-    interest: Interest,
-    known: bool,
-) -> io::Result<()> {
-    if known {
-        match registry.reregister(&mut SourceFd(&fd), token, interest) {
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                registry.register(&mut SourceFd(&fd), token, interest)
-            }
-            other => other,
+impl Owner for Queue {
+    fn wake(&self, key: usize, ticket: u64) {
+        let mut waiting = self.waiting.borrow_mut();
+        if ticket != 0 && waiting.get(key) == Some(&ticket) {
+            waiting[key] = 0;
+            self.ready.borrow_mut().push_back(key);
         }
-    } else {
-        match registry.register(&mut SourceFd(&fd), token, interest) {
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                registry.reregister(&mut SourceFd(&fd), token, interest)
-            }
-            other => other,
-        }
+    }
+
+    fn is_current(&self, key: usize, ticket: u64) -> bool {
+        ticket != 0 && self.waiting.borrow().get(key) == Some(&ticket)
     }
 }

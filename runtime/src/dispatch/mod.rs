@@ -19,12 +19,15 @@
 //! # How it works
 //!
 //! Each task is a [`Coroutine`](crate::Coroutine) handle (one allocation; a panic in the body
-//! comes back as an error). The dispatcher keeps a queue of tasks that can run, a heap of
-//! deadlines, and a `mio::Poll`. A task that yields a wait for a socket is registered with the
-//! poll under its own token, once: registrations are edge-triggered and kept per file
-//! descriptor, so a task that waits again for the same stream in the same direction costs no
-//! system call beyond the `epoll_wait` that wakes it. When the queue is empty, the dispatcher
-//! blocks in `epoll_wait` until the earliest deadline. A wake-up is a hint: the helpers retry
+//! comes back as an error). The dispatcher keeps a queue of tasks that can run and leaves the
+//! waiting to this thread's reactor: one `mio::Poll`, a heap of deadlines and a list of
+//! waiters per file descriptor, shared with the event loop of [`events`](crate::events). A
+//! socket is registered with the poll once, edge-triggered for both directions, under its
+//! descriptor; a task that waits for it again costs no system call beyond the `epoll_wait`
+//! that wakes it. The dispatcher runs its tasks in rounds; between rounds, and whenever every
+//! task waits, the event loop's pending operations run too, and when nothing can run it blocks
+//! in `epoll_wait` until the earliest deadline. So dispatcher tasks and event-loop callbacks or
+//! coroutines can talk to each other on one thread. A wake-up is a hint: the helpers retry
 //! their system call and wait again if it would still block.
 //!
 //! `benches/dispatch.rs` (1,000 downloads of 64 KiB from a local server) measures the poll mode
@@ -35,7 +38,8 @@
 //!
 //! Unix only (tasks name sockets by file descriptor). One thread: the dispatcher and its tasks
 //! are not `Send`. Tasks are spawned before [`Dispatcher::run`], not from inside other tasks.
-//! One task at a time waits for a given socket.
+//! Nothing cancels a wait: a task woken by its deadline leaves its socket wait behind, which
+//! wakes nobody when it fires (each wait has a ticket) and is dropped when the run ends.
 //!
 //! # Example
 //!
@@ -81,12 +85,13 @@
 //! ```
 
 mod dispatcher;
+pub(crate) mod reactor;
 mod tcp;
 mod time;
 mod wait;
 
-pub(crate) use dispatcher::register_fd;
 pub use dispatcher::{Dispatcher, Mode, TaskId};
 pub use tcp::TcpStream;
 pub use time::{sleep, yield_now};
+pub(crate) use wait::Direction;
 pub use wait::Wait;

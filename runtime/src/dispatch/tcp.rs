@@ -4,7 +4,6 @@ use core::fmt;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::Wait;
@@ -92,12 +91,6 @@ fn timed_out(what: impl fmt::Display, timeout: Option<Duration>) -> io::Error {
     )
 }
 
-/// A new stream number: never 0, never reused.
-fn next_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
 /// Whether `deadline` has passed.
 fn expired(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|deadline| Instant::now() >= deadline)
@@ -150,7 +143,7 @@ impl TcpStream {
             let what = format!("connect to {addr}");
             let deadline = timeout.map(deadline_after);
             let inner = mio::net::TcpStream::connect(addr).map_err(|e| context(&what, &e))?;
-            let id = next_id();
+            let id = super::reactor::new_source();
             loop {
                 co.yield_(Wait::writable(&inner).or_until(deadline).with_source(id))
                     .await;
@@ -196,7 +189,7 @@ impl TcpStream {
         let peer = stream.peer_addr()?;
         Ok(Self {
             inner: mio::net::TcpStream::from_std(stream),
-            id: next_id(),
+            id: super::reactor::new_source(),
             peer,
             timeout: None,
         })

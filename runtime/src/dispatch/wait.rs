@@ -9,8 +9,8 @@ use std::time::Instant;
 /// A task yields a `Wait` when it would block; the [`Dispatcher`](super::Dispatcher) resumes it
 /// once what it waits for may have happened. A resume is a hint, not a promise: the task must
 /// retry its operation and wait again if it would still block (the helpers of this module do).
-/// The socket is named by its file descriptor, which must stay open while the task waits; one
-/// task at a time waits for a given socket (the poll wakes the last task that waited for it).
+/// The socket is named by its file descriptor, which must stay open while the task waits;
+/// several tasks may wait for the same socket, and each is woken.
 ///
 /// ```
 /// # if cfg!(miri) { return; } // Miri has no sockets
@@ -37,7 +37,7 @@ pub struct Wait {
 
 /// Which readiness of a socket a task waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Direction {
+pub(crate) enum Direction {
     Read,
     Write,
 }

@@ -8,13 +8,11 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::rc::Rc;
 
-use mio::unix::SourceFd;
-use mio::{Events, Interest, Poll, Token};
-
 use super::bridge::{Resume, Suspend, Task, suspend_on};
 use super::stream::{Attempt, Stream};
 use crate::delegate::Subroutine;
-use crate::dispatch::register_fd;
+use crate::dispatch::Direction;
+use crate::dispatch::reactor::{self, Owner, Waiter};
 use crate::lower::{Co, from_parts_starting};
 use crate::state::Resumable;
 
@@ -58,22 +56,45 @@ impl<T: 'static> Watched for Task<T> {
 }
 
 /// This thread's event loop.
-#[derive(Default)]
 struct Loop {
     queue: RefCell<VecDeque<Cmd>>,
     /// Operations waiting for their descriptor, by descriptor.
     parked: RefCell<Vec<Vec<Cmd>>>,
     parked_count: Cell<usize>,
-    /// What each descriptor is registered for in the poll.
-    registered: RefCell<Vec<Option<Interest>>>,
-    poll: RefCell<Option<Poll>>,
+    /// How the reactor tells this loop that a descriptor is ready.
+    owner: Rc<dyn Owner>,
     /// Streams whose output buffer is not empty.
     dirty: RefCell<Vec<Stream>>,
     tasks: RefCell<Vec<Rc<dyn Watched>>>,
 }
 
 thread_local! {
-    static LOOP: Loop = Loop::default();
+    static LOOP: Loop = {
+        // From the first use on, whoever blocks in this thread's reactor (a dispatcher run)
+        // also runs this loop's operations.
+        reactor::set_hook(|| LOOP.with(Loop::run_ready));
+        Loop {
+            queue: RefCell::default(),
+            parked: RefCell::default(),
+            parked_count: Cell::new(0),
+            owner: Rc::new(LoopOwner),
+            dirty: RefCell::default(),
+            tasks: RefCell::default(),
+        }
+    };
+}
+
+/// The loop as the reactor sees it: the key of a wait is the descriptor.
+struct LoopOwner;
+
+impl Owner for LoopOwner {
+    fn wake(&self, key: usize, _ticket: u64) {
+        let _ = LOOP.try_with(|l| l.unpark(key));
+    }
+
+    fn is_current(&self, _key: usize, _ticket: u64) -> bool {
+        true
+    }
 }
 
 fn push(cmd: Cmd) {
@@ -388,27 +409,6 @@ pub fn put_line(
     })
 }
 
-/// A stream's descriptor is about to be closed: removes it from the poll, so that the number
-/// can be registered afresh when it is reused.
-pub(super) fn forget(fd: &impl AsRawFd) {
-    let raw = fd.as_raw_fd();
-    let _ = LOOP.try_with(|l| {
-        let Ok(index) = usize::try_from(raw) else {
-            return;
-        };
-        let (Ok(mut registered), Ok(poll)) = (l.registered.try_borrow_mut(), l.poll.try_borrow())
-        else {
-            return;
-        };
-        if let Some(slot @ Some(_)) = registered.get_mut(index) {
-            *slot = None;
-            if let Some(poll) = poll.as_ref() {
-                let _ = poll.registry().deregister(&mut SourceFd(&raw));
-            }
-        }
-    });
-}
-
 /// How the loop ended.
 #[derive(PartialEq, Eq)]
 enum End {
@@ -438,21 +438,49 @@ impl Loop {
     }
 
     fn work(&self) -> io::Result<End> {
-        let mut events = Events::with_capacity(256);
         loop {
-            let next = self.queue.borrow_mut().pop_front();
-            match next {
-                Some(Cmd::Stop) => return Ok(End::Stopped),
-                Some(cmd) => self.step(cmd),
-                None => {
-                    self.flush_some();
-                    if self.parked_count.get() == 0 {
-                        return Ok(End::Idle);
-                    }
-                    self.wait(&mut events)?;
-                }
+            reactor::as_others(|| self.run_ready());
+            if matches!(self.queue.borrow().front(), Some(Cmd::Stop)) {
+                self.queue.borrow_mut().pop_front();
+                return Ok(End::Stopped);
             }
+            if self.parked_count.get() == 0 {
+                return Ok(End::Idle);
+            }
+            reactor::turn(None)?;
         }
+    }
+
+    /// Runs the queued operations until none is left or a [`stop`] is next (which stays
+    /// queued); then writes what it can of the buffered output. Returns whether anything ran.
+    fn run_ready(&self) -> bool {
+        let mut ran = false;
+        loop {
+            let next = {
+                let mut queue = self.queue.borrow_mut();
+                if matches!(queue.front(), Some(Cmd::Stop)) {
+                    return ran;
+                }
+                queue.pop_front()
+            };
+            let Some(cmd) = next else {
+                self.flush_some();
+                return ran;
+            };
+            ran = true;
+            self.step(cmd);
+        }
+    }
+
+    /// The reactor says descriptor `fd` is ready: its parked operations go back in the queue
+    /// (they retry).
+    fn unpark(&self, fd: usize) {
+        let mut parked = self.parked.borrow_mut();
+        let Some(cmds) = parked.get_mut(fd) else {
+            return;
+        };
+        self.parked_count.set(self.parked_count.get() - cmds.len());
+        self.queue.borrow_mut().extend(cmds.drain(..));
     }
 
     /// Tries one operation: calls its callback, or parks it until its descriptor is ready.
@@ -463,7 +491,7 @@ impl Loop {
                 Attempt::WouldBlock => {
                     self.park(
                         &stream,
-                        Interest::READABLE,
+                        Direction::Read,
                         Cmd::Read(stream.clone(), callback),
                     );
                 }
@@ -477,7 +505,7 @@ impl Loop {
                     Attempt::Done(result) => callback.call(result),
                     Attempt::WouldBlock => {
                         let cmd = Cmd::Write(stream.clone(), None, callback);
-                        self.park(&stream, Interest::WRITABLE, cmd);
+                        self.park(&stream, Direction::Write, cmd);
                     }
                 }
             }
@@ -507,7 +535,7 @@ impl Loop {
         for stream in dirty {
             if let Attempt::WouldBlock = stream.try_flush() {
                 // If it cannot be watched, `flush_all` writes it out when the loop ends.
-                let _ = self.watch(&stream, Interest::WRITABLE);
+                let _ = self.watch(&stream, Direction::Write);
             }
         }
         self.dirty.borrow_mut().retain(Stream::has_output);
@@ -526,8 +554,8 @@ impl Loop {
     }
 
     /// Parks `cmd` until `stream` is ready for `interest`.
-    fn park(&self, stream: &Stream, interest: Interest, cmd: Cmd) {
-        if let Err(error) = self.watch(stream, interest) {
+    fn park(&self, stream: &Stream, direction: Direction, cmd: Cmd) {
+        if let Err(error) = self.watch(stream, direction) {
             match cmd {
                 Cmd::Read(_, callback) => callback.call(Err(error)),
                 Cmd::Write(_, _, callback) => callback.call(Err(error)),
@@ -544,54 +572,16 @@ impl Loop {
         self.parked_count.set(self.parked_count.get() + 1);
     }
 
-    /// Makes sure `stream`'s descriptor is registered in the poll for `interest` (edge
-    /// triggered: a registration that is already there needs no system call).
-    fn watch(&self, stream: &Stream, interest: Interest) -> io::Result<()> {
-        let raw = stream.as_raw_fd();
-        let fd = usize::try_from(raw).map_err(|_| io::ErrorKind::InvalidInput)?;
-        let mut registered = self.registered.borrow_mut();
-        if registered.len() <= fd {
-            registered.resize(fd + 1, None);
-        }
-        let known = registered[fd];
-        if known.is_some_and(|known| known == known.add(interest)) {
-            return Ok(());
-        }
-        let mut poll = self.poll.borrow_mut();
-        if poll.is_none() {
-            *poll = Some(Poll::new()?);
-        }
-        let registry = poll
-            .as_ref()
-            .map(Poll::registry)
-            .ok_or(io::ErrorKind::Other)?;
-        let wanted = known.map_or(interest, |known| known.add(interest));
-        // The dispatcher's registration, with both directions when both are waited for.
-        let result = register_fd(registry, raw, Token(fd), wanted, known.is_some());
-        registered[fd] = result.is_ok().then_some(wanted);
-        result
-    }
-
-    /// Blocks in the poll; queues the operations whose descriptors became ready.
-    fn wait(&self, events: &mut Events) -> io::Result<()> {
-        {
-            let mut poll = self.poll.borrow_mut();
-            let poll = poll.as_mut().ok_or(io::ErrorKind::Other)?;
-            match poll.poll(events, None) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
-                Err(e) => return Err(e),
-            }
-        }
-        let mut parked = self.parked.borrow_mut();
-        let mut queue = self.queue.borrow_mut();
-        for event in events.iter() {
-            let Some(cmds) = parked.get_mut(event.token().0) else {
-                continue;
-            };
-            self.parked_count.set(self.parked_count.get() - cmds.len());
-            queue.extend(cmds.drain(..));
-        }
-        Ok(())
+    /// Asks the reactor to tell this loop when `stream` is ready for `direction` (then its
+    /// parked operations retry).
+    fn watch(&self, stream: &Stream, direction: Direction) -> io::Result<()> {
+        let fd = stream.as_raw_fd();
+        let key = usize::try_from(fd).map_err(|_| io::ErrorKind::InvalidInput)?;
+        let waiter = Waiter {
+            owner: self.owner.clone(),
+            key,
+            ticket: 0,
+        };
+        reactor::wait_fd(fd, stream.inner.source, direction, waiter)
     }
 }

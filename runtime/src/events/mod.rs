@@ -2,8 +2,8 @@
 //!
 //! In event-driven code the event loop owns the main loop, so a simple loop ("read all lines,
 //! then write them reversed") shatters into callbacks. The first half of this module is the
-//! seed's callback library (`async-lib.lua`), on one `mio::Poll` per thread, like the
-//! [`dispatch`](crate::dispatch)er's:
+//! seed's callback library (`async-lib.lua`), on the same reactor as the
+//! [`dispatch`](crate::dispatch)er (one `mio::Poll` per thread):
 //!
 //! - [`read_line`]`(stream, callback)`, [`write_line`]`(stream, text, callback)`: ask for an
 //!   operation; its callback runs from the loop once it is done;
@@ -23,6 +23,14 @@
 //! A callback that fires after its coroutine was closed or dropped does nothing, and a
 //! coroutine still suspended on a callback when the loop runs out of work is reported
 //! ([`Stalled`]).
+//!
+//! # One reactor
+//!
+//! The loop waits in the same poll as the dispatcher. While a
+//! [`Dispatcher`](crate::dispatch::Dispatcher) runs, the operations asked for here run too, up
+//! to the next [`stop`] (which stays for [`run_loop`]): a dispatcher task can talk over a
+//! socket to a callback or to a coroutine [`start`]ed on the loop, each blocking in the one
+//! `epoll_wait` while it waits for the other.
 //!
 //! # Limits
 //!

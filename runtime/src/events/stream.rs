@@ -41,6 +41,8 @@ pub struct Stream {
 
 pub(super) struct Inner {
     file: File,
+    /// This stream's number in the reactor (see `dispatch::reactor`).
+    pub(super) source: u64,
     /// Whether this stream made the descriptor non-blocking (and restores it on drop).
     nonblocking: bool,
     regular: bool,
@@ -95,6 +97,7 @@ impl Stream {
         Ok(Self {
             inner: Rc::new(Inner {
                 file,
+                source: crate::dispatch::reactor::new_source(),
                 nonblocking: !regular,
                 regular,
                 input: RefCell::new(Vec::new()),
@@ -256,7 +259,7 @@ fn line(bytes: &[u8]) -> io::Result<Option<String>> {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        super::event_loop::forget(&self.file);
+        crate::dispatch::reactor::forget(self.file.as_raw_fd());
         if self.nonblocking {
             // Best effort: nothing can report an error from here.
             let _ = set_nonblocking(&self.file, false);
