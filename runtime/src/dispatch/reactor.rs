@@ -152,7 +152,10 @@ pub(crate) fn wait_fd(
         }
         let entry = &mut fds[i];
         if source == 0 || entry.registered != Some(source) {
-            let known = entry.registered.is_some();
+            // Registered under this source (only 0 gets here so): update it. Under another:
+            // the usual reason is that the old object closed the descriptor, which took it out
+            // of the poll, so add it (and update it if it turns out to be there after all).
+            let known = entry.registered == Some(source);
             entry.registered = None;
             let poll = r.poll()?;
             let registry = poll
