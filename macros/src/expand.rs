@@ -58,7 +58,7 @@ pub(crate) fn yield_point(
 /// can delegate to a call of itself.
 ///
 /// ```text
-/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); __co.delegate(|| sub).await })
+/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); __co.delegate(|| { sub }).await })
 /// ```
 pub(crate) fn delegate_point(
     path: &syn::Path,
@@ -69,8 +69,10 @@ pub(crate) fn delegate_point(
     let mut co = args::co_ident();
     co.set_span(co.span().located_at(span));
     let delegate = syn::Ident::new("delegate", sub.span());
+    // `|| f()` is what clippy's `redundant_closure` flags in user code (the closure carries the
+    // user's spans); in braces it is not, and the closure is needed (see above).
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); #co.#delegate(|| #sub).await }
+        { #path!(@rewritten); #co.#delegate(|| { #sub }).await }
     };
     // The parentheses stand where the call's own delimiters are, so that a suggestion rustc
     // makes about the whole expression quotes the user's call, not a piece of it.
