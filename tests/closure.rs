@@ -198,3 +198,25 @@ fn closure_coroutines_nest() {
     assert_eq!(outer.as_mut().resume(10), State::Yielded(11));
     assert_eq!(outer.as_mut().resume(4), State::Complete(8));
 }
+
+/// A closure whose body never ends (a generator's `loop`) or ends in a panic compiles without
+/// an `unreachable_code` warning (denied here): its return type is checked before the body, not
+/// after it.
+#[test]
+#[deny(unreachable_code)]
+fn diverging_bodies_leave_no_unreachable_code() {
+    let counter = coroutine!(|()| -> u32 {
+        let mut n = 0;
+        loop {
+            n += 1;
+            yield_!(n);
+        }
+    });
+    let first: Vec<u32> = resumable::Iter::new(pin!(counter)).take(3).collect();
+    assert_eq!(first, [1, 2, 3]);
+    let mut fails = Box::pin(coroutine!(|()| -> u32 {
+        yield_!(7u32);
+        panic!("after one value")
+    }));
+    assert_eq!(fails.as_mut().resume(()), State::Yielded(7));
+}

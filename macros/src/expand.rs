@@ -341,9 +341,15 @@ pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
     let body = &closure.body;
     let body = match &closure.output {
         ReturnType::Default => parenthesized(body.to_token_stream(), body.span()),
+        // The type is fixed before the body, as for a fn, so that a body that never ends (a
+        // generator's `loop`) leaves no unreachable code behind it.
         ReturnType::Type(_, ty) => {
-            let ret = syn::Ident::new("__resumable_ret", Span::mixed_site());
-            quote!(let #ret: #ty = #body; #ret)
+            if let Some(check) = return_check(ty, ty.span()) {
+                quote!(#check #body)
+            } else {
+                let ret = syn::Ident::new("__resumable_ret", Span::mixed_site());
+                quote!(let #ret: #ty = #body; #ret)
+            }
         }
     };
     let span = match &closure.output {
