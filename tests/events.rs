@@ -405,3 +405,107 @@ fn a_dispatcher_run_leaves_the_event_loop_stop_to_run_loop() {
     run_loop().unwrap(); // the second read, then the second stop
     assert_eq!(*seen.borrow(), ["first", "second"]);
 }
+
+/// The other way round: `run_loop` drives a dispatcher task (the same `pinger` as above, its
+/// `Wait`s turned into waits on the loop by `from_dispatch`) and the callbacks it talks to.
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn run_loop_drives_a_dispatcher_task_next_to_callbacks() {
+    const ROUNDS: usize = 100;
+    let _guard = watchdog(20);
+    let (task_end, loop_end) = UnixStream::pair().unwrap();
+    let answered = Rc::new(Cell::new(0));
+    callback_echo(Stream::new(loop_end).unwrap(), answered.clone());
+    let task = start(events::from_dispatch(pinger(task_end, ROUNDS)));
+    run_loop().unwrap();
+    let replies = task.take_result().unwrap().unwrap();
+    let expected: Vec<String> = (0..ROUNDS).map(|i| format!("pong ping {i}")).collect();
+    assert_eq!(replies, expected);
+    assert_eq!(answered.get(), ROUNDS);
+}
+
+/// `when` and `wait` on the loop: deadlines in order with the loop's other operations, waits
+/// for a descriptor, an error for a descriptor epoll refuses, and a wait whose coroutine was
+/// closed fires harmlessly.
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn waits_for_deadlines_and_descriptors_on_the_loop() {
+    use std::time::Instant;
+    let _guard = watchdog(20);
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let start_time = Instant::now();
+    // A coroutine sleeping twice, a callback timer between its two wake-ups.
+    let sleeper = {
+        let log = log.clone();
+        start(coroutine!(move |()| -> std::io::Result<()> {
+            for ms in [10, 40] {
+                let deadline = start_time + Duration::from_millis(ms);
+                yield_from!(events::wait(Wait::until(deadline)))?;
+                assert!(Instant::now() >= deadline);
+                log.borrow_mut().push(format!("slept {ms}"));
+            }
+            Ok(())
+        }))
+    };
+    {
+        let log = log.clone();
+        events::when(
+            Wait::until(start_time + Duration::from_millis(25)),
+            move |result| {
+                result.unwrap();
+                log.borrow_mut().push("timer 25".to_owned());
+            },
+        );
+    }
+    // A coroutine waiting for a socket that a thread writes to later.
+    let (mut feed, socket) = UnixStream::pair().unwrap();
+    socket.set_nonblocking(true).unwrap();
+    let reader = {
+        let log = log.clone();
+        start(coroutine!(move |()| -> std::io::Result<u8> {
+            let mut byte = [0];
+            loop {
+                match (&socket).read(&mut byte) {
+                    Ok(_) => break,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        yield_from!(events::wait(Wait::readable(&socket)))?;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            log.borrow_mut().push("read".to_owned());
+            Ok(byte[0])
+        }))
+    };
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(60));
+        feed.write_all(b"!").unwrap();
+        feed
+    });
+    // A coroutine closed while it waits: its deadline fires into nothing.
+    let closed = start(coroutine!(|()| -> std::io::Result<()> {
+        yield_from!(events::wait(Wait::until(
+            Instant::now() + Duration::from_millis(5)
+        )))?;
+        unreachable!("closed before its deadline");
+    }));
+    closed.close().unwrap();
+    run_loop().unwrap();
+    sleeper.take_result().unwrap().unwrap();
+    assert_eq!(reader.take_result().unwrap().unwrap(), b'!');
+    assert_eq!(*log.borrow(), ["slept 10", "timer 25", "slept 40", "read"]);
+    drop(writer.join().unwrap());
+
+    // A regular file cannot be waited for: the error reaches the coroutine.
+    let file = std::fs::File::open(golden_dir().join("lines.txt")).unwrap();
+    let error = events::run(coroutine!(move |()| -> std::io::Result<()> {
+        yield_from!(events::wait(Wait::readable(&file)))
+    }))
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("cannot wait for file descriptor"),
+        "{error}"
+    );
+}

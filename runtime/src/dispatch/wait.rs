@@ -27,12 +27,12 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use = "a `Wait` does nothing unless a task yields it"]
 pub struct Wait {
-    pub(super) io: Option<(RawFd, Direction)>,
-    pub(super) deadline: Option<Instant>,
+    pub(crate) io: Option<(RawFd, Direction)>,
+    pub(crate) deadline: Option<Instant>,
     /// Which socket object `io` names, when known (our [`TcpStream`](super::TcpStream)s number
     /// themselves); 0 when only the file descriptor is known. Lets the dispatcher skip
     /// re-registering a socket that is still registered the same way.
-    pub(super) source: u64,
+    pub(crate) source: u64,
 }
 
 /// Which readiness of a socket a task waits for.

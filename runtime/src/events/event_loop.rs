@@ -7,28 +7,33 @@ use std::collections::VecDeque;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::rc::Rc;
+use std::time::Instant;
 
 use super::bridge::{Resume, Suspend, Task, suspend_on};
 use super::stream::{Attempt, Stream};
 use crate::delegate::Subroutine;
-use crate::dispatch::Direction;
 use crate::dispatch::reactor::{self, Owner, Waiter};
+use crate::dispatch::{Direction, Wait};
 use crate::lower::{Co, from_parts_starting};
 use crate::state::Resumable;
 
 type ReadCallback = Callback<io::Result<Option<String>>>;
 type WriteCallback = Callback<io::Result<()>>;
+pub(super) type WaitCallback = Callback<io::Result<()>>;
+
+/// The keys of waits for a [`Wait`] have this bit set (the others are descriptors).
+const WAIT_KEY: usize = 1 << (usize::BITS - 1);
 
 /// What to call when an operation is done: a user's callback, or (for [`get_line`] and
 /// [`put_line`]) the coroutine waiting for it, resumed directly, which saves boxing a closure
 /// around the [`Resume`] for every line.
-enum Callback<T> {
+pub(super) enum Callback<T> {
     Boxed(Box<dyn FnOnce(T)>),
     Resume(Resume<T>),
 }
 
 impl<T> Callback<T> {
-    fn call(self, value: T) {
+    pub(super) fn call(self, value: T) {
         match self {
             Self::Boxed(callback) => callback(value),
             Self::Resume(resume) => resume.resume(value),
@@ -41,6 +46,10 @@ enum Cmd {
     Read(Stream, ReadCallback),
     /// The text is `None` once it is in the stream's buffer.
     Write(Stream, Option<String>, WriteCallback),
+    /// Wait for what a dispatcher task would wait for.
+    When(Wait, WaitCallback),
+    /// A wait is over: call its callback.
+    Woken(WaitCallback),
     Stop,
 }
 
@@ -61,6 +70,11 @@ struct Loop {
     /// Operations waiting for their descriptor, by descriptor.
     parked: RefCell<Vec<Vec<Cmd>>>,
     parked_count: Cell<usize>,
+    /// Waits for a [`Wait`] in the reactor, by slot: the ticket of the wait and its callback.
+    waits: RefCell<Vec<Option<(u64, WaitCallback)>>>,
+    free_waits: RefCell<Vec<usize>>,
+    waits_count: Cell<usize>,
+    tickets: Cell<u64>,
     /// How the reactor tells this loop that a descriptor is ready.
     owner: Rc<dyn Owner>,
     /// Streams whose output buffer is not empty.
@@ -77,6 +91,10 @@ thread_local! {
             queue: RefCell::default(),
             parked: RefCell::default(),
             parked_count: Cell::new(0),
+            waits: RefCell::default(),
+            free_waits: RefCell::default(),
+            waits_count: Cell::new(0),
+            tickets: Cell::new(0),
             owner: Rc::new(LoopOwner),
             dirty: RefCell::default(),
             tasks: RefCell::default(),
@@ -84,17 +102,38 @@ thread_local! {
     };
 }
 
-/// The loop as the reactor sees it: the key of a wait is the descriptor.
+/// The loop as the reactor sees it: the key of a wait is the descriptor its parked operations
+/// wait for, or [`WAIT_KEY`] and the slot of a wait for a [`Wait`].
 struct LoopOwner;
 
 impl Owner for LoopOwner {
-    fn wake(&self, key: usize, _ticket: u64) {
-        let _ = LOOP.try_with(|l| l.unpark(key));
+    fn wake(&self, key: usize, ticket: u64) {
+        let _ = LOOP.try_with(|l| {
+            if key & WAIT_KEY == 0 {
+                l.unpark(key);
+            } else {
+                l.wake_wait(key & !WAIT_KEY, ticket);
+            }
+        });
     }
 
-    fn is_current(&self, _key: usize, _ticket: u64) -> bool {
-        true
+    fn is_current(&self, key: usize, ticket: u64) -> bool {
+        key & WAIT_KEY == 0
+            || LOOP
+                .try_with(|l| {
+                    l.waits
+                        .borrow()
+                        .get(key & !WAIT_KEY)
+                        .is_some_and(|slot| slot.as_ref().is_some_and(|(t, _)| *t == ticket))
+                })
+                .unwrap_or(false)
     }
+}
+
+/// Asks the loop to call `callback` once what `wait` waits for may have happened (in the order
+/// of the operations asked for; nothing happens before the loop runs).
+pub(super) fn push_when(wait: Wait, callback: WaitCallback) {
+    push(Cmd::When(wait, callback));
 }
 
 fn push(cmd: Cmd) {
@@ -444,10 +483,10 @@ impl Loop {
                 self.queue.borrow_mut().pop_front();
                 return Ok(End::Stopped);
             }
-            if self.parked_count.get() == 0 {
+            if self.parked_count.get() == 0 && self.waits_count.get() == 0 {
                 return Ok(End::Idle);
             }
-            reactor::turn(None)?;
+            reactor::turn(reactor::next_timeout())?;
         }
     }
 
@@ -469,6 +508,59 @@ impl Loop {
             };
             ran = true;
             self.step(cmd);
+        }
+    }
+
+    /// Starts a wait for `wait`: registers it in the reactor under a slot of its own.
+    fn when(&self, wait: Wait, callback: WaitCallback) {
+        let passed = wait
+            .deadline
+            .is_some_and(|deadline| deadline <= Instant::now());
+        if passed || (wait.io.is_none() && wait.deadline.is_none()) {
+            return callback.call(Ok(()));
+        }
+        let ticket = self.tickets.get() + 1;
+        self.tickets.set(ticket);
+        let slot = self.free_waits.borrow_mut().pop().unwrap_or_else(|| {
+            let mut waits = self.waits.borrow_mut();
+            waits.push(None);
+            waits.len() - 1
+        });
+        let waiter = Waiter {
+            owner: self.owner.clone(),
+            key: WAIT_KEY | slot,
+            ticket,
+        };
+        if let Some((fd, direction)) = wait.io
+            && let Err(error) = reactor::wait_fd(fd, wait.source, direction, waiter.clone())
+        {
+            self.free_waits.borrow_mut().push(slot);
+            return callback.call(Err(error));
+        }
+        if let Some(deadline) = wait.deadline {
+            reactor::wait_until(deadline, waiter);
+        }
+        self.waits.borrow_mut()[slot] = Some((ticket, callback));
+        self.waits_count.set(self.waits_count.get() + 1);
+    }
+
+    /// The reactor says the wait in `slot` may be over (if `ticket` is still its ticket): its
+    /// callback is queued.
+    fn wake_wait(&self, slot: usize, ticket: u64) {
+        let callback = {
+            let mut waits = self.waits.borrow_mut();
+            let Some(entry) = waits.get_mut(slot) else {
+                return;
+            };
+            if entry.as_ref().is_none_or(|(t, _)| *t != ticket) {
+                return;
+            }
+            entry.take().map(|(_, callback)| callback)
+        };
+        if let Some(callback) = callback {
+            self.free_waits.borrow_mut().push(slot);
+            self.waits_count.set(self.waits_count.get() - 1);
+            self.queue.borrow_mut().push_back(Cmd::Woken(callback));
         }
     }
 
@@ -509,6 +601,8 @@ impl Loop {
                     }
                 }
             }
+            Cmd::When(wait, callback) => self.when(wait, callback),
+            Cmd::Woken(callback) => callback.call(Ok(())),
             Cmd::Stop => {}
         }
     }
@@ -553,12 +647,14 @@ impl Loop {
         result
     }
 
-    /// Parks `cmd` until `stream` is ready for `interest`.
+    /// Parks `cmd` until `stream` is ready for `direction`.
     fn park(&self, stream: &Stream, direction: Direction, cmd: Cmd) {
         if let Err(error) = self.watch(stream, direction) {
             match cmd {
                 Cmd::Read(_, callback) => callback.call(Err(error)),
-                Cmd::Write(_, _, callback) => callback.call(Err(error)),
+                Cmd::Write(_, _, callback) | Cmd::When(_, callback) | Cmd::Woken(callback) => {
+                    callback.call(Err(error));
+                }
                 Cmd::Stop => {}
             }
             return;

@@ -79,9 +79,11 @@
 mod bridge;
 mod event_loop;
 mod stream;
+mod waits;
 
 pub use bridge::{Resume, Suspend, Task, bridge};
 pub use event_loop::{
     Stalled, get_line, put_line, read_line, run, run_loop, start, stop, write_line,
 };
 pub use stream::Stream;
+pub use waits::{from_dispatch, wait, when};
