@@ -30,7 +30,11 @@
 //! [`Dispatcher`](crate::dispatch::Dispatcher) runs, the operations asked for here run too, up
 //! to the next [`stop`] (which stays for [`run_loop`]): a dispatcher task can talk over a
 //! socket to a callback or to a coroutine [`start`]ed on the loop, each blocking in the one
-//! `epoll_wait` while it waits for the other.
+//! `epoll_wait` while it waits for the other. The other way round, the loop takes the
+//! dispatcher's [`Wait`](crate::dispatch::Wait)s: [`when`]`(wait, callback)` calls back once a
+//! descriptor is ready or a deadline passed (the loop's timers), [`wait`] is its bridge inside a
+//! coroutine, and [`from_dispatch`] runs a whole dispatcher task (e.g. one using
+//! [`TcpStream`](crate::dispatch::TcpStream)) as a coroutine of the loop.
 //!
 //! # Limits
 //!
