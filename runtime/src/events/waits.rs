@@ -59,7 +59,7 @@ pub fn when(wait: Wait, callback: impl FnOnce(io::Result<()>) + 'static) {
 /// use resumable::{coroutine, yield_from};
 ///
 /// let started = Instant::now();
-/// let slept = run(coroutine!(|()| -> std::io::Result<Duration> {
+/// let slept = run(coroutine!(move |()| -> std::io::Result<Duration> {
 ///     yield_from!(wait(Wait::until(Instant::now() + Duration::from_millis(20))))?;
 ///     Ok(started.elapsed())
 /// }))
