@@ -15,7 +15,7 @@ workloads=("$@")
   ping_pong_hand ping_pong_ours ping_pong_genawaiter ping_pong_corosensei
   sum_hand sum_ours_for sum_ours_pinned sum_genawaiter sum_corosensei
   perm_hand_callback perm_hand_iter perm_ours perm_corosensei perm_genawaiter
-  depth_10 depth_10000
+  leaf_calls depth_10 depth_10000
 )
 count() {
   local out

@@ -149,6 +149,36 @@ fn check() -> ExitCode {
     }
 }
 
+/// A subroutine that delegates to nothing: yields `x`, returns `x + 1`.
+#[resumable::resumable(yield = u64)]
+fn leaf(x: u64) -> u64 {
+    resumable::yield_!(x);
+    x + 1
+}
+
+/// `n` delegations to a [`leaf`], each yielding one item: the cost of a `yield_from!` of a
+/// helper (the dispatcher's and the event loop's helpers are such leaves).
+#[resumable::resumable(yield = u64)]
+fn leaf_caller(n: u64) -> u64 {
+    let mut total = 0;
+    for i in 0..n {
+        total += resumable::yield_from!(leaf(i));
+    }
+    total
+}
+
+/// Drives [`leaf_caller`]: the sum of what it yields and returns.
+fn leaf_calls(n: u64) -> u64 {
+    let mut co = pin!(leaf_caller(n));
+    let mut sum = 0;
+    loop {
+        match co.as_mut().resume(()) {
+            State::Yielded(x) => sum += x,
+            State::Complete(total) => return sum.wrapping_add(total),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (name, n) = match args.as_slice() {
@@ -190,6 +220,7 @@ fn main() -> ExitCode {
         "perm_hand_iter" => perm_hand_iter(elements(n)),
         "perm_corosensei" => perm_corosensei(elements(n)),
         "perm_genawaiter" => perm_genawaiter(elements(n)),
+        "leaf_calls" => leaf_calls(n),
         "depth_10" => sum_nested(10, n),
         "depth_10000" => sum_nested(10_000, n),
         "many_ours_slice" => many_ours_slice(n).len() as u64,

@@ -68,6 +68,11 @@ pub trait Subroutine<R = ()>: Sealed {
     /// The body's state machine. Not API.
     #[doc(hidden)]
     type __Body: Future<Output = Self::Return>;
+    /// Where a `yield_from!` keeps the body to poll it in place: the body itself for a
+    /// coroutine that delegates to nothing, nothing for one that does (it becomes a frame of
+    /// the driver). Not API.
+    #[doc(hidden)]
+    type __InPlace: InPlace<Self::__Body>;
 
     /// The body, to be polled by the driver as a frame. Not API.
     #[doc(hidden)]
@@ -81,6 +86,77 @@ mod sealed {
 }
 
 pub(crate) use sealed::Sealed;
+
+/// How a [`Delegate`] keeps the body of the coroutine it delegates to, if it keeps it at all.
+///
+/// A coroutine that delegates to nothing (a *leaf*: the helpers of `dispatch` and `events`, a
+/// `#[resumable]` fn without `yield_from!`) is polled in place, inside the `yield_from!` that
+/// runs it: no frame, no return to the driver's loop. Its poll adds one level to the native
+/// stack, and only one, since it delegates no further. A coroutine that delegates becomes a
+/// frame of the driver instead, so that recursion stays off the native stack and out of the
+/// delegating body's state (which could otherwise contain itself).
+pub trait InPlace<B> {
+    /// Whether bodies are polled in place.
+    const IN_PLACE: bool;
+    /// Nothing kept yet.
+    fn empty() -> Self;
+    /// Keeps `body` (only when [`IN_PLACE`](Self::IN_PLACE)).
+    fn keep(&mut self, body: B);
+    /// The body kept, if any.
+    fn body(self: Pin<&mut Self>) -> Option<Pin<&mut B>>;
+    /// Drops the body kept.
+    fn clear(self: Pin<&mut Self>);
+}
+
+impl<B> InPlace<B> for Option<B> {
+    const IN_PLACE: bool = true;
+
+    #[inline(always)]
+    fn empty() -> Self {
+        None
+    }
+
+    #[inline(always)]
+    fn keep(&mut self, body: B) {
+        *self = Some(body);
+    }
+
+    #[inline(always)]
+    fn body(self: Pin<&mut Self>) -> Option<Pin<&mut B>> {
+        self.as_pin_mut()
+    }
+
+    #[inline(always)]
+    fn clear(mut self: Pin<&mut Self>) {
+        self.set(None);
+    }
+}
+
+/// The [`InPlace`] of a coroutine that delegates: it is never kept in place.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsFrame;
+
+impl<B> InPlace<B> for AsFrame {
+    const IN_PLACE: bool = false;
+
+    #[inline(always)]
+    fn empty() -> Self {
+        Self
+    }
+
+    #[inline(always)]
+    fn keep(&mut self, _: B) {
+        unreachable!("a delegating coroutine is kept as a frame")
+    }
+
+    #[inline(always)]
+    fn body(self: Pin<&mut Self>) -> Option<Pin<&mut B>> {
+        None
+    }
+
+    #[inline(always)]
+    fn clear(self: Pin<&mut Self>) {}
+}
 
 /// One frame on a driver's stack, with its types erased.
 pub trait ErasedFrame<Y, R> {
@@ -333,16 +409,25 @@ pub(crate) type Exchange<Y, R> = fn(Y) -> R;
 /// The future behind one `yield_from!(sub)`: on its first poll it builds `sub` and pushes it as a
 /// frame of the driver; on the next it hands back the value the frame returned.
 #[must_use = "a `yield_from!` does nothing unless awaited by generated code"]
-pub struct Delegate<Y, R, C, S, T> {
+pub struct Delegate<Y, R, C, S, T, P> {
     thunk: Option<C>,
     out: Option<T>,
+    /// The body, for a coroutine polled in place (`P` is `S`'s [`InPlace`]).
+    in_place: P,
     // `S`: the body holding this future is `Send` only if the delegated coroutine is.
     _types: PhantomData<(Exchange<Y, R>, S)>,
     // A frame writes to `out` through a pointer while this future is suspended.
     _pinned: PhantomPinned,
 }
 
-impl<Y, R, C, S, T> fmt::Debug for Delegate<Y, R, C, S, T> {
+// SAFETY: `P` is always `S::__InPlace` (the only constructor, `new`, fixes it so), which holds
+// nothing but `S`'s body (or nothing at all): a `Send` `S` has a `Send` body, since every
+// `Subroutine` (a sealed trait) is a `Gen` holding its body, or a `Stub` holding none. So the
+// auto trait would give the same answer; spelling it out makes a non-`Send` sub show up in
+// error messages as the sub itself, once, and not a second time as its `__InPlace`.
+unsafe impl<Y, R, C: Send, S: Send, T: Send, P> Send for Delegate<Y, R, C, S, T, P> {}
+
+impl<Y, R, C, S, T, P> fmt::Debug for Delegate<Y, R, C, S, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Delegate")
             .field("started", &self.thunk.is_none())
@@ -350,18 +435,19 @@ impl<Y, R, C, S, T> fmt::Debug for Delegate<Y, R, C, S, T> {
     }
 }
 
-impl<Y, R, C, S, T> Delegate<Y, R, C, S, T> {
-    pub(crate) const fn new(thunk: C) -> Self {
+impl<Y, R, C, S: Subroutine<R>> Delegate<Y, R, C, S, S::Return, S::__InPlace> {
+    pub(crate) fn new(thunk: C) -> Self {
         Self {
             thunk: Some(thunk),
             out: None,
+            in_place: S::__InPlace::empty(),
             _types: PhantomData,
             _pinned: PhantomPinned,
         }
     }
 }
 
-impl<Y, R, C, S> Future for Delegate<Y, R, C, S, S::Return>
+impl<Y, R, C, S> Future for Delegate<Y, R, C, S, S::Return, S::__InPlace>
 where
     C: FnOnce() -> S,
     S: Subroutine<R, Yield = Y>,
@@ -373,6 +459,22 @@ where
         // SAFETY: `out` stays where it is (it is only written through the pointer handed to the
         // frame, and read here); `thunk` is taken out, which moves no pinned data.
         let this = unsafe { self.get_unchecked_mut() };
+        if <S::__InPlace as InPlace<S::__Body>>::IN_PLACE {
+            if let Some(thunk) = this.thunk.take() {
+                this.in_place.keep(thunk().__into_body());
+            }
+            // SAFETY: `in_place` is structurally pinned: kept, polled and dropped in place,
+            // never moved out.
+            let mut in_place = unsafe { Pin::new_unchecked(&mut this.in_place) };
+            let Some(body) = in_place.as_mut().body() else {
+                polled_before_return()
+            };
+            // The body yields through `cx` exactly as it would as a frame: its `yield_!`s
+            // reach the driver's slot, and `Pending` goes up to the driver.
+            let value = core::task::ready!(body.poll(cx));
+            in_place.clear();
+            return Poll::Ready(value);
+        }
         if let Some(thunk) = this.thunk.take() {
             let body = thunk().__into_body();
             let hand_off = slot::<Y, R>(cx);

@@ -18,7 +18,7 @@ use core::pin::Pin;
 use core::ptr::{self, NonNull};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::delegate::{Delegate, Exchange, Frames, Sealed, Subroutine};
+use crate::delegate::{AsFrame, Delegate, Exchange, Frames, InPlace, Sealed, Subroutine};
 use crate::state::{Resumable, State};
 
 /// The hand-off slot that lives on `resume`'s stack frame for the duration of one poll.
@@ -122,7 +122,7 @@ impl<Y, R> Co<Y, R> {
 
     /// The future behind `yield_from!(sub)`: `thunk` builds the coroutine delegated to when the
     /// future is first polled (so that the body's state never contains it: recursion works).
-    pub const fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, C, S, S::Return>
+    pub fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, C, S, S::Return, S::__InPlace>
     where
         C: FnOnce() -> S,
         S: Subroutine<R, Yield = Y>,
@@ -237,6 +237,8 @@ pub struct Starts;
 /// Where a [`Gen`] keeps the frames of the coroutines its body delegates to: [`NoFrames`] when
 /// the body has no `yield_from!`, [`Frames`] when it has.
 pub trait Storage<Y, R> {
+    /// How a `yield_from!` of a coroutine with this storage keeps its body `B`.
+    type InPlace<B>: InPlace<B>;
     /// The frame stack, if this storage has one.
     fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>>;
 }
@@ -246,6 +248,9 @@ pub trait Storage<Y, R> {
 pub struct NoFrames;
 
 impl<Y, R> Storage<Y, R> for NoFrames {
+    // Delegates to nothing: polled in place.
+    type InPlace<B> = Option<B>;
+
     #[inline(always)]
     fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>> {
         None
@@ -253,6 +258,8 @@ impl<Y, R> Storage<Y, R> for NoFrames {
 }
 
 impl<Y, R> Storage<Y, R> for Frames<Y, R> {
+    type InPlace<B> = AsFrame;
+
     #[inline(always)]
     fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>> {
         Some(NonNull::from(self))
@@ -420,10 +427,11 @@ impl<F: Future, Y, S: Storage<Y, ()>> Resumable<()> for Gen<F, Y, (), Starts, S>
 
 impl<F: Future, Y, R, S> Sealed for Gen<F, Y, R, Starts, S> {}
 
-impl<F: Future, Y, R, S> Subroutine<R> for Gen<F, Y, R, Starts, S> {
+impl<F: Future, Y, R, S: Storage<Y, R>> Subroutine<R> for Gen<F, Y, R, Starts, S> {
     type Yield = Y;
     type Return = F::Output;
     type __Body = F;
+    type __InPlace = S::InPlace<F>;
 
     #[inline]
     fn __into_body(self) -> F {
@@ -489,6 +497,7 @@ impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     type Yield = Y;
     type Return = T;
     type __Body = core::future::Pending<T>;
+    type __InPlace = AsFrame;
 
     fn __into_body(self) -> Self::__Body {
         unreachable!("a coroutine that failed to compile was delegated to")
