@@ -10,6 +10,10 @@
 //!
 //! Frames live in blocks owned by the driver and reused: a block freed by a returning frame is
 //! taken again by the next frame of the same layout, so steady-state recursion allocates nothing.
+//!
+//! A coroutine that delegates to nothing (a leaf) needs none of this: its `yield_from!` polls it
+//! in place, inside the delegating body's own state, which is cheaper and adds just one level to
+//! the native stack (see [`InPlace`]).
 
 use core::alloc::Layout;
 use core::fmt;
