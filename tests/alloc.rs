@@ -13,14 +13,6 @@ use resumable::{Iter, Resumable, State, coroutine, resumable, yield_};
 mod support;
 use support::allocations;
 
-#[test]
-fn the_counter_sees_allocations() {
-    let (n, v) = allocations(|| black_box(vec![1u8; 64]));
-    assert_eq!(n, 1);
-    let (n, ()) = allocations(|| drop(black_box(Box::new(v))));
-    assert_eq!(n, 1);
-}
-
 #[resumable(yield = u64, resume = u64)]
 fn running_sum(start: u64, #[resume] first: u64) -> u64 {
     let mut total = start + first;

@@ -16,14 +16,6 @@ use resumable::{Iter, Resumable, State, resumable, yield_, yield_from};
 mod support;
 use support::allocations;
 
-#[test]
-fn the_counter_sees_allocations() {
-    let (n, v) = allocations(|| black_box(vec![1u8; 64]));
-    assert_eq!(n, 1);
-    let (n, ()) = allocations(|| drop(black_box(Box::new(v))));
-    assert_eq!(n, 1);
-}
-
 /// The seed's `permgen`: yields the shared array at each leaf of the recursion.
 #[resumable(yield = &'a [Cell<T>])]
 fn permgen<'a, T: 'a>(a: &'a [Cell<T>], n: usize) {

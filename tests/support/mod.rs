@@ -53,3 +53,13 @@ pub(crate) fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
     let value = f();
     (ALLOCATIONS.with(Cell::get) - before, value)
 }
+
+/// The counter itself works (run by each test binary that includes this module, since each has
+/// its own `#[global_allocator]`): one allocation for a `Vec`, one for a `Box`.
+#[test]
+fn the_counter_sees_allocations() {
+    let (n, v) = allocations(|| std::hint::black_box(vec![1u8; 64]));
+    assert_eq!(n, 1);
+    let (n, ()) = allocations(|| drop(std::hint::black_box(Box::new(v))));
+    assert_eq!(n, 1);
+}
