@@ -16,7 +16,7 @@
 use std::cell::Cell;
 use std::fmt::{Display, Write as _};
 
-use resumable::{Coroutine, State, resumable, yield_, yield_from};
+use resumable::{Coroutine, State};
 
 /// Lua's `printResult`: the elements separated (and followed) by a space.
 fn print_result<T: Copy + Display>(a: &[Cell<T>]) {
@@ -41,20 +41,12 @@ fn permgen_print<T: Copy + Display>(a: &[Cell<T>], n: usize) {
     }
 }
 
-/// Seeds 16, 17, 31, 32: the same recursion as a generator that yields the (shared, mutated)
-/// array at each leaf, delegating to itself for the inner levels.
-#[resumable(yield = &'a [Cell<T>])]
-fn permgen<'a, T: 'a>(a: &'a [Cell<T>], n: usize) {
-    if n <= 1 {
-        yield_!(a);
-    } else {
-        for i in 0..n {
-            a[n - 1].swap(&a[i]);
-            yield_from!(permgen(a, n - 1));
-            a[n - 1].swap(&a[i]);
-        }
-    }
-}
+// Seeds 16, 17, 31, 32: the same recursion as a generator that yields the (shared, mutated)
+// array at each leaf, delegating to itself for the inner levels. It is in `shared/permgen.rs`
+// because the delegation tests and the core benches run this same generator.
+#[path = "shared/permgen.rs"]
+mod permgen;
+use permgen::permgen;
 
 /// Lua's `permutations` made with `coroutine.create` / `resume` (seeds 16 and 31): a function
 /// that resumes the coroutine and returns the yielded array, or `None` once the body returned.

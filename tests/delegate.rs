@@ -662,18 +662,10 @@ fn mutually_recursive_subs_of_different_layouts() {
 // Recursive permutations (the seed's `permgen`).
 // ---------------------------------------------------------------------------------------------
 
-#[resumable(yield = &'a [Cell<T>])]
-fn permgen<'a, T: 'a>(a: &'a [Cell<T>], n: usize) {
-    if n <= 1 {
-        yield_!(a);
-    } else {
-        for i in 0..n {
-            a[n - 1].swap(&a[i]);
-            yield_from!(permgen(a, n - 1));
-            a[n - 1].swap(&a[i]);
-        }
-    }
-}
+// The seed's `permgen`, shared with `examples/permutations.rs`.
+#[path = "../examples/shared/permgen.rs"]
+mod permgen;
+use permgen::permgen;
 
 /// The same recursion by hand, with a callback: the reference order.
 fn permgen_by_hand(a: &mut [u8], n: usize, out: &mut Vec<Vec<u8>>) {

@@ -16,19 +16,10 @@ use resumable::{Iter, Resumable, State, resumable, yield_, yield_from};
 mod support;
 use support::allocations;
 
-/// The seed's `permgen`: yields the shared array at each leaf of the recursion.
-#[resumable(yield = &'a [Cell<T>])]
-fn permgen<'a, T: 'a>(a: &'a [Cell<T>], n: usize) {
-    if n <= 1 {
-        yield_!(a);
-    } else {
-        for i in 0..n {
-            a[n - 1].swap(&a[i]);
-            yield_from!(permgen(a, n - 1));
-            a[n - 1].swap(&a[i]);
-        }
-    }
-}
+// The seed's `permgen`, shared with `examples/permutations.rs`.
+#[path = "../examples/shared/permgen.rs"]
+mod permgen;
+use permgen::permgen;
 
 /// Iterates every permutation of `0..n` with the generator pinned on the stack; how many
 /// allocations that made, how many permutations there were, and a checksum of them.

@@ -285,19 +285,11 @@ pub(crate) fn sizes() -> (usize, usize) {
 // ---------------------------------------------------------------------------------------------
 // (c) every permutation of n elements by the seed's recursive `permgen`, summing `a[0]`.
 
-/// The recursive generator: yields the (shared, mutated) array at each leaf.
-#[resumable(yield = &'a [Cell<u32>])]
-pub(crate) fn permgen<'a>(a: &'a [Cell<u32>], n: usize) {
-    if n <= 1 {
-        yield_!(a);
-    } else {
-        for i in 0..n {
-            a[n - 1].swap(&a[i]);
-            yield_from!(permgen(a, n - 1));
-            a[n - 1].swap(&a[i]);
-        }
-    }
-}
+// The recursive generator, shared with `examples/permutations.rs`: yields the (shared, mutated)
+// array at each leaf.
+#[path = "../../examples/shared/permgen.rs"]
+mod permgen;
+pub(crate) use permgen::permgen;
 
 fn cells(n: usize) -> Vec<Cell<u32>> {
     (0..n)
