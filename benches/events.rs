@@ -12,12 +12,11 @@
 //! A thread feeds the input pipe and another drains the output pipe, so both event-loop
 //! versions really wait in epoll when a pipe is empty or full.
 
-use std::cell::{Cell, RefCell};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use resumable::events::{self, Stream, Suspend, bridge, get_line, put_line, read_line, write_line};
+use resumable::events::{self, Stream, Suspend, bridge, read_line, write_line};
 use resumable::{resumable, yield_from};
 
 /// Lines per run.
@@ -26,80 +25,11 @@ const LINES: usize = 1_000_000;
 /// machine hits them alike); the best run of each version counts.
 const ROUNDS: usize = 7;
 
-/// Seed 33.
-fn sync(input: impl Read, mut output: impl Write) -> io::Result<()> {
-    let mut t = Vec::new();
-    for line in BufReader::with_capacity(64 * 1024, input).lines() {
-        t.push(line?);
-    }
-    let mut output = io::BufWriter::with_capacity(64 * 1024, &mut output);
-    for line in t.iter().rev() {
-        writeln!(output, "{line}")?;
-    }
-    output.flush()
-}
+// Seeds 33, 34 and 35, as `examples/reverse.rs` runs them.
+#[path = "../examples/shared/reverse.rs"]
+mod reverse;
 
-/// Seed 34's state.
-struct Reverse {
-    inp: Stream,
-    out: Stream,
-    t: RefCell<Vec<String>>,
-    i: Cell<usize>,
-}
-
-impl Reverse {
-    fn put_line(self: Rc<Self>) {
-        self.i.set(self.i.get() - 1);
-        if self.i.get() == 0 {
-            events::stop();
-        } else {
-            let line = format!("{}\n", self.t.borrow()[self.i.get() - 1]);
-            let this = self.clone();
-            write_line(&self.out, line, move |result| {
-                result.expect("write");
-                this.put_line();
-            });
-        }
-    }
-
-    fn get_line(self: Rc<Self>) {
-        let this = self.clone();
-        read_line(&self.inp, move |line| {
-            if let Some(line) = line.expect("read") {
-                this.t.borrow_mut().push(line);
-                this.get_line();
-            } else {
-                this.i.set(this.t.borrow().len() + 1);
-                this.put_line();
-            }
-        });
-    }
-}
-
-/// Seed 34.
-fn callbacks(inp: Stream, out: Stream) -> io::Result<()> {
-    Rc::new(Reverse {
-        inp,
-        out,
-        t: RefCell::new(Vec::new()),
-        i: Cell::new(0),
-    })
-    .get_line();
-    events::run_loop()
-}
-
-/// Seed 35.
-#[resumable(yield = Suspend)]
-fn coroutine(inp: Stream, out: Stream) -> io::Result<()> {
-    let mut t = Vec::new();
-    while let Some(line) = yield_from!(get_line(&inp))? {
-        t.push(line);
-    }
-    for line in t.iter().rev() {
-        yield_from!(put_line(&out, format!("{line}\n")))?;
-    }
-    Ok(())
-}
+use reverse::{reverse_callbacks, reverse_coroutine, reverse_sync};
 
 /// CPU time of the calling thread so far (the loop's, without the feeding and draining threads).
 fn thread_cpu_time() -> Duration {
@@ -144,14 +74,20 @@ fn time(version: &str, input: &Rc<[u8]>) -> (Duration, Duration) {
     let start = Instant::now();
     let cpu = thread_cpu_time();
     match version {
-        "sync" => sync(inp, out).expect("sync"),
-        "callbacks" => callbacks(Stream::new(inp).unwrap(), Stream::new(out).unwrap()).unwrap(),
+        "sync" => reverse_sync(
+            BufReader::with_capacity(64 * 1024, inp),
+            BufWriter::with_capacity(64 * 1024, out),
+        )
+        .expect("sync"),
+        "callbacks" => {
+            reverse_callbacks(Stream::new(inp).unwrap(), Stream::new(out).unwrap()).unwrap();
+        }
         "bridged" => events::run(bridged(
             Stream::new(inp).unwrap(),
             Stream::new(out).unwrap(),
         ))
         .unwrap(),
-        _ => events::run(coroutine(
+        _ => events::run(reverse_coroutine(
             Stream::new(inp).unwrap(),
             Stream::new(out).unwrap(),
         ))
