@@ -13,16 +13,28 @@
 //! The server runs in a child process (this binary again, with `DISPATCH_BENCH_SERVER` set), so
 //! the CPU time measured is the client's alone.
 
-use std::io::{self, BufRead, ErrorKind, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::os::fd::AsRawFd;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use resumable::dispatch::{Dispatcher, Mode, TcpStream, Wait};
+use resumable::dispatch::{Dispatcher, Mode, Wait};
 use resumable::{resumable, yield_from};
+
+#[path = "../examples/shared/cpu_time.rs"]
+mod cpu_time;
+#[path = "../examples/shared/http.rs"]
+mod http;
+#[path = "../tests/many_sockets/mod.rs"]
+mod many_sockets;
+#[path = "../examples/shared/slow_body.rs"]
+mod slow_body;
+
+use http::{fetch, parse};
+use many_sockets::{raise_open_files_limit, widen_backlog};
+use slow_body::SlowBody;
 
 /// Downloads per run.
 const DOWNLOADS: usize = 1000;
@@ -35,58 +47,21 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// CPU time (user + system) of this process, all threads, so far.
 fn cpu_time() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: `getrusage(2)` fills the `rusage` the pointer points to (writable, of that size);
-    // it is read only when the call succeeded.
-    let usage = unsafe {
-        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()), 0);
-        usage.assume_init()
-    };
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.unsigned_abs())
-            + Duration::from_micros(t.tv_usec.unsigned_abs())
-    };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    cpu_time::cpu_time(libc::RUSAGE_SELF).unwrap()
 }
 
 /// The request every client sends.
 const REQUEST: &[u8] = b"GET /64k HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
 
-/// The size of a whole response's body, checked against its `Content-Length`.
+/// The size of a whole response's body, checked against its status and `Content-Length`.
 fn body_len(response: &[u8]) -> io::Result<usize> {
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut parsed = httparse::Response::new(&mut headers);
-    let Ok(httparse::Status::Complete(head)) = parsed.parse(response) else {
-        return Err(io::Error::new(ErrorKind::InvalidData, "bad response head"));
-    };
-    let body = response.len() - head;
-    let length = parsed
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| {
-            std::str::from_utf8(h.value)
-                .ok()?
-                .trim()
-                .parse::<usize>()
-                .ok()
-        });
-    if length == Some(body) {
-        Ok(body)
-    } else {
-        Err(io::Error::new(
-            ErrorKind::UnexpectedEof,
-            format!("body of {body} bytes, expected {length:?}"),
-        ))
-    }
+    let (_, body) = parse(response, Some(200))?;
+    Ok(body.len())
 }
 
 #[resumable(yield = Wait)]
 fn download(addr: SocketAddr) -> io::Result<usize> {
-    let mut stream = yield_from!(TcpStream::connect_timeout(addr, Some(TIMEOUT)))?;
-    yield_from!(stream.write_all(REQUEST))?;
-    let mut response = Vec::with_capacity(SIZE + 1024);
-    yield_from!(stream.read_to_end(&mut response))?;
+    let response = yield_from!(fetch(addr, REQUEST, TIMEOUT, SIZE + 1024))?;
     body_len(&response)
 }
 
@@ -180,51 +155,19 @@ fn measure(
     best
 }
 
-/// A body of `SIZE` bytes sent in 16 KiB chunks, sleeping `delay` before each chunk after the
-/// first.
-struct Body {
-    left: usize,
-    delay: Duration,
-    sent_any: bool,
-}
-
-impl Read for Body {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.left == 0 {
-            return Ok(0);
-        }
-        if self.sent_any && !self.delay.is_zero() {
-            thread::sleep(self.delay);
-        }
-        self.sent_any = true;
-        let n = buf.len().min(self.left).min(16 * 1024);
-        buf[..n].fill(b'x');
-        self.left -= n;
-        Ok(n)
-    }
-}
-
 /// The server process: serves `SIZE`-byte bodies on 127.0.0.1, prints its port, and stops when
 /// its standard input closes.
 fn serve(delay: Duration) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    // SAFETY: `listen(2)` again on the listening socket `listener` owns: only the backlog
-    // changes, so that 1,000 simultaneous connects are queued rather than dropped and retried.
-    assert_eq!(unsafe { libc::listen(listener.as_raw_fd(), 2048) }, 0);
+    // So that 1,000 simultaneous connects are queued rather than dropped and retried.
+    widen_backlog(&listener, 2048);
     let port = listener.local_addr().unwrap().port();
     let server = Arc::new(tiny_http::Server::from_listener(listener, None).unwrap());
     for _ in 0..4 {
         let server = Arc::clone(&server);
         thread::spawn(move || {
             for request in server.incoming_requests() {
-                let body = Body {
-                    left: SIZE,
-                    delay,
-                    sent_any: false,
-                };
-                let response =
-                    tiny_http::Response::new(200.into(), Vec::new(), body, Some(SIZE), None);
-                let _ = request.respond(response);
+                let _ = request.respond(SlowBody::response(SIZE, delay));
             }
         });
     }
@@ -266,22 +209,8 @@ impl Drop for Server {
     }
 }
 
-/// Raises the soft limit of open files to the hard limit (a thousand sockets at once).
-fn raise_open_files_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `getrlimit(2)`/`setrlimit(2)` read and write a `rlimit` we own, for the duration
-    // of each call only.
-    unsafe {
-        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit), 0);
-        limit.rlim_cur = limit.rlim_max;
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit), 0);
-    }
-}
-
 fn main() {
+    // A thousand sockets at once.
     raise_open_files_limit();
     if let Some(ms) = std::env::var_os("DISPATCH_BENCH_SERVER") {
         let ms: u64 = ms.to_str().unwrap().parse().unwrap();

@@ -21,103 +21,40 @@
 //! The seed counted the bytes of headers and body together (816 for a 629-byte file from
 //! Python's server); we print the body's size, which does not depend on the server.
 
-use std::io::{self, ErrorKind, Read};
+use std::io;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use resumable::dispatch::{Dispatcher, Mode, TcpStream, Wait};
+use resumable::dispatch::{Dispatcher, Mode, Wait};
 use resumable::{resumable, yield_from};
 
-/// The seed's four paths and the sizes of the files served for them locally.
-const SEED_FILES: [(&str, usize); 4] = [
-    ("/TR/html401/html40.txt", 629),
-    ("/TR/2002/REC-xhtml1-20020801/xhtml1.pdf", 115_777),
-    ("/TR/REC-html32.html", 606),
-    (
-        "/TR/2000/REC-DOM-Level-2-Core-20001113/DOM2-Core.txt",
-        229_699,
-    ),
-];
+#[path = "shared/cpu_time.rs"]
+mod cpu_time;
+#[path = "shared/http.rs"]
+mod http;
+#[path = "shared/seed_files.rs"]
+mod seed_files;
+#[path = "shared/slow_body.rs"]
+mod slow_body;
+
+use http::{fetch, parse};
+use seed_files::SEED_FILES;
+use slow_body::SlowBody;
 
 /// How long one read or write may wait for the server without progress.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The seed's `download(host, file)`: sends `GET path HTTP/1.0`, reads the whole response and
-/// returns the size of its body.
+/// returns the size of its body (checked against its `Content-Length`).
 #[resumable(yield = Wait)]
 fn download(addr: SocketAddr, host: String, path: String) -> io::Result<usize> {
-    let mut stream = yield_from!(TcpStream::connect_timeout(addr, Some(TIMEOUT)))?;
     let request = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n");
-    yield_from!(stream.write_all(request.as_bytes()))?;
-    let mut response = Vec::new();
-    yield_from!(stream.read_to_end(&mut response))?;
-    body_len(&response)
-}
-
-/// The size of a whole response's body, checked against its `Content-Length`.
-fn body_len(response: &[u8]) -> io::Result<usize> {
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut parsed = httparse::Response::new(&mut headers);
-    let head = match parsed.parse(response) {
-        Ok(httparse::Status::Complete(head)) => head,
-        Ok(httparse::Status::Partial) => {
-            return Err(io::Error::new(
-                ErrorKind::UnexpectedEof,
-                "connection closed inside the headers",
-            ));
-        }
-        Err(error) => return Err(io::Error::new(ErrorKind::InvalidData, error)),
-    };
-    let status = parsed.code.unwrap_or_default();
-    if status != 200 {
-        return Err(io::Error::other(format!("HTTP status {status}")));
-    }
-    let body = response.len() - head;
-    let length = parsed
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| {
-            std::str::from_utf8(h.value)
-                .ok()?
-                .trim()
-                .parse::<usize>()
-                .ok()
-        });
-    match length {
-        Some(length) if length != body => Err(io::Error::new(
-            ErrorKind::UnexpectedEof,
-            format!("connection closed after {body} of {length} body bytes"),
-        )),
-        _ => Ok(body),
-    }
-}
-
-/// A body of `len` bytes that the server sends in 16 KiB chunks, sleeping `delay` before each
-/// chunk after the first.
-struct SlowBody {
-    left: usize,
-    delay: Duration,
-    sent_any: bool,
-}
-
-impl Read for SlowBody {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.left == 0 {
-            return Ok(0);
-        }
-        if self.sent_any && !self.delay.is_zero() {
-            thread::sleep(self.delay);
-        }
-        self.sent_any = true;
-        let n = buf.len().min(self.left).min(16 * 1024);
-        buf[..n].fill(b'x');
-        self.left -= n;
-        Ok(n)
-    }
+    let response = yield_from!(fetch(addr, request, TIMEOUT, 0))?;
+    let (_, body) = parse(&response, Some(200))?;
+    Ok(body.len())
 }
 
 /// Starts the local server on 127.0.0.1 (its threads end with the process).
@@ -132,17 +69,7 @@ fn start_server(delay: Duration) -> io::Result<SocketAddr> {
             for request in server.incoming_requests() {
                 let file = SEED_FILES.iter().find(|(path, _)| *path == request.url());
                 let _ = match file {
-                    Some(&(_, len)) => request.respond(tiny_http::Response::new(
-                        200.into(),
-                        Vec::new(),
-                        SlowBody {
-                            left: len,
-                            delay,
-                            sent_any: false,
-                        },
-                        Some(len),
-                        None,
-                    )),
+                    Some(&(_, len)) => request.respond(SlowBody::response(len, delay)),
                     None => request.respond(tiny_http::Response::empty(404)),
                 };
             }
@@ -151,23 +78,10 @@ fn start_server(delay: Duration) -> io::Result<SocketAddr> {
     Ok(addr)
 }
 
-/// CPU time (user + system) of this thread so far, from `getrusage(2)`: the dispatcher's, not
-/// the local server's threads'.
-fn cpu_time() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: `getrusage(2)` fills the `rusage` the pointer points to (writable, of that size);
-    // it is read only when the call succeeded.
-    let usage = unsafe {
-        if libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) != 0 {
-            return Duration::ZERO;
-        }
-        usage.assume_init()
-    };
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.unsigned_abs())
-            + Duration::from_micros(t.tv_usec.unsigned_abs())
-    };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+/// CPU time (user + system) of this thread so far: the dispatcher's, not the local server's
+/// threads'. Zero if `getrusage(2)` fails.
+fn thread_cpu_time() -> Duration {
+    cpu_time::cpu_time(libc::RUSAGE_THREAD).unwrap_or_default()
 }
 
 /// What the command line asks for.
@@ -241,7 +155,7 @@ fn main() -> ExitCode {
         }
     };
 
-    let (wall, cpu) = (Instant::now(), cpu_time());
+    let (wall, cpu) = (Instant::now(), thread_cpu_time());
     let mut dispatcher = Dispatcher::with_mode(args.mode);
     for path in &args.paths {
         dispatcher.spawn(download(addr, host.clone(), path.clone()));
@@ -254,7 +168,7 @@ fn main() -> ExitCode {
             println!("{}\terror: {error}", args.paths[id.index()]);
         }
     });
-    let (wall, cpu) = (wall.elapsed(), cpu_time().saturating_sub(cpu));
+    let (wall, cpu) = (wall.elapsed(), thread_cpu_time().saturating_sub(cpu));
     if let Err(error) = outcome {
         eprintln!("download: the dispatcher failed: {error}");
         return ExitCode::FAILURE;

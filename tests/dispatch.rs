@@ -13,16 +13,17 @@ use std::time::{Duration, Instant};
 use resumable::dispatch::{Dispatcher, Mode, TcpStream, Wait, sleep};
 use resumable::{resumable, yield_from};
 
-/// The sizes of the seed's four files (`/TR/html401/html40.txt` and the others).
-const SEED_FILES: [(&str, usize); 4] = [
-    ("/TR/html401/html40.txt", 629),
-    ("/TR/2002/REC-xhtml1-20020801/xhtml1.pdf", 115_777),
-    ("/TR/REC-html32.html", 606),
-    (
-        "/TR/2000/REC-DOM-Level-2-Core-20001113/DOM2-Core.txt",
-        229_699,
-    ),
-];
+#[path = "../examples/shared/cpu_time.rs"]
+mod cpu_time;
+#[path = "../examples/shared/http.rs"]
+mod http;
+mod many_sockets;
+#[path = "../examples/shared/seed_files.rs"]
+mod seed_files;
+
+use http::{fetch, parse};
+use many_sockets::{raise_open_files_limit, widen_backlog};
+use seed_files::SEED_FILES;
 
 /// Generous for a loaded 2-core machine; the stall test uses its own short timeout.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,15 +33,6 @@ fn body_of(len: usize) -> Vec<u8> {
     (0..len)
         .map(|i| b"0123456789abcdefghijklmnopqrstuvwxyz\n"[i % 37])
         .collect()
-}
-
-/// Makes `listener` accept up to `backlog` connections in its queue (std binds with a small
-/// one), so that thousands of simultaneous connects are not dropped and retried a second later.
-fn widen_backlog(listener: &TcpListener, backlog: i32) {
-    // SAFETY: `listen(2)` on a file descriptor that `listener` owns and keeps open for the call;
-    // calling it again on a listening socket only changes its backlog.
-    let rc = unsafe { libc::listen(listener.as_raw_fd(), backlog) };
-    assert_eq!(rc, 0, "listen: {}", io::Error::last_os_error());
 }
 
 /// Local HTTP servers (`tiny_http`), each on its own port of 127.0.0.1, serving a body of `len`
@@ -128,56 +120,11 @@ struct Got {
 /// `Content-Length`.
 #[resumable(yield = Wait)]
 fn download(addr: SocketAddr, path: String, timeout: Duration) -> io::Result<Got> {
-    let mut stream = yield_from!(TcpStream::connect_timeout(addr, Some(timeout)))?;
     let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    yield_from!(stream.write_all(request.as_bytes()))?;
-    let mut response = Vec::new();
-    yield_from!(stream.read_to_end(&mut response))?;
-    parse(&response)
-}
-
-/// Parses a whole response with httparse; a body shorter than its `Content-Length` is an error.
-fn parse(response: &[u8]) -> io::Result<Got> {
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut parsed = httparse::Response::new(&mut headers);
-    let head = match parsed.parse(response) {
-        Ok(httparse::Status::Complete(head)) => head,
-        Ok(httparse::Status::Partial) => {
-            return Err(io::Error::new(
-                ErrorKind::UnexpectedEof,
-                format!(
-                    "connection closed after {} bytes, inside the headers",
-                    response.len()
-                ),
-            ));
-        }
-        Err(error) => return Err(io::Error::new(ErrorKind::InvalidData, error)),
-    };
-    let body = &response[head..];
-    let length = parsed
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| {
-            std::str::from_utf8(h.value)
-                .ok()?
-                .trim()
-                .parse::<usize>()
-                .ok()
-        });
-    if let Some(length) = length
-        && body.len() != length
-    {
-        return Err(io::Error::new(
-            ErrorKind::UnexpectedEof,
-            format!(
-                "connection closed after {} of {length} body bytes",
-                body.len()
-            ),
-        ));
-    }
+    let response = yield_from!(fetch(addr, request, timeout, 0))?;
+    let (status, body) = parse(&response, None)?;
     Ok(Got {
-        status: parsed.code.unwrap_or_default(),
+        status,
         body: body.to_vec(),
     })
 }
@@ -425,18 +372,7 @@ fn connect_timeout_ends_the_task() {
 /// CPU time (user + system) of the calling thread so far: the dispatcher's, whatever the tests
 /// running in parallel in this process do.
 fn cpu_time() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: `getrusage(2)` writes a whole `rusage` to the pointer it is given, which points to
-    // writable memory of that size; we read it only after it returned 0.
-    let usage = unsafe {
-        assert_eq!(libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()), 0);
-        usage.assume_init()
-    };
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.unsigned_abs())
-            + Duration::from_micros(t.tv_usec.unsigned_abs())
-    };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    cpu_time::cpu_time(libc::RUSAGE_THREAD).unwrap()
 }
 
 #[test]
@@ -460,22 +396,6 @@ fn sleeping_tasks_cost_no_cpu() {
         cpu < wall / 2 + Duration::from_millis(100),
         "cpu {cpu:?} for wall {wall:?}"
     );
-}
-
-/// Raises this process's soft limit of open files to its hard limit; returns the new limit.
-fn raise_open_files_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `getrlimit(2)`/`setrlimit(2)` read and write a `rlimit` we own, for the duration of
-    // each call only.
-    unsafe {
-        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit), 0);
-        limit.rlim_cur = limit.rlim_max;
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit), 0);
-    }
-    limit.rlim_cur
 }
 
 /// The server of [`ten_thousand_connections`], in a process of its own: this test binary run
@@ -791,7 +711,8 @@ fn descriptors_reused_by_new_sockets_still_wake_the_task() {
                 stream.set_timeout(Some(TIMEOUT));
                 let mut response = Vec::new();
                 yield_from!(stream.read_to_end(&mut response))?;
-                total += parse(&response)?.body.len();
+                let (_, body) = parse(&response, None)?;
+                total += body.len();
             }
         }
         Ok(total)
