@@ -374,16 +374,10 @@ impl<'a, T> Dispatcher<'a, T> {
                     key: i,
                     ticket,
                 };
-                if let Some((fd, direction)) = wait.io
-                    && let Err(error) = reactor::wait_fd(fd, wait.source, direction, waiter.clone())
-                {
+                if let Err(error) = reactor::wait_for(&wait, waiter) {
                     queue.waiting.borrow_mut()[i] = 0;
                     self.end(i, Err(error), done);
                     live -= 1;
-                    continue;
-                }
-                if let Some(deadline) = wait.deadline {
-                    reactor::wait_until(deadline, waiter);
                 }
             }
             // Between rounds, the event loop's work and the sockets get their turn too, so

@@ -198,6 +198,23 @@ pub(crate) fn wait_until(deadline: Instant, waiter: Waiter) {
     });
 }
 
+/// Waits for what `wait` waits for: its descriptor (if any) to be ready, or its deadline (if
+/// any) to pass, whichever comes first; then wakes `waiter`. A [`Wait::yield_now`](super::Wait)
+/// waits for nothing: the caller handles it.
+///
+/// # Errors
+///
+/// When the descriptor cannot be waited for (see [`wait_fd`]); then nothing waits.
+pub(crate) fn wait_for(wait: &super::Wait, waiter: Waiter) -> io::Result<()> {
+    if let Some((fd, direction)) = wait.io {
+        wait_fd(fd, wait.source, direction, waiter.clone())?;
+    }
+    if let Some(deadline) = wait.deadline {
+        wait_until(deadline, waiter);
+    }
+    Ok(())
+}
+
 /// `fd` is about to be closed (or to stop being used): forgets its waiters and removes it from
 /// the poll, so that its number is registered afresh when it is reused.
 pub(crate) fn forget(fd: RawFd) {

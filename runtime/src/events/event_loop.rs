@@ -531,14 +531,9 @@ impl Loop {
             key: WAIT_KEY | slot,
             ticket,
         };
-        if let Some((fd, direction)) = wait.io
-            && let Err(error) = reactor::wait_fd(fd, wait.source, direction, waiter.clone())
-        {
+        if let Err(error) = reactor::wait_for(&wait, waiter) {
             self.free_waits.borrow_mut().push(slot);
             return callback.call(Err(error));
-        }
-        if let Some(deadline) = wait.deadline {
-            reactor::wait_until(deadline, waiter);
         }
         self.waits.borrow_mut()[slot] = Some((ticket, callback));
         self.waits_count.set(self.waits_count.get() + 1);

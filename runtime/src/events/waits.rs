@@ -70,11 +70,13 @@ pub fn wait(wait: Wait) -> impl Subroutine<Yield = Suspend, Return = io::Result<
     let co = Co::<Suspend, ()>::new();
     from_parts_starting(co.marker(), async move {
         let co = co;
-        suspend_on(&co, move |resume| {
-            push_when(wait, Callback::Resume(resume));
-        })
-        .await
+        suspend_until(&co, wait).await
     })
+}
+
+/// The body of [`wait`]: `when(wait, ..)` resuming the coroutine directly (no boxed closure).
+async fn suspend_until(co: &Co<Suspend, ()>, wait: Wait) -> io::Result<()> {
+    suspend_on(co, move |resume| push_when(wait, Callback::Resume(resume))).await
 }
 
 /// A dispatcher task (a coroutine yielding [`Wait`]s, such as a `#[resumable(yield = Wait)]`
@@ -109,12 +111,7 @@ where
         let mut task = pin!(task);
         loop {
             match task.as_mut().resume(()) {
-                State::Yielded(wait) => {
-                    suspend_on(&co, move |resume| {
-                        push_when(wait, Callback::Resume(resume));
-                    })
-                    .await?;
-                }
+                State::Yielded(wait) => suspend_until(&co, wait).await?,
                 State::Complete(result) => return result,
             }
         }
