@@ -87,7 +87,7 @@ macro_rules! yield_from {
 #[doc(hidden)]
 pub mod __private {
     pub use resumable_runtime::lower::{
-        Co, Gen, from_parts, from_parts_delegating, from_parts_starting,
+        Co, Gen, Instance, Static, from_parts, from_parts_delegating, from_parts_starting,
         from_parts_starting_delegating, stub,
     };
 }

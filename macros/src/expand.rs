@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprClosure, FnArg, ItemFn, Pat, PatIdent, ReturnType, Signature, Token, Type};
 
 use crate::args::{self, Args};
+use crate::mode;
 use crate::validate::FirstArg;
 
 /// A `yield_!` point. The value is bound first, checked against the yield type where it can be
@@ -140,16 +141,23 @@ pub(crate) fn placeholder(span: Span) -> TokenStream {
 fn lowered_body(
     span: Span,
     ctor: &str,
-    types: Option<(&Type, &Type)>,
+    types: Option<(&Type, &Type, bool)>,
     first: &TokenStream,
     capture: Option<Token![move]>,
     body: &TokenStream,
 ) -> TokenStream {
     let co = args::co_ident();
-    let new = types.map_or_else(
-        || quote!(::resumable::__private::Co::new()),
-        |(yield_ty, resume_ty)| quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new()),
-    );
+    let new = match types {
+        None => quote!(::resumable::__private::Co::new()),
+        // Types surely `'static`: the hand-off futures recognise their coroutine by type, which
+        // costs nothing once inlined (see `mode`).
+        Some((yield_ty, resume_ty, true)) => quote!(
+            ::resumable::__private::Co::<#yield_ty, #resume_ty, ::resumable::__private::Static>::new_static()
+        ),
+        Some((yield_ty, resume_ty, false)) => {
+            quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new())
+        }
+    };
     // The `async` block is spanned at the return type: rustc names it in some errors ("this
     // function should return `Result` or `Option` to accept `?`").
     let body = quote_spanned! {span=>
@@ -266,7 +274,12 @@ pub(crate) fn function(
     let lowered = lowered_body(
         ret_span,
         constructor(takes_first, delegates),
-        Some((&args.yield_ty, resume_ty)),
+        Some((
+            &args.yield_ty,
+            resume_ty,
+            mode::is_surely_static(&args.yield_ty, Some(&sig.generics))
+                && mode::is_surely_static(resume_ty, Some(&sig.generics)),
+        )),
         &quote!(#params #first),
         Some(<Token![move]>::default()),
         &body,

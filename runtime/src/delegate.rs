@@ -14,6 +14,24 @@
 //! A coroutine that delegates to nothing (a leaf) needs none of this: its `yield_from!` polls it
 //! in place, inside the delegating body's own state, which is cheaper and adds just one level to
 //! the native stack (see [`InPlace`]).
+//!
+//! # Why a frame never outlives what it borrows
+//!
+//! A frame's coroutine may borrow from the body that delegated to it (`yield_from!(each(&v))`
+//! with `v` a local), and the driver polls frames directly, not through that body. Three things
+//! keep such a frame from running, or being dropped, after what it borrows is gone, whatever code
+//! the body contains:
+//!
+//! - A `yield_from!` future pushes a frame only if it lies inside the memory of the body being
+//!   polled (a panic otherwise). Pinned there, it cannot be forgotten or moved without leaking
+//!   that whole body, and it cannot be dropped without its `Drop` running.
+//! - Its `Drop` removes its frame and every frame above it, innermost first: at once when the body
+//!   that holds it is the one being polled (or none is), and otherwise as soon as the frame being
+//!   polled returns control to the driver, before any other code runs (the frame's return value,
+//!   if any, is then discarded). The future's type names the delegated coroutine, so everything
+//!   that coroutine borrows outlives the future's `Drop`.
+//! - A body may push at most one frame per poll (a second push panics), so a frame is always
+//!   pushed by the level just below it.
 
 use core::alloc::Layout;
 use core::fmt;
@@ -24,7 +42,7 @@ use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
 use std::alloc::{alloc, dealloc, handle_alloc_error};
 
-use crate::lower::slot;
+use crate::lower::{Exchange, Header, Keyed, Mode, owned_slot};
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
 /// argument (a `#[resumable]` fn with no `#[resume]` parameter).
@@ -72,24 +90,81 @@ pub trait Subroutine<R = ()>: Sealed {
     /// The body's state machine. Not API.
     #[doc(hidden)]
     type __Body: Future<Output = Self::Return>;
+    /// How the body's hand-off futures recognise their coroutine. Not API.
+    #[doc(hidden)]
+    type __Mode: Keyed<Self::Yield, R>;
     /// Where a `yield_from!` keeps the body to poll it in place: the body itself for a
     /// coroutine that delegates to nothing, nothing for one that does (it becomes a frame of
     /// the driver). Not API.
     #[doc(hidden)]
-    type __InPlace: InPlace<Self::__Body>;
+    type __InPlace: InPlace<Detached<Self::__Body, Self::__Mode>>;
 
-    /// The body, to be polled by the driver as a frame. Not API.
+    /// The body with its identity, to be polled in place or as a frame. Not API.
     #[doc(hidden)]
-    fn __into_body(self) -> Self::__Body;
+    fn __into_body(self) -> Detached<Self::__Body, Self::__Mode>;
 }
 
-/// Seals [`Subroutine`]: a public trait in a private module, so that no other crate can name it
-/// and so none can implement `Subroutine` (the driver trusts its implementations' types).
+/// Seals [`Subroutine`] and the modes: a public trait in a private module, so that no other crate
+/// can name it and so none can implement `Subroutine` (the driver trusts its implementations'
+/// types).
 mod sealed {
     pub trait Sealed {}
 }
 
 pub(crate) use sealed::Sealed;
+
+/// The body of a coroutine taken out of its `Gen` to be delegated to, with the identity its
+/// hand-off futures check: polled in place by a `yield_from!`, or as a frame by the driver.
+pub struct Detached<B, M: Mode> {
+    body: B,
+    id: M::Id,
+}
+
+impl<B, M: Mode> fmt::Debug for Detached<B, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Detached").finish_non_exhaustive()
+    }
+}
+
+impl<B, M: Mode> Detached<B, M> {
+    #[inline(always)]
+    pub(crate) fn new(body: B, id: M::Id) -> Self {
+        Self { body, id }
+    }
+
+    /// Polls the body with `cx`, whose slot has this body's types, with the slot's owner set to
+    /// this body for the duration of the poll.
+    ///
+    /// # Safety
+    ///
+    /// `header` is the header of the live slot behind `cx`, not borrowed elsewhere, and the slot
+    /// has types `Y`, `R`.
+    #[inline(always)]
+    unsafe fn poll_as<Y, R>(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        header: *mut Header,
+        whole: bool,
+    ) -> Poll<B::Output>
+    where
+        B: Future,
+        M: Keyed<Y, R>,
+    {
+        // SAFETY: `body` is structurally pinned (never moved out; `Detached` has no `Drop` impl);
+        // `id` is `Copy`.
+        let this = unsafe { self.get_unchecked_mut() };
+        let body = &raw mut this.body;
+        // SAFETY: the caller's contract; the reference ends before the poll.
+        unsafe {
+            (*header).owner = M::owner(this.id);
+            if whole {
+                (*header).set_body(body);
+            }
+        }
+        // SAFETY: see above.
+        unsafe { Pin::new_unchecked(&mut *body) }.poll(cx)
+    }
+}
 
 /// How a [`Delegate`] keeps the body of the coroutine it delegates to, if it keeps it at all.
 ///
@@ -163,32 +238,40 @@ impl<B> InPlace<B> for AsFrame {
 }
 
 /// One frame on a driver's stack, with its types erased.
-pub trait ErasedFrame<Y, R> {
-    /// Polls the frame's coroutine; `Ready` once it returned and its value was handed back.
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()>;
+pub(crate) trait ErasedFrame<Y, R> {
+    /// Polls the frame's coroutine; `Ready` once it returned and its value was written to `out`
+    /// (or dropped, when `out` is null).
+    ///
+    /// # Safety
+    ///
+    /// `header` is the header of the driver's live slot behind `cx`, of types `Y`, `R`, not
+    /// borrowed elsewhere. `out` is null or points to the `Option<Output>` cell of the live
+    /// `Delegate` that pushed this frame.
+    unsafe fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        header: *mut Header,
+        out: *mut (),
+    ) -> Poll<()>;
 }
 
-/// The body of a delegated coroutine and where its return value goes: into the `out` cell of
-/// the [`Delegate`] future its parent is suspended at.
-struct Frame<F: Future> {
-    body: F,
-    out: *mut Option<F::Output>,
-}
-
-impl<F: Future, Y, R> ErasedFrame<Y, R> for Frame<F> {
+impl<B: Future, M: Keyed<Y, R>, Y, R> ErasedFrame<Y, R> for Detached<B, M> {
     #[inline]
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // SAFETY: `body` is structurally pinned (never moved out; `Frame` has no `Drop` impl);
-        // `out` is a plain pointer.
-        let this = unsafe { self.get_unchecked_mut() };
-        // SAFETY: see above.
-        let body = unsafe { Pin::new_unchecked(&mut this.body) };
-        match body.poll(cx) {
+    unsafe fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        header: *mut Header,
+        out: *mut (),
+    ) -> Poll<()> {
+        // SAFETY: the caller's contract.
+        match unsafe { self.poll_as::<Y, R>(cx, header, true) } {
             Poll::Ready(value) => {
-                // SAFETY: `out` points into the parent's `Delegate` future, which is pinned and
-                // suspended waiting for this value: the parent is not polled, moved or dropped
-                // while this frame is on the stack above it (frames drop innermost first).
-                unsafe { *this.out = Some(value) };
+                if let Some(out) = NonNull::new(out.cast::<Option<B::Output>>()) {
+                    // SAFETY: the caller's contract: `out` is the cell of the `Delegate` that
+                    // pushed this frame, which is alive (its `Drop` would have nulled `out` or
+                    // removed this frame), pinned, and suspended, so not borrowed.
+                    unsafe { *out.as_ptr() = Some(value) };
+                }
                 Poll::Ready(())
             }
             Poll::Pending => Poll::Pending,
@@ -196,13 +279,20 @@ impl<F: Future, Y, R> ErasedFrame<Y, R> for Frame<F> {
     }
 }
 
-/// One place on a driver's stack: a block of memory, the layout it was allocated with, and the
-/// frame in it. Below the stack's depth the block holds that live frame; above it, the block is
-/// free and kept for the next frame pushed at that depth, whatever its type, if it fits.
+/// One place on a driver's stack: a block of memory, the layout it was allocated with, the frame
+/// in it, and where the frame's return value goes. Below the stack's depth the block holds that
+/// live frame; above it, the block is free and kept for the next frame pushed at that depth,
+/// whatever its type, if it fits.
 struct Entry<Y, R> {
     frame: NonNull<dyn ErasedFrame<Y, R>>,
     block: Layout,
+    /// The `out` cell of the `Delegate` that pushed the frame; null once that `Delegate` was
+    /// dropped while the frame was live (the frame is then an orphan, dropped soon).
+    out: *mut (),
 }
+
+/// No orphans (see [`Frames::orphans`]).
+const NONE: usize = usize::MAX;
 
 /// The frames of the coroutines a driver's body delegated to, innermost last, and the blocks of
 /// returned frames kept for reuse.
@@ -211,12 +301,18 @@ struct Entry<Y, R> {
 ///
 /// `Frames` is `Send` and `Sync` whatever it holds. That is sound because every frame was pushed
 /// by a [`Delegate`] future that lives (suspended) inside the body of the driver or of an outer
-/// frame, and that future carries a `PhantomData` of the delegated coroutine's type: the
-/// driver's body is `Send` only when every coroutine it delegates to is, transitively, and a
-/// `Gen` is `Send` only when its body is.
+/// frame (it checks so before pushing), and that future carries a `PhantomData` of the delegated
+/// coroutine's type: the driver's body is `Send` only when every coroutine it delegates to is,
+/// transitively, and a `Gen` is `Send` only when its body is.
 pub struct Frames<Y, R> {
     entries: Vec<Entry<Y, R>>,
+    /// Live frames: `entries[..depth]`.
     depth: usize,
+    /// The level being polled: 0 for the body (or none), `k` for `entries[k - 1]`.
+    polling: usize,
+    /// `entries[orphans..depth]` are to be dropped as soon as the frame being polled returns
+    /// control to the driver; [`NONE`] when there are none.
+    orphans: usize,
 }
 
 // SAFETY: see the type's `# Send` section: the body's auto traits stand for the frames'.
@@ -245,6 +341,8 @@ impl<Y, R> Frames<Y, R> {
         Self {
             entries: Vec::new(),
             depth: 0,
+            polling: 0,
+            orphans: NONE,
         }
     }
 
@@ -253,49 +351,95 @@ impl<Y, R> Frames<Y, R> {
         self.depth
     }
 
-    /// The innermost active frame.
+    /// The innermost active frame, where its value goes, and its level.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live `Frames` not borrowed elsewhere.
     #[inline]
-    pub(crate) fn top(&self) -> Option<NonNull<dyn ErasedFrame<Y, R>>> {
-        match self.depth {
+    pub(crate) unsafe fn top(
+        this: NonNull<Self>,
+    ) -> Option<(NonNull<dyn ErasedFrame<Y, R>>, *mut (), usize)> {
+        // SAFETY: the caller's contract; the reference ends here.
+        let frames = unsafe { &*this.as_ptr() };
+        match frames.depth {
             0 => None,
-            depth => self.entries.get(depth - 1).map(|e| e.frame),
+            depth => frames
+                .entries
+                .get(depth - 1)
+                .map(|e| (e.frame, e.out, depth)),
         }
+    }
+
+    /// Records which level the driver polls next (0: the body).
+    ///
+    /// # Safety
+    ///
+    /// As [`top`](Self::top), when `this` is `Some`.
+    #[inline(always)]
+    pub(crate) unsafe fn set_polling(this: Option<NonNull<Self>>, level: usize) {
+        if let Some(this) = this {
+            // SAFETY: the caller's contract.
+            unsafe { (*this.as_ptr()).polling = level };
+        }
+    }
+
+    /// Whether some frames are orphans, to be dropped now.
+    ///
+    /// # Safety
+    ///
+    /// As [`set_polling`](Self::set_polling).
+    #[inline(always)]
+    pub(crate) unsafe fn orphaned(this: Option<NonNull<Self>>) -> bool {
+        // SAFETY: the caller's contract.
+        this.is_some_and(|this| unsafe { (*this.as_ptr()).orphans } != NONE)
     }
 
     /// Polls `frame`.
     ///
     /// # Safety
     ///
-    /// `frame` must be the innermost frame of a live `Frames`, not borrowed elsewhere.
+    /// `frame` is the innermost frame of a live `Frames`, not borrowed elsewhere; `header` and
+    /// `out` as [`ErasedFrame::poll_frame`] requires (`out` as returned by [`top`](Self::top)).
     #[inline]
     pub(crate) unsafe fn poll_frame(
         frame: NonNull<dyn ErasedFrame<Y, R>>,
         cx: &mut Context<'_>,
+        header: *mut Header,
+        out: *mut (),
     ) -> Poll<()> {
         // SAFETY: the caller's contract; frames never move out of their blocks.
-        unsafe { Pin::new_unchecked(&mut *frame.as_ptr()) }.poll_frame(cx)
+        unsafe { Pin::new_unchecked(&mut *frame.as_ptr()).poll_frame(cx, header, out) }
     }
 
-    /// Pushes a frame for `body`, whose return value will be written to `out`. The block kept at
-    /// this depth is reused when it has the same layout (recursion: always, after the first
-    /// time), so steady-state delegation allocates nothing.
+    /// Pushes a frame for `body`, whose return value will be written to `out`, and returns its
+    /// index. The block kept at this depth is reused when it has the same layout (recursion:
+    /// always, after the first time), so steady-state delegation allocates nothing.
     ///
     /// # Safety
     ///
-    /// `this` must point to a live `Frames` not borrowed elsewhere. `out` must stay valid, pinned
-    /// and unborrowed until the new frame returns or is dropped, and everything `body` borrows
-    /// must outlive the frame: both hold when the caller is a `Delegate` future suspended inside
-    /// the driver's body or an outer frame, which the frame is dropped before.
+    /// `this` points to a live `Frames` not borrowed elsewhere. `out` is the `out` cell of the
+    /// pinned `Delegate` pushing the frame, which releases it (see [`release`](Self::release))
+    /// when dropped; everything `body` borrows outlives that `Delegate`'s drop.
     #[inline]
-    pub(crate) unsafe fn push<'a, F>(this: NonNull<Self>, body: F, out: *mut Option<F::Output>)
+    pub(crate) unsafe fn push<'a, B, M>(
+        this: NonNull<Self>,
+        body: Detached<B, M>,
+        out: *mut Option<B::Output>,
+    ) -> usize
     where
-        F: Future + 'a,
+        B: Future + 'a,
+        M: Keyed<Y, R>,
         Y: 'a,
         R: 'a,
     {
         // SAFETY: the caller's contract.
         let frames = unsafe { &mut *this.as_ptr() };
-        let layout = Layout::new::<Frame<F>>();
+        let layout = Layout::new::<Detached<B, M>>();
+        // A zero-sized body (a hand-made `Gen` around `core::future::Pending`) still gets a
+        // block of one byte: `alloc` needs a size.
+        let layout =
+            Layout::from_size_align(layout.size().max(1), layout.align()).unwrap_or(layout);
         let depth = frames.depth;
         let kept = frames
             .entries
@@ -322,23 +466,25 @@ impl<Y, R> Frames<Y, R> {
                     }
                     None => layout,
                 };
-                // SAFETY: `Frame` holds a pointer, so the layout's size is not zero.
+                // SAFETY: the layout's size is not zero (see `layout` above).
                 let block = unsafe { alloc(grown) };
                 let block = NonNull::new(block).unwrap_or_else(|| handle_alloc_error(grown));
                 (block, grown)
             }
         };
-        let typed = block.cast::<Frame<F>>();
+        let typed = block.cast::<Detached<B, M>>();
         // SAFETY: `block` is free memory, owned by `frames`, at least as large and as aligned as
-        // a `Frame<F>`.
-        unsafe { typed.as_ptr().write(Frame { body, out }) };
+        // a `Detached<B, M>`.
+        unsafe { typed.as_ptr().write(body) };
         let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
-        // SAFETY: only the lifetime bound changes. The frame is dropped (by `pop` or by `Drop`)
-        // before anything it borrows ends: see this function's contract.
+        // SAFETY: only the lifetime bound changes. The frame is dropped (by `release`, `settle`
+        // or `Drop`) or popped after returning before anything it borrows ends: see this
+        // function's contract.
         let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
         let entry = Entry {
             frame,
             block: block_layout,
+            out: out.cast(),
         };
         if depth < frames.entries.len() {
             frames.entries[depth] = entry;
@@ -346,18 +492,18 @@ impl<Y, R> Frames<Y, R> {
             frames.entries.push(entry);
         }
         frames.depth = depth + 1;
+        depth
     }
 
     /// Removes the innermost frame, which has returned, and keeps its block for reuse.
     ///
-    /// The frame is not dropped: frames hold the bodies of `#[resumable]` fns (`async` blocks),
-    /// which own nothing once they have returned (their locals and captures are dropped on
-    /// return), so dropping one would only check its state. (And forgetting is always safe.)
+    /// The frame is not dropped: a frame holds the body of a coroutine (an `async` block), which
+    /// owns nothing once it has returned (its locals and captures are dropped on return), so
+    /// dropping one would only check its state. (And forgetting is always safe.)
     ///
     /// # Safety
     ///
-    /// `this` must point to a live `Frames` not borrowed elsewhere, whose innermost frame has
-    /// returned.
+    /// As [`set_polling`](Self::set_polling); the innermost frame has returned.
     #[inline]
     pub(crate) unsafe fn pop_returned(this: Option<NonNull<Self>>) {
         let Some(this) = this else { return };
@@ -365,33 +511,93 @@ impl<Y, R> Frames<Y, R> {
         let frames = unsafe { &mut *this.as_ptr() };
         frames.depth = frames.depth.saturating_sub(1);
     }
-}
 
-impl<Y, R> Frames<Y, R> {
-    /// Drops the live frames, innermost first (a frame may borrow from the frames, and the body,
-    /// outside it), then frees every block.
-    fn clear(&mut self) {
-        while let Some(depth) = self.depth.checked_sub(1) {
-            // The depth goes down first: if this frame's drop panics, `Drop`'s guard calls
-            // `clear` again, which goes on with the frames outside it.
-            self.depth = depth;
-            // SAFETY: the entry held a live frame; nothing else can reach it now.
-            unsafe { ptr::drop_in_place(self.entries[depth].frame.as_ptr()) };
-        }
-        for entry in self.entries.drain(..) {
-            // SAFETY: every block was allocated with its recorded layout by `push`.
-            unsafe { dealloc(entry.frame.as_ptr().cast(), entry.block) };
+    /// Called by the `Delegate` whose frame is `entries[index]` (with `out` its cell) when it is
+    /// dropped: removes that frame and every frame above it, if the frame is still live.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live `Frames` (the one the `Delegate` pushed to), not borrowed
+    /// elsewhere.
+    pub(crate) unsafe fn release(this: NonNull<Self>, index: usize, out: *mut ()) {
+        let f = this.as_ptr();
+        // SAFETY: the caller's contract; each access is a short one through `f`.
+        unsafe {
+            if (*f).depth <= index || !ptr::eq((&(*f).entries)[index].out, out) {
+                // Its frame returned, or was removed already.
+                return;
+            }
+            if (*f).polling <= index {
+                // The level being polled (if any) is the one that pushed the frame, or below:
+                // the frames from `index` up are suspended, not on the stack. Drop them now,
+                // while everything they borrow is alive.
+                Self::unwind_to(this, index);
+            } else {
+                // A frame at or above `index` is being polled (its code dropped the
+                // `Delegate`): it cannot be dropped under its own feet. The frames become
+                // orphans, dropped by the driver as soon as that poll returns, before any other
+                // code runs; meanwhile the frame's value has nowhere to go.
+                (&mut (*f).entries)[index].out = ptr::null_mut();
+                (*f).orphans = (*f).orphans.min(index);
+            }
         }
     }
-}
 
-/// Finishes dropping a [`Frames`] if a frame's drop panics, as dropping a `Vec` does: every other
-/// frame is still dropped and every block freed (a second panic aborts, as always in Rust).
-struct Rest<'a, Y, R>(&'a mut Frames<Y, R>);
+    /// Drops the orphans, if any, and marks no level as being polled. Called by the driver after
+    /// each poll that left orphans, and when a `resume` ends.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live `Frames`, not borrowed elsewhere, none of whose frames is being
+    /// polled.
+    #[inline]
+    pub(crate) unsafe fn settle(this: NonNull<Self>) {
+        let f = this.as_ptr();
+        // SAFETY: the caller's contract.
+        unsafe {
+            (*f).polling = 0;
+            let orphans = core::mem::replace(&mut (*f).orphans, NONE);
+            if orphans != NONE {
+                Self::unwind_to(this, orphans);
+            }
+        }
+    }
 
-impl<Y, R> Drop for Rest<'_, Y, R> {
-    fn drop(&mut self) {
-        self.0.clear();
+    /// Drops the live frames from the innermost down to `entries[index]`, innermost first (a
+    /// frame may borrow from the frames, and the body, below it).
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live `Frames`, not borrowed elsewhere; none of the frames dropped is
+    /// being polled.
+    unsafe fn unwind_to(this: NonNull<Self>, index: usize) {
+        /// Finishes the unwinding if a frame's drop panics, as dropping a `Vec` does: every
+        /// other frame is still dropped (a second panic aborts, as always in Rust).
+        struct Rest<Y, R>(NonNull<Frames<Y, R>>, usize);
+
+        impl<Y, R> Drop for Rest<Y, R> {
+            fn drop(&mut self) {
+                // SAFETY: as for `unwind_to`, which this continues.
+                unsafe { Frames::unwind_to(self.0, self.1) };
+            }
+        }
+
+        let f = this.as_ptr();
+        let rest = Rest(this, index);
+        // The depth is read again after every drop: a frame's drop may release frames below it
+        // itself (a `Delegate` of a lower frame, dropped through a cell).
+        // SAFETY: the caller's contract; each access is a short one through `f`, and no
+        // reference is held across a frame's drop.
+        while let Some(depth) = unsafe { (*f).depth }.checked_sub(1).filter(|&d| d >= index) {
+            // The depth goes down first: if this frame's drop panics, `Rest` goes on with the
+            // frames below it; and a `Delegate` dropped by it sees its frame gone.
+            // SAFETY: as above; the entry held a live frame, which nothing else can reach now.
+            unsafe {
+                (*f).depth = depth;
+                ptr::drop_in_place((&(*f).entries)[depth].frame.as_ptr());
+            }
+        }
+        core::mem::forget(rest);
     }
 }
 
@@ -402,23 +608,55 @@ impl<Y, R> Drop for Frames<Y, R> {
             // Never delegated (the common case for a coroutine that is itself a frame).
             return;
         }
-        let rest = Rest(self);
-        rest.0.clear();
+        /// Frees every block, also if a frame's drop panics.
+        struct Blocks<'a, Y, R>(&'a mut Vec<Entry<Y, R>>);
+
+        impl<Y, R> Drop for Blocks<'_, Y, R> {
+            fn drop(&mut self) {
+                for entry in self.0.drain(..) {
+                    // SAFETY: every block was allocated with its recorded layout by `push`.
+                    unsafe { dealloc(entry.frame.as_ptr().cast(), entry.block) };
+                }
+            }
+        }
+        // The body was dropped first (it is declared first in `Gen`), and its `Delegate`s
+        // removed their frames; whatever is left (orphans of a panicked `resume`) goes now,
+        // innermost first.
+        self.polling = 0;
+        let this = NonNull::from(&mut *self);
+        // SAFETY: `this` is alive (being dropped) and reached only through this pointer until
+        // the unwinding is over.
+        unsafe { Self::unwind_to(this, 0) };
+        let blocks = Blocks(&mut self.entries);
+        drop(blocks);
     }
 }
 
-/// The types a coroutine exchanges with its resumer, as a variance-neutral marker.
-pub(crate) type Exchange<Y, R> = fn(Y) -> R;
+/// Where a pushed [`Delegate`]'s frame is: the driver's stack and the frame's index in it.
+#[derive(Clone, Copy)]
+struct Pushed<Y, R> {
+    frames: NonNull<Frames<Y, R>>,
+    index: usize,
+}
 
-/// The future behind one `yield_from!(sub)`: on its first poll it builds `sub` and pushes it as a
-/// frame of the driver; on the next it hands back the value the frame returned.
+/// The future behind one `yield_from!(sub)`. For a coroutine that delegates, on its first poll it
+/// builds `sub` and pushes it as a frame of the driver, and on the next it hands back the value
+/// the frame returned. A leaf is polled in place instead, until it returns.
+///
+/// # Dropping
+///
+/// Dropping it while its frame is live drops that frame and every frame above it (see the module
+/// docs).
 #[must_use = "a `yield_from!` does nothing unless awaited by generated code"]
-pub struct Delegate<Y, R, C, S, T, P> {
+pub struct Delegate<Y, R, M: Mode, C, S, T, P> {
     thunk: Option<C>,
     out: Option<T>,
     /// The body, for a coroutine polled in place (`P` is `S`'s [`InPlace`]).
     in_place: P,
-    // `S`: the body holding this future is `Send` only if the delegated coroutine is.
+    pushed: Option<Pushed<Y, R>>,
+    id: M::Id,
+    // `S`: the body holding this future is `Send` only if the delegated coroutine is, and what
+    // the delegated coroutine borrows must outlive this future's `Drop`.
     _types: PhantomData<(Exchange<Y, R>, S)>,
     // A frame writes to `out` through a pointer while this future is suspended.
     _pinned: PhantomPinned,
@@ -428,10 +666,12 @@ pub struct Delegate<Y, R, C, S, T, P> {
 // nothing but `S`'s body (or nothing at all): a `Send` `S` has a `Send` body, since every
 // `Subroutine` (a sealed trait) is a `Gen` holding its body, or a `Stub` holding none. So the
 // auto trait would give the same answer; spelling it out makes a non-`Send` sub show up in
-// error messages as the sub itself, once, and not a second time as its `__InPlace`.
-unsafe impl<Y, R, C: Send, S: Send, T: Send, P> Send for Delegate<Y, R, C, S, T, P> {}
+// error messages as the sub itself, once, and not a second time as its `__InPlace`. `pushed`
+// points into the `Gen` whose body holds this future: it is used only by whoever has that `Gen`
+// (resuming or dropping it, which needs `&mut`), so it goes wherever the `Gen` goes.
+unsafe impl<Y, R, M: Mode, C: Send, S: Send, T: Send, P> Send for Delegate<Y, R, M, C, S, T, P> {}
 
-impl<Y, R, C, S, T, P> fmt::Debug for Delegate<Y, R, C, S, T, P> {
+impl<Y, R, M: Mode, C, S, T, P> fmt::Debug for Delegate<Y, R, M, C, S, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Delegate")
             .field("started", &self.thunk.is_none())
@@ -439,20 +679,38 @@ impl<Y, R, C, S, T, P> fmt::Debug for Delegate<Y, R, C, S, T, P> {
     }
 }
 
-impl<Y, R, C, S: Subroutine<R>> Delegate<Y, R, C, S, S::Return, S::__InPlace> {
-    pub(crate) fn new(thunk: C) -> Self {
+impl<Y, R, M: Mode, C, S: Subroutine<R>> Delegate<Y, R, M, C, S, S::Return, S::__InPlace> {
+    #[inline(always)]
+    pub(crate) fn new(id: M::Id, thunk: C) -> Self {
         Self {
             thunk: Some(thunk),
             out: None,
             in_place: S::__InPlace::empty(),
+            pushed: None,
+            id,
             _types: PhantomData,
             _pinned: PhantomPinned,
         }
     }
 }
 
-impl<Y, R, C, S> Future for Delegate<Y, R, C, S, S::Return, S::__InPlace>
+impl<Y, R, M: Mode, C, S, T, P> Drop for Delegate<Y, R, M, C, S, T, P> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(Pushed { frames, index }) = self.pushed {
+            // SAFETY: `frames` is the stack of the driver whose body (or one of whose frames)
+            // holds this future: it was checked to lie in that body when it pushed. That body is
+            // dropped before the stack (`Gen` declares it first), and a frame's body is dropped
+            // by the stack itself before the stack goes, so the stack is alive. It is reached
+            // only through raw pointers, and no reference to it is held across user code.
+            unsafe { Frames::release(frames, index, (&raw mut self.out).cast()) };
+        }
+    }
+}
+
+impl<Y, R, M, C, S> Future for Delegate<Y, R, M, C, S, S::Return, S::__InPlace>
 where
+    M: Keyed<Y, R>,
     C: FnOnce() -> S,
     S: Subroutine<R, Yield = Y>,
 {
@@ -461,9 +719,12 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S::Return> {
         // SAFETY: `out` stays where it is (it is only written through the pointer handed to the
-        // frame, and read here); `thunk` is taken out, which moves no pinned data.
+        // frame, and read here); `in_place` is structurally pinned (see below); `thunk` is taken
+        // out, which moves no pinned data.
         let this = unsafe { self.get_unchecked_mut() };
-        if <S::__InPlace as InPlace<S::__Body>>::IN_PLACE {
+        if <S::__InPlace as InPlace<Detached<S::__Body, S::__Mode>>>::IN_PLACE {
+            // Every poll runs the delegated body against the slot: check it is ours each time.
+            let header = owned_slot::<Y, R, M>(cx, this.id).cast::<Header>();
             if let Some(thunk) = this.thunk.take() {
                 this.in_place.keep(thunk().__into_body());
             }
@@ -473,34 +734,54 @@ where
             let Some(body) = in_place.as_mut().body() else {
                 polled_before_return()
             };
-            // The body yields through `cx` exactly as it would as a frame: its `yield_!`s
-            // reach the driver's slot, and `Pending` goes up to the driver.
-            let value = core::task::ready!(body.poll(cx));
+            // SAFETY: `header` is the live slot's (checked above, with our types, which are the
+            // sub's: `S: Subroutine<R, Yield = Y>`); the sub's futures use it during the poll
+            // and no reference to it is held across it. The sub's owner is ours again after.
+            let polled = unsafe {
+                let owner = (*header).owner;
+                let polled = body.poll_as::<Y, R>(cx, header, false);
+                (*header).owner = owner;
+                polled
+            };
+            let value = core::task::ready!(polled);
             in_place.clear();
             return Poll::Ready(value);
         }
-        if let Some(thunk) = this.thunk.take() {
-            let body = thunk().__into_body();
-            let hand_off = slot::<Y, R>(cx);
-            let Some(frames) = hand_off.frames else {
-                no_driver()
-            };
-            // SAFETY: `frames` is the driver's live frame stack, reached only through the slot
-            // during this poll. `out` is pinned in this future, which stays suspended inside the
-            // driver's body or an outer frame until the new frame returns; the frame is dropped
-            // before that body or frame is (innermost first), and the body borrows only what
-            // this body or frame could reach, which outlives it.
-            unsafe { Frames::push(frames, body, &raw mut this.out) };
-            // The driver polls the new frame next, from its loop: however deep delegation goes,
-            // only one frame is ever being polled on the native stack.
-            hand_off.pushed = true;
-            Poll::Pending
-        } else {
-            match this.out.take() {
-                Some(value) => Poll::Ready(value),
+        if this.thunk.is_none() {
+            // Pushed before: the frame returned (and wrote `out`) or it did not.
+            return match this.out.take() {
+                Some(value) => {
+                    this.pushed = None;
+                    Poll::Ready(value)
+                }
                 None => polled_before_return(),
-            }
+            };
         }
+        let slot = owned_slot::<Y, R, M>(cx, this.id);
+        // SAFETY: `owned_slot` checked the slot is alive and ours; the reference ends at once.
+        let (header, frames) = unsafe { (&(*slot).header, (*slot).frames) };
+        if !header.holds(&*this) {
+            not_in_body();
+        }
+        if header.pushed {
+            pushed_twice();
+        }
+        let Some(frames) = frames else { no_driver() };
+        let Some(thunk) = this.thunk.take() else {
+            polled_before_return()
+        };
+        let body = thunk().__into_body();
+        // SAFETY: `frames` is the driver's live frame stack, reached only through raw pointers.
+        // `out` is pinned in this future, which lies in the body being polled (checked above), so
+        // it cannot be moved or forgotten while that body lives; its `Drop` releases the frame,
+        // and `S` (in its type) bounds everything the frame borrows.
+        let index = unsafe { Frames::push(frames, body, &raw mut this.out) };
+        this.pushed = Some(Pushed { frames, index });
+        // The driver polls the new frame next, from its loop: however deep delegation goes,
+        // only one frame is ever being polled on the native stack.
+        // SAFETY: as above; the slot is still alive and not borrowed.
+        unsafe { (*slot).header.pushed = true };
+        Poll::Pending
     }
 }
 
@@ -508,6 +789,20 @@ where
 #[inline(never)]
 fn no_driver() -> ! {
     panic!("`yield_from!` in a coroutine that was not lowered for delegation")
+}
+
+#[cold]
+#[inline(never)]
+fn not_in_body() -> ! {
+    panic!(
+        "a `yield_from!` was polled from outside its coroutine's body (moved into a box or another future)"
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn pushed_twice() -> ! {
+    panic!("two `yield_from!`s were started in one step of a coroutine (one was polled by hand)")
 }
 
 #[cold]

@@ -5,7 +5,7 @@ use core::future::Future;
 use core::iter::FusedIterator;
 use core::pin::Pin;
 
-use crate::lower::Gen;
+use crate::lower::{Gen, Mode};
 use crate::state::{Resumable, State};
 
 /// A generator borrowed as a fused [`Iterator`], without allocating: pin the generator where it
@@ -160,7 +160,7 @@ impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
     }
 }
 
-impl<F: Future, Y, K, S> IntoIterator for Gen<F, Y, (), K, S>
+impl<F: Future, Y, K, S, M: Mode> IntoIterator for Gen<F, Y, (), K, S, M>
 where
     Self: Resumable<(), Yield = Y>,
 {

@@ -8,131 +8,354 @@
 //! not inside the coroutine, the body never points into itself and the optimiser can keep the
 //! whole exchange in registers once `resume` is inlined.
 //!
+//! # Who may use a slot
+//!
+//! A body can contain anything a user's `macro_rules!` hides: hand-off futures moved into other
+//! coroutines, polled by hand, kept past their `resume`. So no hand-off future trusts the waker it
+//! is polled with. The slot records its *owner*, the coroutine whose body is being polled right
+//! now, and every hand-off future checks that it belongs to that owner before it touches the
+//! slot; a mismatch panics. The owner is one of two kinds, chosen by the [`Mode`] of the [`Co`]
+//! token the future was made from:
+//!
+//! - [`Static`]: the yield and resume types are `'static`, and the owner is their `TypeId`. Two
+//!   coroutines with equal `TypeId`s exchange exactly the same types, so a future of one used by
+//!   the other still writes and reads the types the slot holds. The check compares two constants
+//!   once `resume` is inlined, and folds away.
+//! - [`Instance`]: any types, lifetimes included, which a `TypeId` cannot tell apart (`&'a str`
+//!   and `&'static str`). The owner is a number drawn once per [`Co`] from a process-wide
+//!   counter, never reused; only the [`Gen`] built from that token's [`Marker`] puts it in a slot,
+//!   and the token, its marker and the `Gen` are all invariant in both types, so the slot's types
+//!   are the token's exactly.
+//!
 //! Nothing here is public API: the items are reached by generated code through
-//! `resumable::__private`.
+//! `resumable::__private`, and each is safe to call in any order (see the crate's "Soundness"
+//! section).
 
+use core::any::TypeId;
+use core::fmt;
 use core::future::Future;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
+use core::num::NonZeroU64;
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
+use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::delegate::{AsFrame, Delegate, Exchange, Frames, InPlace, Sealed, Subroutine};
+use crate::delegate::{AsFrame, Delegate, Detached, Frames, InPlace, Sealed, Subroutine};
 use crate::state::{Resumable, State};
 
-/// The hand-off slot that lives on `resume`'s stack frame for the duration of one poll.
+/// The types a coroutine exchanges with its resumer: invariant in both, so that neither side can
+/// be coerced to a subtype or supertype of what the other side uses (`&'a str` to `&'static str`).
+pub(crate) type Exchange<Y, R> = PhantomData<fn(Y, R) -> (Y, R)>;
+
+/// The coroutine whose body a slot currently serves: see the module docs.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    /// `TypeId::of::<(Y, R)>()` for a [`Static`] owner, `TypeId::of::<InstanceTag>()` otherwise.
+    tag: TypeId,
+    /// The instance number of an [`Instance`] owner, 0 for a [`Static`] one.
+    id: u64,
+}
+
+/// The tag of every [`Instance`] owner: a private type, so never the `TypeId` of any `(Y, R)`.
+struct InstanceTag;
+
+/// How the futures of a [`Co`] recognise the slot of their own coroutine. Sealed.
+pub trait Mode: Sealed + 'static {
+    /// What a token, its futures and its `Gen` carry: nothing for [`Static`], a number for
+    /// [`Instance`].
+    type Id: Copy + fmt::Debug + Send + Sync + 'static;
+}
+
+/// A [`Mode`] for the yield type `Y` and resume type `R`.
+pub trait Keyed<Y, R>: Mode {
+    /// The owner a slot records while a body of this mode and id is polled.
+    #[doc(hidden)]
+    fn owner(id: Self::Id) -> Owner;
+    /// Whether a future of this mode and id may use a slot whose owner is `owner`.
+    #[doc(hidden)]
+    fn owns(id: Self::Id, owner: &Owner) -> bool;
+}
+
+/// The [`Mode`] of coroutines whose yield and resume types are `'static`: recognised by type,
+/// at no cost once inlined.
+#[derive(Debug, Clone, Copy)]
+pub struct Static;
+
+/// The [`Mode`] of coroutines with any types: recognised by an instance number.
+#[derive(Debug, Clone, Copy)]
+pub struct Instance;
+
+impl Sealed for Static {}
+impl Sealed for Instance {}
+
+impl Mode for Static {
+    type Id = ();
+}
+
+impl Mode for Instance {
+    type Id = NonZeroU64;
+}
+
+impl<Y: 'static, R: 'static> Keyed<Y, R> for Static {
+    #[inline(always)]
+    fn owner((): ()) -> Owner {
+        Owner {
+            tag: TypeId::of::<(Y, R)>(),
+            id: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn owns((): (), owner: &Owner) -> bool {
+        owner.tag == TypeId::of::<(Y, R)>()
+    }
+}
+
+impl<Y, R> Keyed<Y, R> for Instance {
+    #[inline(always)]
+    fn owner(id: NonZeroU64) -> Owner {
+        Owner {
+            tag: TypeId::of::<InstanceTag>(),
+            id: id.get(),
+        }
+    }
+
+    #[inline(always)]
+    fn owns(id: NonZeroU64, owner: &Owner) -> bool {
+        owner.id == id.get()
+    }
+}
+
+/// The next instance number. Starts at 1 (0 marks a [`Static`] owner).
+static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
+
+/// A number no other [`Co`] of this process has had.
+///
+/// # Panics
+///
+/// After 2^63 tokens (centuries at one per nanosecond), so that the counter never wraps to a
+/// number in use: every later call panics too, for another 2^63 calls.
+#[inline]
+fn fresh_instance() -> NonZeroU64 {
+    let id = NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed);
+    match NonZeroU64::new(id) {
+        Some(id) if id.get() < 1 << 63 => id,
+        _ => instances_exhausted(),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn instances_exhausted() -> ! {
+    panic!("too many coroutines: instance numbers are exhausted")
+}
+
+/// What every slot begins with, whatever its types: read before the slot's types are known.
+#[repr(C)]
+pub(crate) struct Header {
+    /// The coroutine whose body is being polled: only its hand-off futures may use the slot.
+    pub(crate) owner: Owner,
+    /// The memory of the body being polled, `start..end`: a `yield_from!` pushes a frame only
+    /// from a future that lives in there (see `delegate`).
+    pub(crate) start: *const u8,
+    pub(crate) end: *const u8,
+    /// Set by a `yield_from!` that pushed a frame: the `Pending` it returned is not a yield.
+    pub(crate) pushed: bool,
+}
+
+impl Header {
+    /// Records `body`, of type `B`, as the memory of the body being polled.
+    ///
+    /// # Safety
+    ///
+    /// `body` points to a live `B`.
+    #[inline(always)]
+    pub(crate) unsafe fn set_body<B>(&mut self, body: *const B) {
+        self.start = body.cast();
+        // SAFETY: one past the end of the live `B` the caller names.
+        self.end = unsafe { body.cast::<u8>().add(size_of::<B>()) };
+    }
+
+    /// Whether `value`, of type `T`, lies wholly inside the body being polled.
+    #[inline(always)]
+    pub(crate) fn holds<T>(&self, value: &T) -> bool {
+        let start = ptr::from_ref(value).cast::<u8>();
+        // SAFETY: one past the end of the value `value` refers to. (An in-bounds offset, so
+        // that, inlined, the comparisons of two offsets into one body fold away.)
+        let end = unsafe { ptr::from_ref(value).add(1) }.cast::<u8>();
+        start >= self.start && end <= self.end
+    }
+}
+
+/// The hand-off slot that lives on `resume`'s stack frame for the duration of one `resume`.
+#[repr(C)]
 pub(crate) struct Slot<Y, R> {
+    /// First, so that a pointer to the slot is a pointer to its header.
+    pub(crate) header: Header,
     /// The argument of the current `resume`, taken by the `yield_!` (or first-argument) future.
     pub(crate) arg: Option<R>,
     /// The value of the `yield_!` the body stopped at, taken by `resume` after `Pending`.
     pub(crate) yielded: Option<Y>,
     /// The frame stack of the delegating coroutine being resumed, if it is one.
     pub(crate) frames: Option<NonNull<Frames<Y, R>>>,
-    /// Set by a `yield_from!` that pushed a frame: the `Pending` it returned is not a yield.
-    pub(crate) pushed: bool,
 }
 
 /// The waker given to a coroutine body. Its functions never touch the data pointer, so cloning,
-/// waking or dropping it is always harmless; only `slot` reads the pointer, after checking that
-/// the waker is this one.
+/// waking or dropping it is always harmless; only [`header`] reads the pointer, after checking
+/// that the waker is this one. A clone is a different, inert waker ([`INERT`]), so a waker kept
+/// past its `resume` never leads to the (by then dead) slot.
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, noop, noop, noop);
 
-fn clone_waker(data: *const ()) -> RawWaker {
-    RawWaker::new(data, &VTABLE)
+/// What a clone of a coroutine's waker is: a waker that does nothing and leads nowhere.
+static INERT: RawWakerVTable = RawWakerVTable::new(clone_inert, noop, noop, noop);
+
+fn clone_waker(_: *const ()) -> RawWaker {
+    RawWaker::new(ptr::null(), &INERT)
+}
+
+fn clone_inert(_: *const ()) -> RawWaker {
+    RawWaker::new(ptr::null(), &INERT)
 }
 
 fn noop(_: *const ()) {}
 
-/// The slot of the `resume` currently polling this body.
+/// The header of the slot of the `resume` currently polling through `cx`.
 ///
 /// # Panics
 ///
-/// When the context's waker is not one made by [`Gen::resume`]: a `yield_!` future was polled by
-/// something other than a coroutine (only possible by misusing `__private`).
+/// When the context's waker is not the one made by [`Gen::resume`] for this poll: the future was
+/// polled by something other than a coroutine, or with a clone of a coroutine's waker.
 #[inline(always)]
-pub(crate) fn slot<'a, Y, R>(cx: &'a mut Context<'_>) -> &'a mut Slot<Y, R> {
+pub(crate) fn header(cx: &Context<'_>) -> *mut Header {
     let waker = cx.waker();
     if !ptr::eq(waker.vtable(), &raw const VTABLE) {
         foreign_waker();
     }
-    // SAFETY: the vtable check above means this waker was built by `Gen::resume` (or cloned from
-    // one), whose data pointer is `&raw mut slot` of a `Slot<Y, R>` on `resume`'s stack frame.
-    // `resume` is still running: it is the one polling us through `cx`, and it does not touch
-    // `slot` until `poll` returns, so this is the only live access. The types match because the
-    // generated code creates every `Yield<Y, R>` / `First<Y, R>` from the `Co<Y, R>` token of the
-    // same body that `Gen<F, Y, R>` polls (`__private::from_parts` ties the two together).
-    unsafe { &mut *waker.data().cast::<Slot<Y, R>>().cast_mut() }
+    // Only `Gen::drive` makes a waker with `VTABLE` (clones get `INERT`), and its data pointer is
+    // its slot, which begins with a `Header`. The waker is borrowed from `cx`, so that `drive` is
+    // still running: the slot is alive.
+    waker.data().cast::<Header>().cast_mut()
 }
 
-/// The token a lowered body uses to reach its resumer. Zero-sized; not `Clone` so that the
-/// generated `let __co = __co;` moves it into the body's `async` block.
-pub struct Co<Y, R> {
-    _types: PhantomData<fn(Y) -> R>,
+/// The slot of the `resume` currently polling through `cx`, if the future with mode `M` and id
+/// `id` may use it.
+///
+/// # Panics
+///
+/// As [`header`]; and when the body being polled is not the coroutine that made the future (a
+/// hand-off future moved into another coroutine, or made from a token by hand).
+#[inline(always)]
+pub(crate) fn owned_slot<Y, R, M: Keyed<Y, R>>(cx: &Context<'_>, id: M::Id) -> *mut Slot<Y, R> {
+    let header = header(cx);
+    // SAFETY: `header` points to the live header of the slot of the running `resume` (see
+    // `header`); it is read through a shared reference that ends at once, while nothing else
+    // accesses the slot (the body being polled is single-threaded code on this stack).
+    if !M::owns(id, unsafe { &(*header).owner }) {
+        foreign_owner();
+    }
+    // The owner matches: the slot's types are this future's (see the module docs).
+    header.cast()
 }
 
-impl<Y, R> core::fmt::Debug for Co<Y, R> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Co").finish_non_exhaustive()
+/// The token a lowered body uses to reach its resumer: it makes the body's hand-off futures. Not
+/// `Clone`, so that the generated `let __co = __co;` moves it into the body's `async` block.
+///
+/// Invariant in `Y` and `R`. `M` says how its futures recognise their coroutine (see [`Mode`]).
+pub struct Co<Y, R, M: Mode = Instance> {
+    id: M::Id,
+    _types: Exchange<Y, R>,
+}
+
+impl<Y, R, M: Mode> fmt::Debug for Co<Y, R, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Co").field("id", &self.id).finish()
     }
 }
 
-/// A copyable witness of a [`Co`]'s types, used to tie the token to the [`Gen`] that polls it.
-pub struct Marker<Y, R> {
-    _types: PhantomData<fn(Y) -> R>,
+/// A copyable witness of a [`Co`]'s types and identity, used to build the [`Gen`] that polls the
+/// token's body.
+pub struct Marker<Y, R, M: Mode = Instance> {
+    id: M::Id,
+    _types: Exchange<Y, R>,
 }
 
-impl<Y, R> Clone for Marker<Y, R> {
+impl<Y, R, M: Mode> Clone for Marker<Y, R, M> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<Y, R> Copy for Marker<Y, R> {}
+impl<Y, R, M: Mode> Copy for Marker<Y, R, M> {}
 
-impl<Y, R> core::fmt::Debug for Marker<Y, R> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Marker").finish_non_exhaustive()
+impl<Y, R, M: Mode> fmt::Debug for Marker<Y, R, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Marker").field("id", &self.id).finish()
     }
 }
 
-impl<Y, R> Co<Y, R> {
-    /// A new token. Generated code makes exactly one per coroutine.
+impl<Y, R> Co<Y, R, Instance> {
+    /// A new token with an instance number of its own: for any yield and resume types.
     #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
+    #[inline]
+    pub fn new() -> Self {
         Self {
+            id: fresh_instance(),
             _types: PhantomData,
         }
     }
+}
 
+impl<Y: 'static, R: 'static> Co<Y, R, Static> {
+    /// A new token for `'static` yield and resume types: its futures recognise their coroutine by
+    /// type, at no cost.
+    #[inline]
+    pub const fn new_static() -> Self {
+        Self {
+            id: (),
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<Y, R, M: Mode> Co<Y, R, M> {
     /// The type witness of this token.
-    pub const fn marker(&self) -> Marker<Y, R> {
+    #[inline(always)]
+    pub const fn marker(&self) -> Marker<Y, R, M> {
         Marker {
+            id: self.id,
             _types: PhantomData,
         }
     }
 
     /// The future behind `yield_!(value)`: hands `value` out, evaluates to the next argument.
-    pub const fn yield_(&self, value: Y) -> Yield<Y, R> {
+    #[inline(always)]
+    pub const fn yield_(&self, value: Y) -> Yield<Y, R, M> {
         Yield {
             value: Some(value),
+            id: self.id,
             _types: PhantomData,
         }
     }
 
     /// The future behind `yield_from!(sub)`: `thunk` builds the coroutine delegated to when the
     /// future is first polled (so that the body's state never contains it: recursion works).
-    pub fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, C, S, S::Return, S::__InPlace>
+    #[inline(always)]
+    pub fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, M, C, S, S::Return, S::__InPlace>
     where
         C: FnOnce() -> S,
         S: Subroutine<R, Yield = Y>,
     {
-        Delegate::new(thunk)
+        Delegate::new(self.id, thunk)
     }
 
     /// The future that receives the first `resume`'s argument at the top of a body.
-    pub const fn first(&self) -> First<Y, R> {
+    #[inline(always)]
+    pub const fn first(&self) -> First<Y, R, M> {
         First {
+            id: self.id,
             _types: PhantomData,
         }
     }
@@ -140,29 +363,33 @@ impl<Y, R> Co<Y, R> {
 
 /// The future behind one `yield_!`.
 #[must_use = "a `yield_!` does nothing unless awaited by generated code"]
-pub struct Yield<Y, R> {
+pub struct Yield<Y, R, M: Mode = Instance> {
     value: Option<Y>,
-    _types: PhantomData<fn() -> R>,
+    id: M::Id,
+    _types: Exchange<Y, R>,
 }
 
 // `Yield` never hands out a pinned reference to its fields, so it need not stay put.
-impl<Y, R> Unpin for Yield<Y, R> {}
+impl<Y, R, M: Mode> Unpin for Yield<Y, R, M> {}
 
-impl<Y, R> core::fmt::Debug for Yield<Y, R> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl<Y, R, M: Mode> fmt::Debug for Yield<Y, R, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Yield")
             .field("pending", &self.value.is_some())
             .finish_non_exhaustive()
     }
 }
 
-impl<Y, R> Future for Yield<Y, R> {
+impl<Y, R, M: Keyed<Y, R>> Future for Yield<Y, R, M> {
     type Output = R;
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         let this = self.get_mut();
-        let slot = slot::<Y, R>(cx);
+        let slot = owned_slot::<Y, R, M>(cx, this.id);
+        // SAFETY: `owned_slot` checked that the slot is alive and holds this future's types;
+        // nothing else accesses it until this poll returns.
+        let slot = unsafe { &mut *slot };
         if let Some(value) = this.value.take() {
             slot.yielded = Some(value);
             Poll::Pending
@@ -174,22 +401,25 @@ impl<Y, R> Future for Yield<Y, R> {
 
 /// The future that receives the first `resume`'s argument.
 #[must_use = "the first argument is lost unless awaited by generated code"]
-pub struct First<Y, R> {
-    _types: PhantomData<fn(Y) -> R>,
+pub struct First<Y, R, M: Mode = Instance> {
+    id: M::Id,
+    _types: Exchange<Y, R>,
 }
 
-impl<Y, R> core::fmt::Debug for First<Y, R> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl<Y, R, M: Mode> fmt::Debug for First<Y, R, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("First").finish_non_exhaustive()
     }
 }
 
-impl<Y, R> Future for First<Y, R> {
+impl<Y, R, M: Keyed<Y, R>> Future for First<Y, R, M> {
     type Output = R;
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
-        Poll::Ready(take_arg(slot::<Y, R>(cx)))
+        let slot = owned_slot::<Y, R, M>(cx, self.id);
+        // SAFETY: as in `Yield::poll`.
+        Poll::Ready(take_arg(unsafe { &mut *slot }))
     }
 }
 
@@ -204,7 +434,17 @@ fn take_arg<Y, R>(slot: &mut Slot<Y, R>) -> R {
 #[cold]
 #[inline(never)]
 fn foreign_waker() -> ! {
-    panic!("a `yield_!` point was polled outside the coroutine that created it")
+    panic!(
+        "a `yield_!` or `yield_from!` was polled outside a `resume` of its coroutine (by another executor, or with a kept waker)"
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn foreign_owner() -> ! {
+    panic!(
+        "a `yield_!` or `yield_from!` was polled by a coroutine other than the one it belongs to"
+    )
 }
 
 #[cold]
@@ -239,8 +479,9 @@ pub struct Starts;
 pub trait Storage<Y, R> {
     /// How a `yield_from!` of a coroutine with this storage keeps its body `B`.
     type InPlace<B>: InPlace<B>;
-    /// The frame stack, if this storage has one.
-    fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>>;
+    /// The frame stack behind `this`, if this storage has one. Creates no reference to it, so
+    /// that pointers to it taken by earlier resumes stay valid.
+    fn frames(this: *mut Self) -> Option<NonNull<Frames<Y, R>>>;
 }
 
 /// The storage of a body without `yield_from!`: nothing.
@@ -252,7 +493,7 @@ impl<Y, R> Storage<Y, R> for NoFrames {
     type InPlace<B> = Option<B>;
 
     #[inline(always)]
-    fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>> {
+    fn frames(_: *mut Self) -> Option<NonNull<Frames<Y, R>>> {
         None
     }
 }
@@ -261,8 +502,8 @@ impl<Y, R> Storage<Y, R> for Frames<Y, R> {
     type InPlace<B> = AsFrame;
 
     #[inline(always)]
-    fn frames(&mut self) -> Option<NonNull<Frames<Y, R>>> {
-        Some(NonNull::from(self))
+    fn frames(this: *mut Self) -> Option<NonNull<Frames<Y, R>>> {
+        NonNull::new(this)
     }
 }
 
@@ -272,65 +513,93 @@ impl<Y, R> Storage<Y, R> for Frames<Y, R> {
 /// `#[resumable]` functions return this behind `impl Resumable` (or `impl Subroutine`). Without
 /// delegation it holds nothing but the body's state (no heap allocation, no shared pointer), so it
 /// is `Send` exactly when the body's state is; see [`Frames`] for the delegating case.
+/// Invariant in `Y` and `R`.
 #[must_use = "coroutines do nothing unless resumed"]
-pub struct Gen<F, Y, R, K = TakesFirst, S = NoFrames> {
-    // Declared first so that delegated frames, which may borrow from the body, drop before it.
-    frames: S,
+pub struct Gen<F, Y, R, K = TakesFirst, S = NoFrames, M: Mode = Instance> {
+    // Declared first, so dropped first: its `yield_from!` futures drop the frames they pushed
+    // (innermost first) while everything those frames borrow is still alive.
     body: F,
+    frames: S,
     phase: Phase,
+    id: M::Id,
     _types: PhantomData<(Exchange<Y, R>, K)>,
 }
 
-impl<F, Y, R, K, S> core::fmt::Debug for Gen<F, Y, R, K, S> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl<F, Y, R, K, S, M: Mode> fmt::Debug for Gen<F, Y, R, K, S, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gen")
             .field("phase", &self.phase)
             .finish_non_exhaustive()
     }
 }
 
-impl<F: Future, Y, R, K, S> Gen<F, Y, R, K, S> {
+impl<F: Future, Y, R, K, S, M: Mode> Gen<F, Y, R, K, S, M> {
     /// A `Gen` of any kind and storage, not started.
-    const fn new(body: F, frames: S) -> Self {
+    #[inline(always)]
+    const fn new(marker: Marker<Y, R, M>, body: F, frames: S) -> Self {
         Self {
-            frames,
             body,
+            frames,
             phase: Phase::Suspended,
+            id: marker.id,
             _types: PhantomData,
         }
     }
 }
 
 /// Builds a [`Gen`] whose body takes the first argument and does not delegate.
-pub const fn from_parts<F: Future, Y, R>(_: Marker<Y, R>, body: F) -> Gen<F, Y, R> {
-    Gen::new(body, NoFrames)
+#[inline(always)]
+pub const fn from_parts<F: Future, Y, R, M: Mode>(
+    marker: Marker<Y, R, M>,
+    body: F,
+) -> Gen<F, Y, R, TakesFirst, NoFrames, M> {
+    Gen::new(marker, body, NoFrames)
 }
 
 /// Builds a [`Gen`] whose body starts without an argument and does not delegate.
-pub const fn from_parts_starting<F: Future, Y, R>(
-    _: Marker<Y, R>,
+#[inline(always)]
+pub const fn from_parts_starting<F: Future, Y, R, M: Mode>(
+    marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<F, Y, R, Starts> {
-    Gen::new(body, NoFrames)
+) -> Gen<F, Y, R, Starts, NoFrames, M> {
+    Gen::new(marker, body, NoFrames)
 }
 
 /// Builds a [`Gen`] whose body takes the first argument and delegates with `yield_from!`.
-pub const fn from_parts_delegating<F: Future, Y, R>(
-    _: Marker<Y, R>,
+#[inline(always)]
+pub const fn from_parts_delegating<F: Future, Y, R, M: Mode>(
+    marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<F, Y, R, TakesFirst, Frames<Y, R>> {
-    Gen::new(body, Frames::new())
+) -> Gen<F, Y, R, TakesFirst, Frames<Y, R>, M> {
+    Gen::new(marker, body, Frames::new())
 }
 
 /// Builds a [`Gen`] whose body starts without an argument and delegates with `yield_from!`.
-pub const fn from_parts_starting_delegating<F: Future, Y, R>(
-    _: Marker<Y, R>,
+#[inline(always)]
+pub const fn from_parts_starting_delegating<F: Future, Y, R, M: Mode>(
+    marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<F, Y, R, Starts, Frames<Y, R>> {
-    Gen::new(body, Frames::new())
+) -> Gen<F, Y, R, Starts, Frames<Y, R>, M> {
+    Gen::new(marker, body, Frames::new())
 }
 
-impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
+/// Settles a driver's frame stack when a `resume` ends, normally or by a panic: frames whose
+/// `yield_from!` was dropped while a frame above them ran are dropped now, before anything they
+/// borrow can go, and the stack no longer counts as being polled.
+struct Settle<Y, R>(Option<NonNull<Frames<Y, R>>>);
+
+impl<Y, R> Drop for Settle<Y, R> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if let Some(frames) = self.0 {
+            // SAFETY: `frames` is the stack of the `Gen` being resumed, alive for this whole
+            // `resume` and reached only through raw pointers; no frame is being polled now.
+            unsafe { Frames::settle(frames) };
+        }
+    }
+}
+
+impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M> {
     /// One `resume`: polls the innermost active frame (or the body, when there is none) until
     /// something yields or the body returns. A frame that returns is popped and its parent polled
     /// again at once; a `yield_from!` pushes a frame, which is polled at once. Without delegation
@@ -348,52 +617,88 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
             Phase::Returned => resumed_after_return(),
         }
         this.phase = Phase::Running;
-        let frames = this.frames.frames();
-        // SAFETY: see above; `this.body` is pinned because `self` was.
-        let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
+        let owner = M::owner(this.id);
+        let frames = S::frames(&raw mut this.frames);
+        let body_ptr = &raw mut this.body;
         let mut slot = Slot::<Y, R> {
+            header: Header {
+                owner,
+                start: ptr::null(),
+                end: ptr::null(),
+                pushed: false,
+            },
             arg: Some(arg),
             yielded: None,
             frames,
-            pushed: false,
         };
         // Every access to `slot` from here on goes through this pointer, the one the waker hands
         // to the body, so that no access of ours invalidates it.
         let slot = &raw mut slot;
         let raw = RawWaker::new(slot.cast_const().cast(), &VTABLE);
-        // SAFETY: the vtable's functions do nothing with the data pointer (clone copies it,
-        // wake and drop are no-ops), so every `RawWaker` contract holds trivially and the waker
-        // is safe to use, clone or send anywhere. Only `slot()` dereferences the pointer, during
+        // SAFETY: the vtable's functions do nothing with the data pointer (clone makes an inert
+        // waker, wake and drop are no-ops), so every `RawWaker` contract holds trivially and the
+        // waker is safe to use, clone or send anywhere. Only `header()` reads the pointer, during
         // the polls below, while `slot` is alive and not otherwise borrowed.
         // Never dropped: its drop function is a no-op, and calling it through the vtable (a
         // static of this crate, opaque to the optimiser in the user's crate) costs an indirect
         // call per resume.
         let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
         let mut cx = Context::from_waker(&waker);
+        let _settle = Settle(frames);
         loop {
-            // SAFETY: `frames` points to `this.frames`, alive and unborrowed for this whole call
-            // (the body and frames reach it only through the same pointer, from `slot`).
-            let top = frames.and_then(|f| unsafe { f.as_ref() }.top());
-            if let Some(frame) = top {
-                // SAFETY: `frame` is the innermost live frame of `frames`: pinned in its own block
-                // until popped, and not borrowed elsewhere.
-                if unsafe { Frames::poll_frame(frame, &mut cx) }.is_ready() {
-                    // SAFETY: as above; the frame just returned, so it is popped before anything
-                    // polls it again.
-                    unsafe { Frames::pop_returned(frames) };
-                    continue;
+            // SAFETY: `frames` points to `this.frames`, alive for this whole call and reached only
+            // through raw pointers (the body's `yield_from!` futures use the same pointer).
+            let top = frames.and_then(|f| unsafe { Frames::top(f) });
+            let ready = if let Some((frame, out, level)) = top {
+                // SAFETY: as above; `frame` is the innermost live frame: pinned in its own block
+                // until popped or dropped, and not borrowed elsewhere. `slot` is alive.
+                unsafe {
+                    Frames::set_polling(frames, level);
+                    Frames::poll_frame(frame, &mut cx, slot.cast(), out).is_ready()
                 }
-            } else if let Poll::Ready(value) = body.as_mut().poll(&mut cx) {
-                this.phase = Phase::Returned;
-                return State::Complete(value);
-            }
-            // SAFETY: the polls are over; `slot` is alive and reached only through this pointer.
+            } else {
+                // SAFETY: `slot` is alive and not borrowed (no poll is running); see above for
+                // `frames`.
+                unsafe {
+                    (*slot).header.owner = owner;
+                    (*slot).header.set_body(body_ptr);
+                    Frames::set_polling(frames, 0);
+                }
+                // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment).
+                let body = unsafe { Pin::new_unchecked(&mut *body_ptr) };
+                if let Poll::Ready(value) = body.poll(&mut cx) {
+                    this.phase = Phase::Returned;
+                    return State::Complete(value);
+                }
+                false
+            };
+            // SAFETY: the poll is over; `slot` is alive and reached only through this pointer.
             let slot = unsafe { &mut *slot };
+            let pushed = core::mem::replace(&mut slot.header.pushed, false);
+            // SAFETY: as above.
+            if unsafe { Frames::orphaned(frames) } {
+                // A `yield_from!` was dropped while a frame above it ran: its frames go now.
+                if let Some(frames) = frames {
+                    // SAFETY: as above; no frame is being polled.
+                    unsafe { Frames::settle(frames) };
+                }
+                if let Some(value) = slot.yielded.take() {
+                    this.phase = Phase::Suspended;
+                    return State::Yielded(value);
+                }
+                continue;
+            }
+            if ready {
+                // SAFETY: as above; the frame just returned, so it is popped before anything
+                // polls it again.
+                unsafe { Frames::pop_returned(frames) };
+                continue;
+            }
             if let Some(value) = slot.yielded.take() {
                 this.phase = Phase::Suspended;
                 return State::Yielded(value);
             }
-            if !core::mem::replace(&mut slot.pushed, false) {
+            if !pushed {
                 foreign_pending();
             }
         }
@@ -405,7 +710,12 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>> Gen<F, Y, R, K, S> {
     }
 }
 
-impl<F: Future, Y, R, S: Storage<Y, R>> Resumable<R> for Gen<F, Y, R, TakesFirst, S> {
+impl<F, Y, R, S, M> Resumable<R> for Gen<F, Y, R, TakesFirst, S, M>
+where
+    F: Future,
+    S: Storage<Y, R>,
+    M: Keyed<Y, R>,
+{
     type Yield = Y;
     type Return = F::Output;
 
@@ -415,7 +725,12 @@ impl<F: Future, Y, R, S: Storage<Y, R>> Resumable<R> for Gen<F, Y, R, TakesFirst
     }
 }
 
-impl<F: Future, Y, S: Storage<Y, ()>> Resumable<()> for Gen<F, Y, (), Starts, S> {
+impl<F, Y, S, M> Resumable<()> for Gen<F, Y, (), Starts, S, M>
+where
+    F: Future,
+    S: Storage<Y, ()>,
+    M: Keyed<Y, ()>,
+{
     type Yield = Y;
     type Return = F::Output;
 
@@ -425,21 +740,30 @@ impl<F: Future, Y, S: Storage<Y, ()>> Resumable<()> for Gen<F, Y, (), Starts, S>
     }
 }
 
-impl<F: Future, Y, R, S> Sealed for Gen<F, Y, R, Starts, S> {}
+impl<F: Future, Y, R, S, M: Mode> Sealed for Gen<F, Y, R, Starts, S, M> {}
 
-impl<F: Future, Y, R, S: Storage<Y, R>> Subroutine<R> for Gen<F, Y, R, Starts, S> {
+impl<F, Y, R, S, M> Subroutine<R> for Gen<F, Y, R, Starts, S, M>
+where
+    F: Future,
+    S: Storage<Y, R>,
+    M: Keyed<Y, R>,
+{
     type Yield = Y;
     type Return = F::Output;
     type __Body = F;
-    type __InPlace = S::InPlace<F>;
+    type __Mode = M;
+    type __InPlace = S::InPlace<Detached<F, M>>;
 
     #[inline]
-    fn __into_body(self) -> F {
-        let Gen { frames, body, .. } = self;
-        // A coroutine moved by value was never resumed (resuming needs it pinned), so its frame
-        // stack is empty and owns nothing: forgetting it skips a call to its destructor.
-        core::mem::forget(frames);
-        body
+    fn __into_body(self) -> Detached<F, M> {
+        let Gen {
+            body, frames, id, ..
+        } = self;
+        // A coroutine moved by value was never resumed with a frame pushed (a frame is pushed
+        // only by a `yield_from!` pinned inside the body, so the body, and the `Gen`, cannot
+        // move afterwards): this drops an empty stack, which frees nothing.
+        drop(frames);
+        Detached::new(body, id)
     }
 }
 
@@ -464,11 +788,11 @@ fn foreign_pending() -> ! {
 /// What the macros emit in place of a body that failed to compile, so that the error they report
 /// is not followed by unrelated ones. Never constructed at run time by valid code.
 pub struct Stub<Y, R, T> {
-    _types: PhantomData<fn(R) -> (Y, T)>,
+    _types: PhantomData<fn(R, Y, T) -> (R, Y, T)>,
 }
 
-impl<Y, R, T> core::fmt::Debug for Stub<Y, R, T> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl<Y, R, T> fmt::Debug for Stub<Y, R, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Stub").finish_non_exhaustive()
     }
 }
@@ -497,9 +821,10 @@ impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     type Yield = Y;
     type Return = T;
     type __Body = core::future::Pending<T>;
+    type __Mode = Instance;
     type __InPlace = AsFrame;
 
-    fn __into_body(self) -> Self::__Body {
+    fn __into_body(self) -> Detached<Self::__Body, Instance> {
         unreachable!("a coroutine that failed to compile was delegated to")
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::Wait;
 use super::time::deadline_after;
 use crate::delegate::Subroutine;
-use crate::lower::{Co, from_parts_starting};
+use crate::lower::{Co, Static, from_parts_starting};
 
 /// A TCP connection for tasks of a [`Dispatcher`](super::Dispatcher): a non-blocking socket
 /// whose operations are subroutines run with `yield_from!`. Each one tries its system call, and
@@ -137,7 +137,7 @@ impl TcpStream {
         addr: SocketAddr,
         timeout: Option<Duration>,
     ) -> impl Subroutine<Yield = Wait, Return = io::Result<Self>> {
-        let co = Co::<Wait, ()>::new();
+        let co = Co::<Wait, (), Static>::new_static();
         from_parts_starting(co.marker(), async move {
             let co = co;
             let what = format!("connect to {addr}");
@@ -247,7 +247,7 @@ impl TcpStream {
         &'a mut self,
         buf: &'a mut [u8],
     ) -> impl Subroutine<Yield = Wait, Return = io::Result<usize>> + 'a {
-        let co = Co::<Wait, ()>::new();
+        let co = Co::<Wait, (), Static>::new_static();
         from_parts_starting(co.marker(), async move {
             let co = co;
             self.read_some(&co, buf).await
@@ -264,7 +264,7 @@ impl TcpStream {
         &'a mut self,
         buf: &'a mut [u8],
     ) -> impl Subroutine<Yield = Wait, Return = io::Result<()>> + 'a {
-        let co = Co::<Wait, ()>::new();
+        let co = Co::<Wait, (), Static>::new_static();
         from_parts_starting(co.marker(), async move {
             let co = co;
             let mut filled = 0;
@@ -297,7 +297,7 @@ impl TcpStream {
         &'a mut self,
         buf: &'a mut Vec<u8>,
     ) -> impl Subroutine<Yield = Wait, Return = io::Result<usize>> + 'a {
-        let co = Co::<Wait, ()>::new();
+        let co = Co::<Wait, (), Static>::new_static();
         from_parts_starting(co.marker(), async move {
             let co = co;
             let start = buf.len();
@@ -333,7 +333,7 @@ impl TcpStream {
         &'a mut self,
         buf: &'a [u8],
     ) -> impl Subroutine<Yield = Wait, Return = io::Result<()>> + 'a {
-        let co = Co::<Wait, ()>::new();
+        let co = Co::<Wait, (), Static>::new_static();
         from_parts_starting(co.marker(), async move {
             let co = co;
             let mut written = 0;
@@ -377,7 +377,7 @@ impl TcpStream {
     }
 
     /// One read, waiting (through `co`) while it would block.
-    async fn read_some(&mut self, co: &Co<Wait, ()>, buf: &mut [u8]) -> io::Result<usize> {
+    async fn read_some(&mut self, co: &Co<Wait, (), Static>, buf: &mut [u8]) -> io::Result<usize> {
         let deadline = self.timeout.map(deadline_after);
         loop {
             match (&self.inner).read(buf) {

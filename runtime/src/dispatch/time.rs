@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::Wait;
 use crate::delegate::Subroutine;
-use crate::lower::{Co, from_parts_starting};
+use crate::lower::{Co, Static, from_parts_starting};
 
 /// The instant `duration` from now, or a century from now if that does not fit in an `Instant`.
 pub(super) fn deadline_after(duration: Duration) -> Instant {
@@ -40,7 +40,7 @@ pub(super) fn deadline_after(duration: Duration) -> Instant {
 /// assert!(took >= Duration::from_millis(30) && took < Duration::from_secs(5), "{took:?}");
 /// ```
 pub fn sleep(duration: Duration) -> impl Subroutine<Yield = Wait, Return = ()> {
-    let co = Co::<Wait, ()>::new();
+    let co = Co::<Wait, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         let deadline = deadline_after(duration);
@@ -74,7 +74,7 @@ pub fn sleep(duration: Duration) -> impl Subroutine<Yield = Wait, Return = ()> {
 /// assert_eq!(out.into_inner(), ["a", "b", "a", "b"]);
 /// ```
 pub fn yield_now() -> impl Subroutine<Yield = Wait, Return = ()> {
-    let co = Co::<Wait, ()>::new();
+    let co = Co::<Wait, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         co.yield_(Wait::yield_now()).await;

@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use crate::coroutine::Coroutine;
 use crate::delegate::Subroutine;
-use crate::lower::{Co, from_parts_starting};
+use crate::lower::{Co, Static, from_parts_starting};
 use crate::state::{Resumable, State};
 use crate::status::Status;
 
@@ -199,7 +199,7 @@ trait Wake {
 pub fn bridge<T: 'static>(
     register: impl FnOnce(Resume<T>),
 ) -> impl Subroutine<Yield = Suspend, Return = T> {
-    let co = Co::<Suspend, ()>::new();
+    let co = Co::<Suspend, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         suspend_on(&co, register).await
@@ -208,7 +208,7 @@ pub fn bridge<T: 'static>(
 
 /// The body of [`bridge`], for subroutines of this module that try something else first.
 pub(super) async fn suspend_on<T: 'static>(
-    co: &Co<Suspend, ()>,
+    co: &Co<Suspend, (), Static>,
     register: impl FnOnce(Resume<T>),
 ) -> T {
     let waiter = Rc::new(Waiter {

@@ -14,7 +14,7 @@ use super::stream::{Attempt, Stream};
 use crate::delegate::Subroutine;
 use crate::dispatch::reactor::{self, Owner, Waiter};
 use crate::dispatch::{Direction, Wait};
-use crate::lower::{Co, from_parts_starting};
+use crate::lower::{Co, Static, from_parts_starting};
 use crate::state::Resumable;
 
 type ReadCallback = Callback<io::Result<Option<String>>>;
@@ -400,7 +400,7 @@ pub fn get_line(
     stream: &Stream,
 ) -> impl Subroutine<Yield = Suspend, Return = io::Result<Option<String>>> + use<> {
     let stream = stream.clone();
-    let co = Co::<Suspend, ()>::new();
+    let co = Co::<Suspend, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         if idle()
@@ -426,7 +426,7 @@ pub fn put_line(
     text: String,
 ) -> impl Subroutine<Yield = Suspend, Return = io::Result<()>> + use<> {
     let stream = stream.clone();
-    let co = Co::<Suspend, ()>::new();
+    let co = Co::<Suspend, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         let mut text = Some(text);

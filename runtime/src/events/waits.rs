@@ -8,7 +8,7 @@ use super::bridge::{Suspend, suspend_on};
 use super::event_loop::{Callback, push_when};
 use crate::delegate::Subroutine;
 use crate::dispatch::Wait;
-use crate::lower::{Co, from_parts_starting};
+use crate::lower::{Co, Static, from_parts_starting};
 use crate::state::{Resumable, State};
 
 /// Calls `callback` from the loop once what `wait` waits for may have happened: a socket
@@ -67,7 +67,7 @@ pub fn when(wait: Wait, callback: impl FnOnce(io::Result<()>) + 'static) {
 /// assert!(slept >= Duration::from_millis(20));
 /// ```
 pub fn wait(wait: Wait) -> impl Subroutine<Yield = Suspend, Return = io::Result<()>> + use<> {
-    let co = Co::<Suspend, ()>::new();
+    let co = Co::<Suspend, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         suspend_until(&co, wait).await
@@ -75,7 +75,7 @@ pub fn wait(wait: Wait) -> impl Subroutine<Yield = Suspend, Return = io::Result<
 }
 
 /// The body of [`wait`]: `when(wait, ..)` resuming the coroutine directly (no boxed closure).
-async fn suspend_until(co: &Co<Suspend, ()>, wait: Wait) -> io::Result<()> {
+async fn suspend_until(co: &Co<Suspend, (), Static>, wait: Wait) -> io::Result<()> {
     suspend_on(co, move |resume| push_when(wait, Callback::Resume(resume))).await
 }
 
@@ -105,7 +105,7 @@ pub fn from_dispatch<T, G>(task: G) -> impl Resumable<(), Yield = Suspend, Retur
 where
     G: Resumable<(), Yield = Wait, Return = io::Result<T>>,
 {
-    let co = Co::<Suspend, ()>::new();
+    let co = Co::<Suspend, (), Static>::new_static();
     from_parts_starting(co.marker(), async move {
         let co = co;
         let mut task = pin!(task);
