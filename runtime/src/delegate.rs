@@ -42,7 +42,7 @@ use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
 use std::alloc::{alloc, dealloc, handle_alloc_error};
 
-use crate::lower::{Exchange, Header, Keyed, Mode, owned_slot};
+use crate::lower::{Exchange, Header, Keyed, Mode, Owner, Slot, owned_slot, waker};
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
 /// argument (a `#[resumable]` fn with no `#[resume]` parameter).
@@ -132,20 +132,37 @@ impl<B, M: Mode> Detached<B, M> {
         Self { body, id }
     }
 
-    /// Polls the body with `cx`, whose slot has this body's types, with the slot's owner set to
-    /// this body for the duration of the poll.
+    /// The owner this body's hand-off futures check for.
+    #[inline(always)]
+    fn owner<Y, R>(&self) -> Owner
+    where
+        M: Keyed<Y, R>,
+    {
+        M::owner(self.id)
+    }
+
+    /// Polls the body with `cx`, whose slot's owner is already this body's.
+    #[inline(always)]
+    fn poll_same_owner(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<B::Output>
+    where
+        B: Future,
+    {
+        // SAFETY: `body` is structurally pinned (never moved out; `Detached` has no `Drop`
+        // impl).
+        unsafe { self.map_unchecked_mut(|this| &mut this.body) }.poll(cx)
+    }
+
+    /// Polls the body against the slot behind `header`, with the slot's owner set to this body
+    /// (and, when `whole`, its memory to this body's) for the duration of the poll. The body gets
+    /// a context of its own, made from `header`, so that once inlined the checks of its hand-off
+    /// futures compare the values just stored and fold away.
     ///
     /// # Safety
     ///
-    /// `header` is the header of the live slot behind `cx`, not borrowed elsewhere, and the slot
-    /// has types `Y`, `R`.
+    /// `header` is the header of the running `resume`'s live slot, not borrowed elsewhere, and
+    /// the slot has types `Y`, `R`.
     #[inline(always)]
-    unsafe fn poll_as<Y, R>(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        header: *mut Header,
-        whole: bool,
-    ) -> Poll<B::Output>
+    unsafe fn poll_as<Y, R>(self: Pin<&mut Self>, header: *mut Header, whole: bool) -> Poll<B::Output>
     where
         B: Future,
         M: Keyed<Y, R>,
@@ -161,8 +178,9 @@ impl<B, M: Mode> Detached<B, M> {
                 (*header).set_body(body);
             }
         }
+        let waker = waker(header.cast::<Slot<Y, R>>());
         // SAFETY: see above.
-        unsafe { Pin::new_unchecked(&mut *body) }.poll(cx)
+        unsafe { Pin::new_unchecked(&mut *body) }.poll(&mut Context::from_waker(&waker))
     }
 }
 
@@ -244,27 +262,17 @@ pub(crate) trait ErasedFrame<Y, R> {
     ///
     /// # Safety
     ///
-    /// `header` is the header of the driver's live slot behind `cx`, of types `Y`, `R`, not
-    /// borrowed elsewhere. `out` is null or points to the `Option<Output>` cell of the live
+    /// `header` is the header of the driver's live slot, of types `Y`, `R`, not borrowed
+    /// elsewhere. `out` is null or points to the `Option<Output>` cell of the live
     /// `Delegate` that pushed this frame.
-    unsafe fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        header: *mut Header,
-        out: *mut (),
-    ) -> Poll<()>;
+    unsafe fn poll_frame(self: Pin<&mut Self>, header: *mut Header, out: *mut ()) -> Poll<()>;
 }
 
 impl<B: Future, M: Keyed<Y, R>, Y, R> ErasedFrame<Y, R> for Detached<B, M> {
     #[inline]
-    unsafe fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        header: *mut Header,
-        out: *mut (),
-    ) -> Poll<()> {
+    unsafe fn poll_frame(self: Pin<&mut Self>, header: *mut Header, out: *mut ()) -> Poll<()> {
         // SAFETY: the caller's contract.
-        match unsafe { self.poll_as::<Y, R>(cx, header, true) } {
+        match unsafe { self.poll_as::<Y, R>(header, true) } {
             Poll::Ready(value) => {
                 if let Some(out) = NonNull::new(out.cast::<Option<B::Output>>()) {
                     // SAFETY: the caller's contract: `out` is the cell of the `Delegate` that
@@ -375,24 +383,22 @@ impl<Y, R> Frames<Y, R> {
     ///
     /// # Safety
     ///
-    /// As [`top`](Self::top), when `this` is `Some`.
+    /// As [`top`](Self::top).
     #[inline(always)]
-    pub(crate) unsafe fn set_polling(this: Option<NonNull<Self>>, level: usize) {
-        if let Some(this) = this {
-            // SAFETY: the caller's contract.
-            unsafe { (*this.as_ptr()).polling = level };
-        }
+    pub(crate) unsafe fn set_polling(this: NonNull<Self>, level: usize) {
+        // SAFETY: the caller's contract.
+        unsafe { (*this.as_ptr()).polling = level };
     }
 
     /// Whether some frames are orphans, to be dropped now.
     ///
     /// # Safety
     ///
-    /// As [`set_polling`](Self::set_polling).
+    /// As [`top`](Self::top).
     #[inline(always)]
-    pub(crate) unsafe fn orphaned(this: Option<NonNull<Self>>) -> bool {
+    pub(crate) unsafe fn orphaned(this: NonNull<Self>) -> bool {
         // SAFETY: the caller's contract.
-        this.is_some_and(|this| unsafe { (*this.as_ptr()).orphans } != NONE)
+        unsafe { (*this.as_ptr()).orphans != NONE }
     }
 
     /// Polls `frame`.
@@ -404,12 +410,17 @@ impl<Y, R> Frames<Y, R> {
     #[inline]
     pub(crate) unsafe fn poll_frame(
         frame: NonNull<dyn ErasedFrame<Y, R>>,
-        cx: &mut Context<'_>,
         header: *mut Header,
         out: *mut (),
     ) -> Poll<()> {
         // SAFETY: the caller's contract; frames never move out of their blocks.
-        unsafe { Pin::new_unchecked(&mut *frame.as_ptr()).poll_frame(cx, header, out) }
+        unsafe { Pin::new_unchecked(&mut *frame.as_ptr()).poll_frame(header, out) }
+    }
+
+    /// Whether this stack never had a frame (so owns nothing, and need not be dropped).
+    #[inline(always)]
+    pub(crate) fn is_unused(&self) -> bool {
+        self.entries.capacity() == 0
     }
 
     /// Pushes a frame for `body`, whose return value will be written to `out`, and returns its
@@ -519,6 +530,8 @@ impl<Y, R> Frames<Y, R> {
     ///
     /// `this` points to a live `Frames` (the one the `Delegate` pushed to), not borrowed
     /// elsewhere.
+    #[cold]
+    #[inline(never)]
     pub(crate) unsafe fn release(this: NonNull<Self>, index: usize, out: *mut ()) {
         let f = this.as_ptr();
         // SAFETY: the caller's contract; each access is a short one through `f`.
@@ -632,11 +645,15 @@ impl<Y, R> Drop for Frames<Y, R> {
     }
 }
 
-/// Where a pushed [`Delegate`]'s frame is: the driver's stack and the frame's index in it.
-#[derive(Clone, Copy)]
-struct Pushed<Y, R> {
-    frames: NonNull<Frames<Y, R>>,
-    index: usize,
+/// Where a [`Delegate`] is: not started (holding the thunk that builds the coroutine), pushed
+/// (its frame is on the driver's stack `frames`, at `index`), or done with the stack.
+enum Step<C, Y, R> {
+    Start(C),
+    Pushed {
+        frames: NonNull<Frames<Y, R>>,
+        index: usize,
+    },
+    Done,
 }
 
 /// The future behind one `yield_from!(sub)`. For a coroutine that delegates, on its first poll it
@@ -649,11 +666,10 @@ struct Pushed<Y, R> {
 /// docs).
 #[must_use = "a `yield_from!` does nothing unless awaited by generated code"]
 pub struct Delegate<Y, R, M: Mode, C, S, T, P> {
-    thunk: Option<C>,
+    step: Step<C, Y, R>,
     out: Option<T>,
     /// The body, for a coroutine polled in place (`P` is `S`'s [`InPlace`]).
     in_place: P,
-    pushed: Option<Pushed<Y, R>>,
     id: M::Id,
     // `S`: the body holding this future is `Send` only if the delegated coroutine is, and what
     // the delegated coroutine borrows must outlive this future's `Drop`.
@@ -674,7 +690,7 @@ unsafe impl<Y, R, M: Mode, C: Send, S: Send, T: Send, P> Send for Delegate<Y, R,
 impl<Y, R, M: Mode, C, S, T, P> fmt::Debug for Delegate<Y, R, M, C, S, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Delegate")
-            .field("started", &self.thunk.is_none())
+            .field("started", &!matches!(self.step, Step::Start(_)))
             .finish_non_exhaustive()
     }
 }
@@ -683,10 +699,9 @@ impl<Y, R, M: Mode, C, S: Subroutine<R>> Delegate<Y, R, M, C, S, S::Return, S::_
     #[inline(always)]
     pub(crate) fn new(id: M::Id, thunk: C) -> Self {
         Self {
-            thunk: Some(thunk),
+            step: Step::Start(thunk),
             out: None,
             in_place: S::__InPlace::empty(),
-            pushed: None,
             id,
             _types: PhantomData,
             _pinned: PhantomPinned,
@@ -697,7 +712,7 @@ impl<Y, R, M: Mode, C, S: Subroutine<R>> Delegate<Y, R, M, C, S, S::Return, S::_
 impl<Y, R, M: Mode, C, S, T, P> Drop for Delegate<Y, R, M, C, S, T, P> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(Pushed { frames, index }) = self.pushed {
+        if let Step::Pushed { frames, index } = self.step {
             // SAFETY: `frames` is the stack of the driver whose body (or one of whose frames)
             // holds this future: it was checked to lie in that body when it pushed. That body is
             // dropped before the stack (`Gen` declares it first), and a frame's body is dropped
@@ -719,13 +734,11 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S::Return> {
         // SAFETY: `out` stays where it is (it is only written through the pointer handed to the
-        // frame, and read here); `in_place` is structurally pinned (see below); `thunk` is taken
-        // out, which moves no pinned data.
+        // frame, and read here); `in_place` is structurally pinned (see below); the thunk is
+        // taken out of `step`, which moves no pinned data.
         let this = unsafe { self.get_unchecked_mut() };
         if <S::__InPlace as InPlace<Detached<S::__Body, S::__Mode>>>::IN_PLACE {
-            // Every poll runs the delegated body against the slot: check it is ours each time.
-            let header = owned_slot::<Y, R, M>(cx, this.id).cast::<Header>();
-            if let Some(thunk) = this.thunk.take() {
+            if let Step::Start(thunk) = core::mem::replace(&mut this.step, Step::Done) {
                 this.in_place.keep(thunk().__into_body());
             }
             // SAFETY: `in_place` is structurally pinned: kept, polled and dropped in place,
@@ -734,24 +747,34 @@ where
             let Some(body) = in_place.as_mut().body() else {
                 polled_before_return()
             };
-            // SAFETY: `header` is the live slot's (checked above, with our types, which are the
-            // sub's: `S: Subroutine<R, Yield = Y>`); the sub's futures use it during the poll
-            // and no reference to it is held across it. The sub's owner is ours again after.
-            let polled = unsafe {
-                let owner = (*header).owner;
-                let polled = body.poll_as::<Y, R>(cx, header, false);
-                (*header).owner = owner;
-                polled
+            let polled = if body.owner() == M::owner(this.id) {
+                // The same owner (`Static` modes of the same types: a comparison of constants):
+                // the sub's own futures check the slot as ours would, and nothing else of ours
+                // touches it.
+                body.poll_same_owner(cx)
+            } else {
+                // Every poll runs the sub against the slot under its owner: check the slot is
+                // ours each time, before relabelling it.
+                let header = owned_slot::<Y, R, M>(cx, this.id).cast::<Header>();
+                // SAFETY: `header` is the live slot's (checked above, with our types, which are
+                // the sub's: `S: Subroutine<R, Yield = Y>`); the sub's futures use it during the
+                // poll and no reference to it is held across it. Ours again after.
+                unsafe {
+                    let owner = (*header).owner;
+                    let polled = body.poll_as::<Y, R>(header, false);
+                    (*header).owner = owner;
+                    polled
+                }
             };
             let value = core::task::ready!(polled);
             in_place.clear();
             return Poll::Ready(value);
         }
-        if this.thunk.is_none() {
+        if !matches!(this.step, Step::Start(_)) {
             // Pushed before: the frame returned (and wrote `out`) or it did not.
             return match this.out.take() {
                 Some(value) => {
-                    this.pushed = None;
+                    this.step = Step::Done;
                     Poll::Ready(value)
                 }
                 None => polled_before_return(),
@@ -767,7 +790,7 @@ where
             pushed_twice();
         }
         let Some(frames) = frames else { no_driver() };
-        let Some(thunk) = this.thunk.take() else {
+        let Step::Start(thunk) = core::mem::replace(&mut this.step, Step::Done) else {
             polled_before_return()
         };
         let body = thunk().__into_body();
@@ -776,7 +799,7 @@ where
         // it cannot be moved or forgotten while that body lives; its `Drop` releases the frame,
         // and `S` (in its type) bounds everything the frame borrows.
         let index = unsafe { Frames::push(frames, body, &raw mut this.out) };
-        this.pushed = Some(Pushed { frames, index });
+        this.step = Step::Pushed { frames, index };
         // The driver polls the new frame next, from its loop: however deep delegation goes,
         // only one frame is ever being polled on the native stack.
         // SAFETY: as above; the slot is still alive and not borrowed.

@@ -222,6 +222,20 @@ fn clone_inert(_: *const ()) -> RawWaker {
 
 fn noop(_: *const ()) {}
 
+/// The waker a body or frame is polled with: its data pointer is the running `resume`'s slot.
+///
+/// Never dropped: its drop function is a no-op, and calling it through the vtable (a static of
+/// this crate, opaque to the optimiser in the user's crate) would cost an indirect call.
+#[inline(always)]
+pub(crate) fn waker<Y, R>(slot: *mut Slot<Y, R>) -> ManuallyDrop<Waker> {
+    let raw = RawWaker::new(slot.cast_const().cast(), &VTABLE);
+    // SAFETY: the vtable's functions do nothing with the data pointer (clone makes an inert
+    // waker, wake and drop are no-ops), so every `RawWaker` contract holds trivially and the
+    // waker is safe to use, clone or send anywhere. Only `header()` reads the pointer, and only
+    // through a context borrowing this waker, so while the `resume` that owns the slot runs.
+    ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
+}
+
 /// The header of the slot of the `resume` currently polling through `cx`.
 ///
 /// # Panics
@@ -391,6 +405,9 @@ impl<Y, R, M: Keyed<Y, R>> Future for Yield<Y, R, M> {
         // nothing else accesses it until this poll returns.
         let slot = unsafe { &mut *slot };
         if let Some(value) = this.value.take() {
+            if slot.yielded.is_some() {
+                yielded_twice();
+            }
             slot.yielded = Some(value);
             Poll::Pending
         } else {
@@ -449,6 +466,12 @@ fn foreign_owner() -> ! {
 
 #[cold]
 #[inline(never)]
+fn yielded_twice() -> ! {
+    panic!("two values were yielded in one step of a coroutine (a `yield_!` was polled by hand)")
+}
+
+#[cold]
+#[inline(never)]
 fn arg_taken_twice() -> ! {
     panic!("a `resume` argument was taken twice (a `yield_!` future was polled by hand)")
 }
@@ -482,6 +505,8 @@ pub trait Storage<Y, R> {
     /// The frame stack behind `this`, if this storage has one. Creates no reference to it, so
     /// that pointers to it taken by earlier resumes stay valid.
     fn frames(this: *mut Self) -> Option<NonNull<Frames<Y, R>>>;
+    /// Disposes of the storage of a coroutine moved by value to be delegated to.
+    fn discard(self);
 }
 
 /// The storage of a body without `yield_from!`: nothing.
@@ -496,6 +521,9 @@ impl<Y, R> Storage<Y, R> for NoFrames {
     fn frames(_: *mut Self) -> Option<NonNull<Frames<Y, R>>> {
         None
     }
+
+    #[inline(always)]
+    fn discard(self) {}
 }
 
 impl<Y, R> Storage<Y, R> for Frames<Y, R> {
@@ -504,6 +532,17 @@ impl<Y, R> Storage<Y, R> for Frames<Y, R> {
     #[inline(always)]
     fn frames(this: *mut Self) -> Option<NonNull<Frames<Y, R>>> {
         NonNull::new(this)
+    }
+
+    #[inline(always)]
+    fn discard(self) {
+        // A coroutine moved by value was never resumed with a frame pushed (a frame is pushed
+        // only by a `yield_from!` pinned inside the body, so the body, and the `Gen`, cannot
+        // move afterwards): its stack is unused and owns nothing, so it need not be dropped
+        // (which would cost a call). Should it be used anyway, it is dropped as usual.
+        if self.is_unused() {
+            core::mem::forget(self);
+        }
     }
 }
 
@@ -583,9 +622,9 @@ pub const fn from_parts_starting_delegating<F: Future, Y, R, M: Mode>(
     Gen::new(marker, body, Frames::new())
 }
 
-/// Settles a driver's frame stack when a `resume` ends, normally or by a panic: frames whose
-/// `yield_from!` was dropped while a frame above them ran are dropped now, before anything they
-/// borrow can go, and the stack no longer counts as being polled.
+/// Settles a driver's frame stack when a `resume` unwinds: frames whose `yield_from!` was dropped
+/// while a frame above them ran are dropped now, before anything they borrow can go, and the
+/// stack no longer counts as being polled. (A normal return settles as it goes and disarms it.)
 struct Settle<Y, R>(Option<NonNull<Frames<Y, R>>>);
 
 impl<Y, R> Drop for Settle<Y, R> {
@@ -634,39 +673,53 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
         // Every access to `slot` from here on goes through this pointer, the one the waker hands
         // to the body, so that no access of ours invalidates it.
         let slot = &raw mut slot;
-        let raw = RawWaker::new(slot.cast_const().cast(), &VTABLE);
-        // SAFETY: the vtable's functions do nothing with the data pointer (clone makes an inert
-        // waker, wake and drop are no-ops), so every `RawWaker` contract holds trivially and the
-        // waker is safe to use, clone or send anywhere. Only `header()` reads the pointer, during
-        // the polls below, while `slot` is alive and not otherwise borrowed.
-        // Never dropped: its drop function is a no-op, and calling it through the vtable (a
-        // static of this crate, opaque to the optimiser in the user's crate) costs an indirect
-        // call per resume.
-        let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
-        let mut cx = Context::from_waker(&waker);
-        let _settle = Settle(frames);
+        // Armed only while a frame can leave orphans behind; disarmed on every normal return.
+        let settle = Settle(frames);
         loop {
             // SAFETY: `frames` points to `this.frames`, alive for this whole call and reached only
             // through raw pointers (the body's `yield_from!` futures use the same pointer).
             let top = frames.and_then(|f| unsafe { Frames::top(f) });
-            let ready = if let Some((frame, out, level)) = top {
+            let ready = if let (Some(f), Some((frame, out, level))) = (frames, top) {
                 // SAFETY: as above; `frame` is the innermost live frame: pinned in its own block
-                // until popped or dropped, and not borrowed elsewhere. `slot` is alive.
-                unsafe {
-                    Frames::set_polling(frames, level);
-                    Frames::poll_frame(frame, &mut cx, slot.cast(), out).is_ready()
+                // until popped or dropped, and not borrowed elsewhere. `slot` is alive and not
+                // borrowed; the frame sets the slot's owner and body to its own.
+                let ready = unsafe {
+                    Frames::set_polling(f, level);
+                    let ready = Frames::poll_frame(frame, slot.cast(), out).is_ready();
+                    Frames::set_polling(f, 0);
+                    ready
+                };
+                // SAFETY: as above; no frame is being polled.
+                if unsafe { Frames::orphaned(f) } {
+                    // A `yield_from!` was dropped while a frame above it ran: its frames go now.
+                    // SAFETY: as above.
+                    unsafe { Frames::settle(f) };
+                    // SAFETY: the poll is over; `slot` is alive and reached only through it.
+                    let slot = unsafe { &mut *slot };
+                    slot.header.pushed = false;
+                    if let Some(value) = slot.yielded.take() {
+                        core::mem::forget(settle);
+                        this.phase = Phase::Suspended;
+                        return State::Yielded(value);
+                    }
+                    continue;
                 }
+                ready
             } else {
-                // SAFETY: `slot` is alive and not borrowed (no poll is running); see above for
-                // `frames`.
+                // The body's owner and memory are stored right before its poll, and it gets a
+                // context of its own, so that once inlined the checks of its hand-off futures
+                // compare known values and fold away.
+                // SAFETY: `slot` is alive and not borrowed (no poll is running).
                 unsafe {
                     (*slot).header.owner = owner;
                     (*slot).header.set_body(body_ptr);
-                    Frames::set_polling(frames, 0);
                 }
+                let waker = waker(slot);
+                let mut cx = Context::from_waker(&waker);
                 // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment).
                 let body = unsafe { Pin::new_unchecked(&mut *body_ptr) };
                 if let Poll::Ready(value) = body.poll(&mut cx) {
+                    core::mem::forget(settle);
                     this.phase = Phase::Returned;
                     return State::Complete(value);
                 }
@@ -674,27 +727,15 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             };
             // SAFETY: the poll is over; `slot` is alive and reached only through this pointer.
             let slot = unsafe { &mut *slot };
-            let pushed = core::mem::replace(&mut slot.header.pushed, false);
-            // SAFETY: as above.
-            if unsafe { Frames::orphaned(frames) } {
-                // A `yield_from!` was dropped while a frame above it ran: its frames go now.
-                if let Some(frames) = frames {
-                    // SAFETY: as above; no frame is being polled.
-                    unsafe { Frames::settle(frames) };
-                }
-                if let Some(value) = slot.yielded.take() {
-                    this.phase = Phase::Suspended;
-                    return State::Yielded(value);
-                }
-                continue;
-            }
             if ready {
                 // SAFETY: as above; the frame just returned, so it is popped before anything
                 // polls it again.
                 unsafe { Frames::pop_returned(frames) };
                 continue;
             }
+            let pushed = core::mem::replace(&mut slot.header.pushed, false);
             if let Some(value) = slot.yielded.take() {
+                core::mem::forget(settle);
                 this.phase = Phase::Suspended;
                 return State::Yielded(value);
             }
@@ -759,10 +800,7 @@ where
         let Gen {
             body, frames, id, ..
         } = self;
-        // A coroutine moved by value was never resumed with a frame pushed (a frame is pushed
-        // only by a `yield_from!` pinned inside the body, so the body, and the `Gen`, cannot
-        // move afterwards): this drops an empty stack, which frees nothing.
-        drop(frames);
+        S::discard(frames);
         Detached::new(body, id)
     }
 }

@@ -1,0 +1,490 @@
+//! Safe code that tries to break the lowering from inside a body, as a user's `macro_rules!`
+//! can: awaits the attribute never saw, hand-off futures moved into other coroutines or into a
+//! box, polled by another executor or with a kept waker, started twice in one step, dropped while
+//! their frame runs, and the `__private` items called by hand. Each case must end in a clean
+//! panic with our message (or, where the runtime can make it harmless, in defined behaviour),
+//! never in undefined behaviour: CI runs this file under Miri, with Stacked and Tree Borrows.
+//!
+//! The compile-time holes (lifetimes stretched through variance) are `tests/ui/forge-*.rs`.
+
+use core::future::Future;
+use core::pin::{Pin, pin};
+use core::task::{Context, Poll, Waker};
+use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+use resumable::__private::{Co, Static, from_parts, from_parts_starting};
+use resumable::{Resumable, State, resumable, yield_, yield_from};
+
+/// The message of the panic `f` raises.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    payload
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+/// `.await` where the attribute cannot see it: the tokens come from this macro's definition.
+macro_rules! hidden_await {
+    ($future:expr) => {
+        $future.await
+    };
+}
+
+/// An `async` block where the attribute cannot see it, around `$e`.
+macro_rules! hidden_async {
+    ($e:expr) => {
+        async {
+            let _ = $e;
+        }
+    };
+}
+
+/// Polls a future once, with the context it is itself polled with, then is ready.
+struct PollOnce<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for PollOnce<F> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let _ = self.0.as_mut().poll(cx);
+        Poll::Ready(())
+    }
+}
+
+/// The issue's `poll_once!`: boxes `$e` in an `async` block, polls it once and drops it.
+macro_rules! poll_once_boxed {
+    ($e:expr) => {
+        hidden_await!(PollOnce(Box::pin(async {
+            let _ = $e;
+        })))
+    };
+}
+
+/// Polls the future in a pinned `Option` once, in place, then is ready.
+struct PollInPlace<'a, F>(Pin<&'a mut Option<F>>);
+
+impl<F: Future> Future for PollInPlace<'_, F> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(future) = self.0.as_mut().as_pin_mut() {
+            let _ = future.poll(cx);
+        }
+        Poll::Ready(())
+    }
+}
+
+/// Starts `$e` in place (inside the body's own state), then drops it before it finishes.
+macro_rules! start_then_drop {
+    ($e:expr) => {{
+        let mut future = pin!(Some(async {
+            let _ = $e;
+        }));
+        hidden_await!(PollInPlace(future.as_mut()));
+        future.set(None);
+    }};
+}
+
+/// Starts both `$a` and `$b` in place in one step.
+macro_rules! start_both {
+    ($a:expr, $b:expr) => {{
+        let mut a = pin!(Some(async {
+            let _ = $a;
+        }));
+        let mut b = pin!(Some(async {
+            let _ = $b;
+        }));
+        hidden_await!(PollInPlace(a.as_mut()));
+        hidden_await!(PollInPlace(b.as_mut()));
+    }};
+}
+
+thread_local! {
+    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+fn log(entry: impl Into<String>) {
+    LOG.with(|l| l.borrow_mut().push(entry.into()));
+}
+
+fn take_log() -> Vec<String> {
+    LOG.with(|l| l.take())
+}
+
+/// Logs its name when dropped.
+struct Noisy(&'static str);
+
+impl Drop for Noisy {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+/// Recursion `n` deep, then returns a `String`: every level is a frame of the driver.
+#[resumable(yield = u32)]
+fn deep(n: u32) -> String {
+    let _noisy = Noisy(if n == 0 { "deep(0)" } else { "deep(n)" });
+    if n > 0 {
+        yield_from!(deep(n - 1));
+    }
+    yield_!(n);
+    String::from("x")
+}
+
+#[test]
+fn a_yield_from_polled_from_a_box_and_dropped_panics_instead_of_writing_into_freed_memory() {
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        poll_once_boxed!(yield_from!(deep(1)));
+        yield_!(7);
+        0
+    }
+    let message = panic_message(|| {
+        let mut co = pin!(driver());
+        let _ = co.as_mut().resume(());
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("from outside its coroutine's body"), "{message}");
+}
+
+#[test]
+fn a_yield_from_dropped_while_its_frame_is_live_drops_the_frame_at_once() {
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        let _noisy = Noisy("driver");
+        start_then_drop!(yield_from!(deep(2)));
+        log("after the drop");
+        yield_!(7);
+        log("resumed");
+        0
+    }
+    take_log();
+    let mut co = pin!(driver());
+    // The frame of `deep(2)` was pushed but never polled: dropping the `yield_from!` drops it
+    // (its `_noisy` never existed) before the body goes on.
+    assert_eq!(co.as_mut().resume(()), State::Yielded(7));
+    assert_eq!(take_log(), ["after the drop"]);
+    assert_eq!(co.as_mut().resume(()), State::Complete(0));
+    assert_eq!(take_log(), ["resumed", "drop driver"]);
+}
+
+/// A leaf (no `yield_from!`) that yields twice.
+#[resumable(yield = u32)]
+fn leaf() -> u32 {
+    let _noisy = Noisy("leaf");
+    yield_!(1);
+    yield_!(2);
+    3
+}
+
+#[test]
+fn a_leaf_yield_from_started_then_dropped_in_place_drops_the_leaf() {
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        start_then_drop!(yield_from!(leaf()));
+        log("after the drop");
+        0
+    }
+    take_log();
+    let mut co = pin!(driver());
+    // The leaf ran to its first yield in place, the body swallowed that, dropped the leaf and
+    // returned: what the leaf yielded is dropped with the step.
+    assert_eq!(co.as_mut().resume(()), State::Complete(0));
+    assert_eq!(take_log(), ["drop leaf", "after the drop"]);
+}
+
+#[test]
+fn two_yields_in_one_step_panic_instead_of_losing_a_value() {
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        start_then_drop!(yield_!(1));
+        yield_!(2);
+        0
+    }
+    let message = panic_message(|| {
+        let mut co = pin!(driver());
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("two values were yielded in one step"), "{message}");
+}
+
+#[test]
+fn two_yield_froms_started_in_one_step_panic() {
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        start_both!(yield_from!(deep(1)), yield_from!(deep(1)));
+        0
+    }
+    let message = panic_message(|| {
+        let mut co = pin!(driver());
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("two `yield_from!`s were started"), "{message}");
+}
+
+#[test]
+fn a_yield_moved_into_a_coroutine_with_another_yield_type_panics() {
+    /// Awaits whatever it is given, with its own context.
+    #[resumable(yield = u64)]
+    fn host<F: Future<Output = ()>>(smuggled: F) {
+        hidden_await!(smuggled);
+    }
+
+    #[resumable(yield = String)]
+    fn outer() {
+        let smuggled = hidden_async!(yield_!(String::from("a string")));
+        let mut host = pin!(host(smuggled));
+        let _ = host.as_mut().resume(());
+    }
+    let message = panic_message(|| {
+        let mut co = pin!(outer());
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+}
+
+#[test]
+fn a_yield_moved_into_a_coroutine_whose_yield_type_differs_only_in_a_lifetime_panics() {
+    #[resumable(yield = &'static str)]
+    fn host<F: Future<Output = ()>>(smuggled: F) {
+        hidden_await!(smuggled);
+    }
+
+    #[resumable(yield = &'a str)]
+    fn outer<'a>(s: &'a str) {
+        let smuggled = hidden_async!(yield_!(s));
+        let mut host = pin!(host(smuggled));
+        let _ = host.as_mut().resume(());
+    }
+    let message = panic_message(|| {
+        let local = String::from("short-lived");
+        let mut co = pin!(outer(&local));
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+}
+
+#[test]
+fn a_yield_from_moved_into_another_coroutine_of_the_same_static_types_runs_there() {
+    /// Awaits what it is given, with its own context, then delegates itself.
+    #[resumable(yield = u32)]
+    fn host<F: Future<Output = ()>>(smuggled: F) {
+        hidden_await!(smuggled);
+        yield_from!(deep(0));
+    }
+
+    #[resumable(yield = u32)]
+    fn outer() {
+        let smuggled = hidden_async!(yield_from!(deep(1)));
+        let mut host = pin!(host(smuggled));
+        while let State::Yielded(n) = host.as_mut().resume(()) {
+            yield_!(n + 100);
+        }
+    }
+    // Harmless, so allowed: the `yield_from!` now lies in `host`'s body, is polled by `host`,
+    // and both exchange exactly the same ('static) types; `deep(1)` runs as `host`'s frames.
+    let got: Vec<u32> = outer().into_iter().collect();
+    assert_eq!(got, [100, 101, 100]);
+}
+
+#[test]
+fn a_yield_from_moved_into_another_coroutine_with_a_borrowed_yield_type_panics() {
+    #[resumable(yield = &'static str)]
+    fn host<F: Future<Output = ()>>(smuggled: F) {
+        hidden_await!(smuggled);
+        yield_!("host");
+    }
+
+    #[resumable(yield = &'a str)]
+    fn words<'a>(s: &'a str) {
+        for word in s.split(' ') {
+            yield_!(word);
+        }
+    }
+
+    #[resumable(yield = &'a str)]
+    fn outer<'a>(s: &'a str) {
+        let smuggled = hidden_async!(yield_from!(words(s)));
+        let mut host = pin!(host(smuggled));
+        let _ = host.as_mut().resume(());
+    }
+    let message = panic_message(|| {
+        let local = String::from("short lived");
+        let mut co = pin!(outer(&local));
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+}
+
+#[test]
+fn hand_made_tokens_cannot_confuse_types() {
+    // A `String` future polled by a body whose slot holds `u64`s: by instance number...
+    let message = panic_message(|| {
+        let stranger = Co::<String, ()>::new();
+        let future = stranger.yield_(String::from("x"));
+        let co = Co::<u64, ()>::new();
+        let mut generator = pin!(from_parts(co.marker(), async move {
+            let _co = co;
+            hidden_await!(future);
+        }));
+        let _ = generator.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    // ... and by type.
+    let message = panic_message(|| {
+        let stranger = Co::<String, (), Static>::new_static();
+        let future = stranger.yield_(String::from("x"));
+        let co = Co::<u64, (), Static>::new_static();
+        let mut generator = pin!(from_parts(co.marker(), async move {
+            let _co = co;
+            hidden_await!(future);
+        }));
+        let _ = generator.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    // An instance future in a static slot of the same types, and the other way round.
+    let message = panic_message(|| {
+        let stranger = Co::<u64, ()>::new();
+        let future = stranger.yield_(1);
+        let co = Co::<u64, (), Static>::new_static();
+        let mut generator = pin!(from_parts(co.marker(), async move {
+            let _co = co;
+            hidden_await!(future);
+        }));
+        let _ = generator.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    let message = panic_message(|| {
+        let stranger = Co::<u64, (), Static>::new_static();
+        let future = stranger.yield_(1);
+        let co = Co::<u64, ()>::new();
+        let mut generator = pin!(from_parts(co.marker(), async move {
+            let _co = co;
+            hidden_await!(future);
+        }));
+        let _ = generator.as_mut().resume(());
+    });
+    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+}
+
+#[test]
+fn a_static_future_of_exactly_the_same_types_may_serve_another_coroutine() {
+    // Harmless, so allowed: the value has exactly the type the slot holds.
+    let stranger = Co::<u64, (), Static>::new_static();
+    let future = stranger.yield_(41);
+    let co = Co::<u64, (), Static>::new_static();
+    let mut generator = pin!(from_parts_starting(co.marker(), async move {
+        let _co = co;
+        hidden_await!(future);
+        1
+    }));
+    assert_eq!(generator.as_mut().resume(()), State::Yielded(41));
+    assert_eq!(generator.as_mut().resume(()), State::Complete(1));
+}
+
+#[test]
+fn hand_off_futures_polled_by_another_executor_panic() {
+    let co = Co::<u32, ()>::new();
+    let message = panic_message(|| {
+        futures_executor::block_on(co.yield_(1));
+    });
+    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    let message = panic_message(|| {
+        futures_executor::block_on(co.first());
+    });
+    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    let message = panic_message(|| {
+        futures_executor::block_on(co.delegate(|| deep(1)));
+    });
+    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+}
+
+/// Keeps a clone of the waker it is polled with.
+struct StealWaker<'a>(&'a RefCell<Option<Waker>>);
+
+impl Future for StealWaker<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        *self.0.borrow_mut() = Some(cx.waker().clone());
+        Poll::Ready(())
+    }
+}
+
+#[test]
+fn a_waker_kept_past_its_resume_leads_nowhere() {
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let thief = Rc::clone(&kept);
+    let co = Co::<u32, ()>::new();
+    let pending = co.yield_(5);
+    let mut generator = pin!(from_parts_starting(co.marker(), async move {
+        let co = co;
+        hidden_await!(StealWaker(&thief));
+        hidden_await!(co.yield_(1));
+    }));
+    assert_eq!(generator.as_mut().resume(()), State::Yielded(1));
+    let waker = kept.borrow_mut().take().expect("the body kept a waker");
+    // Waking it is harmless.
+    waker.wake_by_ref();
+    // Polling one of the coroutine's own futures with it after the `resume` panics: it does not
+    // lead to the dead slot.
+    let message = panic_message(move || {
+        let mut pending = pin!(pending);
+        let _ = pending.as_mut().poll(&mut Context::from_waker(&waker));
+    });
+    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    assert_eq!(generator.as_mut().resume(()), State::Complete(()));
+}
+
+#[test]
+fn a_dropped_yield_from_unwinds_every_frame_above_it_innermost_first() {
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        // `deep(2)` runs two levels down and suspends at its yield: three frames are live when
+        // the driver is dropped.
+        let r = yield_from!(deep(2));
+        log(r);
+        0
+    }
+    take_log();
+    let mut co = Box::pin(driver());
+    assert_eq!(co.as_mut().resume(()), State::Yielded(0));
+    drop(co);
+    assert_eq!(take_log(), ["drop deep(0)", "drop deep(n)", "drop deep(n)"]);
+}
+
+#[test]
+fn a_panic_in_a_frame_leaves_a_coroutine_that_drops_cleanly() {
+    #[resumable(yield = u32)]
+    fn bomb(n: u32) -> u32 {
+        let _noisy = Noisy("bomb");
+        if n > 0 {
+            yield_from!(bomb(n - 1));
+        }
+        yield_!(n);
+        panic!("bomb went off")
+    }
+    #[resumable(yield = u32)]
+    fn driver() -> u32 {
+        let _noisy = Noisy("driver");
+        yield_from!(bomb(2))
+    }
+    take_log();
+    let mut co = Box::pin(driver());
+    assert_eq!(co.as_mut().resume(()), State::Yielded(0));
+    let message = panic_message(|| {
+        let _ = co.as_mut().resume(());
+    });
+    assert_eq!(message, "bomb went off");
+    assert_eq!(take_log(), ["drop bomb"]);
+    let message = panic_message(|| {
+        let _ = co.as_mut().resume(());
+    });
+    assert!(message.contains("panicked"), "{message}");
+    drop(co);
+    assert_eq!(take_log(), ["drop bomb", "drop bomb", "drop driver"]);
+}
