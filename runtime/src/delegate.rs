@@ -173,7 +173,7 @@ impl<B, M: Mode> Detached<B, M> {
         let body = &raw mut this.body;
         // SAFETY: the caller's contract; the reference ends before the poll.
         unsafe {
-            (*header).owner = M::owner(this.id);
+            M::enter(this.id, &mut (*header).owner);
             if whole {
                 (*header).set_body(body);
             }
@@ -423,19 +423,21 @@ impl<Y, R> Frames<Y, R> {
         self.entries.capacity() == 0
     }
 
-    /// Pushes a frame for `body`, whose return value will be written to `out`, and returns its
-    /// index. The block kept at this depth is reused when it has the same layout (recursion:
-    /// always, after the first time), so steady-state delegation allocates nothing.
+    /// Pushes a frame for the body `make` builds, whose return value will be written to `out`,
+    /// and returns its index. The block kept at this depth is reused when it has the same layout
+    /// (recursion: always, after the first time), so steady-state delegation allocates nothing.
+    /// The body is built straight into its block (`make` runs after the block is found), so that
+    /// it is not copied on the way.
     ///
     /// # Safety
     ///
     /// `this` points to a live `Frames` not borrowed elsewhere. `out` is the `out` cell of the
     /// pinned `Delegate` pushing the frame, which releases it (see [`release`](Self::release))
-    /// when dropped; everything `body` borrows outlives that `Delegate`'s drop.
+    /// when dropped; everything the body borrows outlives that `Delegate`'s drop.
     #[inline]
     pub(crate) unsafe fn push<'a, B, M>(
         this: NonNull<Self>,
-        body: Detached<B, M>,
+        make: impl FnOnce() -> Detached<B, M>,
         out: *mut Option<B::Output>,
     ) -> usize
     where
@@ -444,23 +446,20 @@ impl<Y, R> Frames<Y, R> {
         Y: 'a,
         R: 'a,
     {
-        // SAFETY: the caller's contract.
-        let frames = unsafe { &mut *this.as_ptr() };
+        let f = this.as_ptr();
         let layout = Layout::new::<Detached<B, M>>();
         // A zero-sized body (a hand-made `Gen` around `core::future::Pending`) still gets a
         // block of one byte: `alloc` needs a size.
-        let layout =
-            Layout::from_size_align(layout.size().max(1), layout.align()).unwrap_or(layout);
-        let depth = frames.depth;
-        let kept = frames
-            .entries
-            .get(depth)
-            .map(|e| (e.frame.cast::<u8>(), e.block));
-        let (block, block_layout) = match kept {
+        let layout = Layout::from_size_align(layout.size().max(1), layout.align()).unwrap_or(layout);
+        // SAFETY: the caller's contract; the reference ends before `make` runs user code.
+        let depth = unsafe { (*f).depth };
+        // SAFETY: as above.
+        let kept = unsafe { (&(*f).entries).get(depth).map(|e| (e.frame.cast::<u8>(), e.block)) };
+        let typed = match kept {
             Some((block, fits))
                 if layout.size() <= fits.size() && layout.align() <= fits.align() =>
             {
-                (block, fits)
+                block.cast::<Detached<B, M>>()
             }
             kept => {
                 // A bigger block, big enough for both: coroutines of different layouts taking
@@ -480,29 +479,44 @@ impl<Y, R> Frames<Y, R> {
                 // SAFETY: the layout's size is not zero (see `layout` above).
                 let block = unsafe { alloc(grown) };
                 let block = NonNull::new(block).unwrap_or_else(|| handle_alloc_error(grown));
-                (block, grown)
+                let typed = block.cast::<Detached<B, M>>();
+                // The block is recorded at once, as a free one (above the depth), so that it is
+                // freed with the others should `make` panic.
+                let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
+                // SAFETY: only the lifetime bound changes (see below).
+                let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
+                let entry = Entry {
+                    frame,
+                    block: grown,
+                    out: ptr::null_mut(),
+                };
+                // SAFETY: as above.
+                let entries = unsafe { &mut (*f).entries };
+                if depth < entries.len() {
+                    entries[depth] = entry;
+                } else {
+                    entries.push(entry);
+                }
+                typed
             }
         };
-        let typed = block.cast::<Detached<B, M>>();
-        // SAFETY: `block` is free memory, owned by `frames`, at least as large and as aligned as
-        // a `Detached<B, M>`.
-        unsafe { typed.as_ptr().write(body) };
+        // SAFETY: `typed` is free memory, owned by the stack, at least as large and as aligned as
+        // a `Detached<B, M>`. `make` may run user code (the call that builds the coroutine), but
+        // no reference to the stack is held across it, and the block stays free until `depth`
+        // grows below.
+        unsafe { typed.as_ptr().write(make()) };
         let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
         // SAFETY: only the lifetime bound changes. The frame is dropped (by `release`, `settle`
         // or `Drop`) or popped after returning before anything it borrows ends: see this
         // function's contract.
         let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
-        let entry = Entry {
-            frame,
-            block: block_layout,
-            out: out.cast(),
-        };
-        if depth < frames.entries.len() {
-            frames.entries[depth] = entry;
-        } else {
-            frames.entries.push(entry);
+        // SAFETY: as above; `make` is done.
+        unsafe {
+            let entry = &mut (&mut (*f).entries)[depth];
+            entry.frame = frame;
+            entry.out = out.cast();
+            (*f).depth = depth + 1;
         }
-        frames.depth = depth + 1;
         depth
     }
 
@@ -760,9 +774,8 @@ where
                 // the sub's: `S: Subroutine<R, Yield = Y>`); the sub's futures use it during the
                 // poll and no reference to it is held across it. Ours again after.
                 unsafe {
-                    let owner = (*header).owner;
                     let polled = body.poll_as::<Y, R>(header, false);
-                    (*header).owner = owner;
+                    M::enter(this.id, &mut (*header).owner);
                     polled
                 }
             };
@@ -793,12 +806,11 @@ where
         let Step::Start(thunk) = core::mem::replace(&mut this.step, Step::Done) else {
             polled_before_return()
         };
-        let body = thunk().__into_body();
         // SAFETY: `frames` is the driver's live frame stack, reached only through raw pointers.
         // `out` is pinned in this future, which lies in the body being polled (checked above), so
         // it cannot be moved or forgotten while that body lives; its `Drop` releases the frame,
         // and `S` (in its type) bounds everything the frame borrows.
-        let index = unsafe { Frames::push(frames, body, &raw mut this.out) };
+        let index = unsafe { Frames::push(frames, || thunk().__into_body(), &raw mut this.out) };
         this.step = Step::Pushed { frames, index };
         // The driver polls the new frame next, from its loop: however deep delegation goes,
         // only one frame is ever being polled on the native stack.

@@ -77,6 +77,12 @@ pub trait Keyed<Y, R>: Mode {
     /// Whether a future of this mode and id may use a slot whose owner is `owner`.
     #[doc(hidden)]
     fn owns(id: Self::Id, owner: &Owner) -> bool;
+    /// Makes `owner` accept the futures of this mode and id, changing only what they check
+    /// (the tag, or the number). What it leaves may let the futures of the levels polled
+    /// before through too; they belong to the same driver, whose levels all exchange exactly
+    /// the same types, so that is harmless.
+    #[doc(hidden)]
+    fn enter(id: Self::Id, owner: &mut Owner);
 }
 
 /// The [`Mode`] of coroutines whose yield and resume types are `'static`: recognised by type,
@@ -112,6 +118,11 @@ impl<Y: 'static, R: 'static> Keyed<Y, R> for Static {
     fn owns((): (), owner: &Owner) -> bool {
         owner.tag == TypeId::of::<(Y, R)>()
     }
+
+    #[inline(always)]
+    fn enter((): (), owner: &mut Owner) {
+        owner.tag = TypeId::of::<(Y, R)>();
+    }
 }
 
 impl<Y, R> Keyed<Y, R> for Instance {
@@ -126,6 +137,11 @@ impl<Y, R> Keyed<Y, R> for Instance {
     #[inline(always)]
     fn owns(id: NonZeroU64, owner: &Owner) -> bool {
         owner.id == id.get()
+    }
+
+    #[inline(always)]
+    fn enter(id: NonZeroU64, owner: &mut Owner) {
+        owner.id = id.get();
     }
 }
 
@@ -711,7 +727,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 // compare known values and fold away.
                 // SAFETY: `slot` is alive and not borrowed (no poll is running).
                 unsafe {
-                    (*slot).header.owner = owner;
+                    M::enter(this.id, &mut (*slot).header.owner);
                     (*slot).header.set_body(body_ptr);
                 }
                 let waker = waker(slot);
