@@ -893,3 +893,24 @@ fn labelled_break_whose_value_is_a_yield() {
     assert_eq!(feed(break_label_with_a_yield(), [5, 9]), (vec![5], Some(9)));
     assert_eq!(feed(break_label_with_a_yield(), [1]), (vec![], Some(1)));
 }
+
+// Regression: the rebinding that moves each parameter into the body (`let x = x;`) did not carry
+// the parameter's `#[cfg]`, so a parameter configured out of the signature was still rebound
+// ("cannot find value `gone` in this scope").
+
+#[resumable(yield = u32)]
+fn configured_parameters(
+    #[cfg(any())] gone: String,
+    #[cfg(all())] kept: u32,
+    #[cfg(any())] (a, b): (u8, u8),
+    #[cfg_attr(all(), cfg(any()))] also_gone: u32,
+    #[cfg_attr(any(), cfg(any()))] also_kept: u32,
+) {
+    yield_!(kept);
+    yield_!(also_kept);
+}
+
+#[test]
+fn parameter_configured_out_with_cfg_or_cfg_attr() {
+    assert_eq!(drain(configured_parameters(1, 2)), (vec![1, 2], ()));
+}

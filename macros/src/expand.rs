@@ -287,40 +287,57 @@ pub(crate) fn function(
 /// get a hygienic name in the signature, and so do `_name`s (using one trips clippy's
 /// `used_underscore_binding`); `self` cannot be rebound, so it is only used whole.
 ///
+/// A parameter's `#[cfg]` and `#[cfg_attr]` go with its rebinding, so that a parameter
+/// configured out of the signature is not rebound either.
+///
 /// ```text
-/// fn f(self, mut a: A, (b, _): (B, C), _: D)
-///   =>  fn f(self, a: A, __arg1: (B, C), __arg2: D)
+/// fn f(self, mut a: A, (b, _): (B, C), _: D, #[cfg(x)] e: E)
+///   =>  fn f(self, a: A, __arg1: (B, C), __arg2: D, #[cfg(x)] e: E)
 ///       + let _ = &self; let mut a = a; let __arg1 = __arg1; let (b, _) = __arg1;
-///         let __arg2 = __arg2; let _ = __arg2;
+///         let __arg2 = __arg2; let _ = __arg2; #[cfg(x)] let e = e;
 /// ```
 fn move_params_in(sig: &mut Signature) -> TokenStream {
     let mut lets = TokenStream::new();
     for (i, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => {
+                let cfgs = cfg_attrs(&receiver.attrs);
                 let self_ = &receiver.self_token;
-                lets.extend(quote!(let _ = &#self_;));
+                lets.extend(quote!(#(#cfgs)* let _ = &#self_;));
             }
-            FnArg::Typed(typed) => match &mut *typed.pat {
-                Pat::Ident(PatIdent {
-                    by_ref: None,
-                    mutability,
-                    ident,
-                    subpat: None,
-                    ..
-                }) if !ident.to_string().starts_with('_') => {
-                    let mutability = mutability.take();
-                    lets.extend(quote!(let #mutability #ident = #ident;));
+            FnArg::Typed(typed) => {
+                let cfgs = cfg_attrs(&typed.attrs);
+                match &mut *typed.pat {
+                    Pat::Ident(PatIdent {
+                        by_ref: None,
+                        mutability,
+                        ident,
+                        subpat: None,
+                        ..
+                    }) if !ident.to_string().starts_with('_') => {
+                        let mutability = mutability.take();
+                        lets.extend(quote!(#(#cfgs)* let #mutability #ident = #ident;));
+                    }
+                    pat => {
+                        let arg =
+                            format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
+                        lets.extend(quote!(#(#cfgs)* let #arg = #arg; #(#cfgs)* let #pat = #arg;));
+                        *typed.pat = syn::parse_quote!(#arg);
+                    }
                 }
-                pat => {
-                    let arg = format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
-                    lets.extend(quote!(let #arg = #arg; let #pat = #arg;));
-                    *typed.pat = syn::parse_quote!(#arg);
-                }
-            },
+            }
         }
     }
     lets
+}
+
+/// The attributes that decide whether a parameter exists: `#[cfg(..)]`, and `#[cfg_attr(..)]`,
+/// which may expand to one.
+fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
+        .collect()
 }
 
 /// A `coroutine!` closure.
