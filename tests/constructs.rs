@@ -914,3 +914,64 @@ fn configured_parameters(
 fn parameter_configured_out_with_cfg_or_cfg_attr() {
     assert_eq!(drain(configured_parameters(1, 2)), (vec![1, 2], ()));
 }
+
+// Regression: the generated code called the runtime's methods with method syntax
+// (`__co.first()`, `__co.marker()`, `__co.yield_(v)`, `__co.delegate(..)`), so a trait in scope
+// with a method of the same name, implemented for every type, was picked instead ("`u8` is not a
+// future", "expected `Marker<_, _>`, found `u8`").
+mod methods_of_a_trait_in_scope {
+    use resumable::{Resumable, State, coroutine, resumable, yield_, yield_from};
+
+    use super::{drain, feed, pin};
+
+    /// Never called by hand: the test is that the generated code does not call it either. Its
+    /// methods take `self` by value, so method syntax finds them before the runtime's, which take
+    /// `&self` (one with `&self` would lose to the runtime's inherent methods).
+    #[allow(dead_code)]
+    trait ByValue: Sized {
+        fn first(self) -> u8 {
+            0
+        }
+        fn marker(self) -> u8 {
+            0
+        }
+        fn yield_<V>(self, _: V) -> u8 {
+            0
+        }
+        fn delegate<F>(self, _: F) -> u8 {
+            0
+        }
+    }
+    impl<T> ByValue for T {}
+
+    #[resumable(yield = u32)]
+    fn numbers(n: u32) -> u32 {
+        yield_!(n);
+        n + 1
+    }
+
+    #[resumable(yield = u32, resume = u32)]
+    fn inner(n: u32) -> u32 {
+        let m = yield_!(n);
+        n + m
+    }
+
+    #[resumable(yield = u32, resume = u32)]
+    fn outer(#[resume] first: u32) -> u32 {
+        let next = yield_!(first);
+        yield_from!(inner(next))
+    }
+
+    #[test]
+    fn do_not_replace_the_runtime_methods() {
+        assert_eq!(drain(numbers(4)), (vec![4], 5));
+        assert_eq!(feed(outer(), [1, 7, 2]), (vec![1, 7], Some(9)));
+        let mut co = pin!(coroutine!(|x: u32| {
+            let y = yield_!(x * 2);
+            yield_from!(inner(y))
+        }));
+        assert_eq!(co.as_mut().resume(3), State::Yielded(6));
+        assert_eq!(co.as_mut().resume(10), State::Yielded(10));
+        assert_eq!(co.as_mut().resume(5), State::Complete(15));
+    }
+}

@@ -15,10 +15,14 @@ use crate::validate::FirstArg;
 /// that its temporaries are dropped before the coroutine suspends, not held across the yield.
 ///
 /// ```text
-/// yield_!(v)      =>  { yield_!(@rewritten); let __value: Y = v; __co.yield_(__value).await }
-/// yield_!()       =>  { yield_!(@rewritten); let __value: Y = (); __co.yield_(__value).await }
-/// yield_!(a, b)   =>  { yield_!(@rewritten); let __value: Y = (a, b); __co.yield_(__value).await }
+/// yield_!(v)      =>  { yield_!(@rewritten); let __value: Y = v; Co::yield_(&__co, __value).await }
+/// yield_!()       =>  { yield_!(@rewritten); let __value: Y = (); Co::yield_(&__co, __value).await }
+/// yield_!(a, b)   =>  { yield_!(@rewritten); let __value: Y = (a, b); Co::yield_(&__co, __value).await }
 /// ```
+///
+/// `Co` is `::resumable::__private::Co`. Its methods are called by path, never as `__co.yield_(..)`,
+/// so that a trait in the user's scope with a method of the same name cannot be picked instead;
+/// the same holds for `marker`, `first` and `delegate` below.
 pub(crate) fn yield_point(
     path: &syn::Path,
     span: Span,
@@ -48,7 +52,7 @@ pub(crate) fn yield_point(
     // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
     // import is used (and required, like any macro's).
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); let #bound #ty = #value; #co.#yield_(#bound).await }
+        { #path!(@rewritten); let #bound #ty = #value; ::resumable::__private::Co::#yield_(&#co, #bound).await }
     };
     parenthesized(point, span)
 }
@@ -58,7 +62,7 @@ pub(crate) fn yield_point(
 /// can delegate to a call of itself.
 ///
 /// ```text
-/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); __co.delegate(|| { sub }).await })
+/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); ({ Co::delegate(&__co, || { sub }) }).await })
 /// ```
 pub(crate) fn delegate_point(
     path: &syn::Path,
@@ -68,11 +72,19 @@ pub(crate) fn delegate_point(
 ) -> TokenStream {
     let mut co = args::co_ident();
     co.set_span(co.span().located_at(span));
-    let delegate = syn::Ident::new("delegate", sub.span());
     // `|| f()` is what clippy's `redundant_closure` flags in user code (the closure carries the
     // user's spans); in braces it is not, and the closure is needed (see above).
+    let call = quote_spanned! {span=>
+        ::resumable::__private::Co::delegate(&#co, || { #sub })
+    };
+    // The call is in a block, so that the awaited expression is not a call: rustc labels an
+    // awaited call that fails a bound with "this call returns `S`", which can name internal
+    // types. The block's span comes from the macro, or rustc suggests "remove the `.await`".
+    let mut call = Group::new(Delimiter::Brace, call);
+    call.set_span(Span::mixed_site().located_at(span));
+    let call = parenthesized(call.into_token_stream(), span);
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); #co.#delegate(|| { #sub }).await }
+        { #path!(@rewritten); #call.await }
     };
     // The parentheses stand where the call's own delimiters are, so that a suggestion rustc
     // makes about the whole expression quotes the user's call, not a piece of it.
@@ -130,9 +142,9 @@ pub(crate) fn placeholder(span: Span) -> TokenStream {
 /// first: (x, R), body { .. }
 ///   =>  {
 ///         let __co = Co::<Y, R>::new();
-///         from_parts(__co.marker(), async move {
+///         from_parts(Co::marker(&__co), async move {
 ///             let __co = __co;
-///             let x: R = __co.first().await;
+///             let x: R = Co::first(&__co).await;
 ///             ..
 ///         })
 ///       }
@@ -162,7 +174,7 @@ fn lowered_body(
     let ctor = syn::Ident::new(ctor, Span::call_site());
     quote! {{
         let #co = #new;
-        ::resumable::__private::#ctor(#co.marker(), #body)
+        ::resumable::__private::#ctor(::resumable::__private::Co::marker(&#co), #body)
     }}
 }
 
@@ -223,7 +235,7 @@ pub(crate) fn opaque_output(opaque: TokenStream) -> ReturnType {
 /// fn sum(start: u64, #[resume] x: u64) -> u64 { body }
 ///   =>
 /// fn sum(start: u64) -> impl Resumable<u64, Yield = u64, Return = u64> {
-///     { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u64 = __co.first().await; body }) }
+///     { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u64 = Co::first(&__co).await; body }) }
 /// }
 /// ```
 pub(crate) fn function(
@@ -243,8 +255,9 @@ pub(crate) fn function(
     let opaque = opaque(args, &ret, takes_first);
     let resume_ty = &args.resume_ty;
     let co = args::co_ident();
+    let first_of = quote!(::resumable::__private::Co::first);
     let first = match first {
-        Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #co.first().await;),
+        Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #first_of(&#co).await;),
         // No `#[resume]` parameter: the body starts without an argument (with `resume = ()` the
         // first `resume` passes nothing; otherwise this is a `Subroutine`, started by the
         // `yield_from!` that delegates to it). Skipping the await also saves a suspension state.
@@ -343,17 +356,18 @@ fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
 /// A `coroutine!` closure.
 ///
 /// ```text
-/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u32 = __co.first().await; body }) }
+/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u32 = Co::first(&__co).await; body }) }
 /// ```
 pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
     let co = args::co_ident();
+    let first_of = quote!(::resumable::__private::Co::first);
     let first = match closure.inputs.first() {
         Some(syn::Pat::Type(typed)) => {
             let (pat, ty) = (&typed.pat, &typed.ty);
-            quote!(let #pat: #ty = #co.first().await;)
+            quote!(let #pat: #ty = #first_of(&#co).await;)
         }
-        Some(pat) => quote!(let #pat = #co.first().await;),
-        None => quote!(let () = #co.first().await;),
+        Some(pat) => quote!(let #pat = #first_of(&#co).await;),
+        None => quote!(let () = #first_of(&#co).await;),
     };
     let body = &closure.body;
     let body = match &closure.output {
