@@ -975,3 +975,21 @@ mod methods_of_a_trait_in_scope {
         assert_eq!(co.as_mut().resume(5), State::Complete(15));
     }
 }
+
+// Regression: the body of a `#[resumable]` fn stood as a block at the tail of the generated body,
+// so a one-line body (`{ x }`) fired rustc's `unused_braces`, whose suggestion (`-> u32 x`) does
+// not compile. `deny(warnings)` turns any lint the expansion fires into an error.
+
+#[deny(warnings)]
+#[resumable(yield = u32)]
+fn one_line_body(x: u32) -> u32 { x }
+
+#[deny(warnings)]
+#[resumable(yield = u32)]
+fn one_line_body_returning_impl_trait(x: u32) -> impl Display { x }
+
+#[test]
+fn a_one_line_body_fires_no_lint() {
+    assert_eq!(drain(one_line_body(1)), (vec![], 1));
+    assert_eq!(drain(one_line_body_returning_impl_trait(2)).1.to_string(), "2");
+}

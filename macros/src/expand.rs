@@ -235,7 +235,7 @@ pub(crate) fn opaque_output(opaque: TokenStream) -> ReturnType {
 /// fn sum(start: u64, #[resume] x: u64) -> u64 { body }
 ///   =>
 /// fn sum(start: u64) -> impl Resumable<u64, Yield = u64, Return = u64> {
-///     { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u64 = Co::first(&__co).await; body }) }
+///     { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u64 = Co::first(&__co).await; ({ body }) }) }
 /// }
 /// ```
 pub(crate) fn function(
@@ -273,8 +273,12 @@ pub(crate) fn function(
     let check = return_check(&ret, ret_span);
     // The user's statements keep a block of their own, so that items written first in the body
     // still come first (clippy's `items_after_statements`), with the span of the fn's braces.
+    // The block is in parentheses: as the tail of the body, a one-line block fired
+    // `unused_braces`, whose suggestion (`fn f() -> T x`) does not compile.
+    let braces = block.brace_token.span.join();
     let mut stmts = Group::new(Delimiter::Brace, quote!(#(#stmts)*));
-    stmts.set_span(block.brace_token.span.join());
+    stmts.set_span(braces);
+    let stmts = parenthesized(stmts.into_token_stream(), braces);
     let body = quote!(#check #stmts);
     let lowered = lowered_body(
         ret_span,
@@ -356,7 +360,7 @@ fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
 /// A `coroutine!` closure.
 ///
 /// ```text
-/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u32 = Co::first(&__co).await; body }) }
+/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u32 = Co::first(&__co).await; (body) }) }
 /// ```
 pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
     let co = args::co_ident();
@@ -369,9 +373,11 @@ pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
         Some(pat) => quote!(let #pat = #first_of(&#co).await;),
         None => quote!(let () = #first_of(&#co).await;),
     };
-    let body = &closure.body;
+    // In parentheses, like a fn's body: a block body (`-> u8 { x }`) at the tail of the body or
+    // in a `let` fired `unused_braces`, whose suggestion (`-> u8 x`) does not compile.
+    let body = parenthesized(closure.body.to_token_stream(), closure.body.span());
     let body = match &closure.output {
-        ReturnType::Default => parenthesized(body.to_token_stream(), body.span()),
+        ReturnType::Default => body,
         // The type is fixed before the body, as for a fn, so that a body that never ends (a
         // generator's `loop`) leaves no unreachable code behind it.
         ReturnType::Type(_, ty) => {
