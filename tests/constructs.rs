@@ -993,3 +993,38 @@ fn a_one_line_body_fires_no_lint() {
     assert_eq!(drain(one_line_body(1)), (vec![], 1));
     assert_eq!(drain(one_line_body_returning_impl_trait(2)).1.to_string(), "2");
 }
+
+// Regression: a yield type containing `impl Trait` was written into the body (`Co::<impl
+// Display, ()>::new()`), where rustc rejects it (E0562). The signature alone names it now.
+
+#[resumable(yield = impl Display)]
+fn labels(n: u32) -> usize {
+    yield_!(n);
+    yield_!(n + 1);
+    2
+}
+
+#[resumable(yield = Box<impl Display>)]
+fn boxed_labels(n: u32) {
+    yield_!(Box::new(n));
+}
+
+#[resumable(yield = (impl Display, impl Display))]
+fn labelled_pairs() {
+    yield_!(("a", 1));
+    yield_!(("b", 2));
+}
+
+#[test]
+fn yield_type_with_impl_trait() {
+    let (shown, count) = drain(labels(7));
+    let shown: Vec<String> = shown.iter().map(ToString::to_string).collect();
+    assert_eq!((shown, count), (vec!["7".to_owned(), "8".to_owned()], 2));
+    let shown: Vec<String> = boxed_labels(3).into_iter().map(|b| b.to_string()).collect();
+    assert_eq!(shown, ["3"]);
+    let shown: Vec<String> = labelled_pairs()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    assert_eq!(shown, ["a=1", "b=2"]);
+}

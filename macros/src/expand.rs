@@ -160,7 +160,10 @@ fn lowered_body(
     let co = args::co_ident();
     let new = types.map_or_else(
         || quote!(::resumable::__private::Co::new()),
-        |(yield_ty, resume_ty)| quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new()),
+        |(yield_ty, resume_ty)| {
+            let (yield_ty, resume_ty) = (nameable(yield_ty), nameable(resume_ty));
+            quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new())
+        },
     );
     // The `async` block is spanned at the return type: rustc names it in some errors ("this
     // function should return `Result` or `Option` to accept `?`").
@@ -176,6 +179,22 @@ fn lowered_body(
         let #co = #new;
         ::resumable::__private::#ctor(::resumable::__private::Co::marker(&#co), #body)
     }}
+}
+
+/// `ty` where a type can be written in the body: `_` when it contains `impl Trait`, which only
+/// the signature can name (rustc: "`impl Trait` is not allowed in paths"). The return type
+/// `impl Resumable<Yield = impl Display>` still fixes the type from what the body yields.
+///
+/// ```text
+/// u64   =>   u64
+/// impl Display, Box<impl Display>   =>   _
+/// ```
+fn nameable(ty: &Type) -> TokenStream {
+    if args::has_impl_trait(ty) {
+        quote!(_)
+    } else {
+        ty.to_token_stream()
+    }
 }
 
 /// The return type of a function as a type.
