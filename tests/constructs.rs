@@ -900,11 +900,11 @@ fn labelled_break_whose_value_is_a_yield() {
 
 #[resumable(yield = u32)]
 fn configured_parameters(
-    #[cfg(any())] gone: String,
-    #[cfg(all())] kept: u32,
-    #[cfg(any())] (a, b): (u8, u8),
-    #[cfg_attr(all(), cfg(any()))] also_gone: u32,
-    #[cfg_attr(any(), cfg(any()))] also_kept: u32,
+    #[cfg(not(test))] gone: String,
+    #[cfg(test)] kept: u32,
+    #[cfg(not(test))] (a, b): (u8, u8),
+    #[cfg_attr(test, cfg(not(test)))] also_gone: u32,
+    #[cfg_attr(not(test), cfg(not(test)))] also_kept: u32,
 ) {
     yield_!(kept);
     yield_!(also_kept);
@@ -980,10 +980,13 @@ mod methods_of_a_trait_in_scope {
 // so a one-line body (`{ x }`) fired rustc's `unused_braces`, whose suggestion (`-> u32 x`) does
 // not compile. `deny(warnings)` turns any lint the expansion fires into an error.
 
+// (`rustfmt::skip`: `unused_braces` ignores a block written on several lines.)
+#[rustfmt::skip]
 #[deny(warnings)]
 #[resumable(yield = u32)]
 fn one_line_body(x: u32) -> u32 { x }
 
+#[rustfmt::skip]
 #[deny(warnings)]
 #[resumable(yield = u32)]
 fn one_line_body_returning_impl_trait(x: u32) -> impl Display { x }
@@ -991,7 +994,10 @@ fn one_line_body_returning_impl_trait(x: u32) -> impl Display { x }
 #[test]
 fn a_one_line_body_fires_no_lint() {
     assert_eq!(drain(one_line_body(1)), (vec![], 1));
-    assert_eq!(drain(one_line_body_returning_impl_trait(2)).1.to_string(), "2");
+    assert_eq!(
+        drain(one_line_body_returning_impl_trait(2)).1.to_string(),
+        "2"
+    );
 }
 
 // Regression: a yield type containing `impl Trait` was written into the body (`Co::<impl
