@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprClosure, FnArg, ItemFn, Pat, PatIdent, ReturnType, Signature, Token, Type};
 
 use crate::args::{self, Args};
+use crate::hoist;
 use crate::validate::FirstArg;
 
 /// A `yield_!` point. The value is bound first, checked against the yield type where it can be
@@ -59,10 +60,15 @@ pub(crate) fn yield_point(
 
 /// A `yield_from!` point. The coroutine delegated to is built by a closure when the point is
 /// first polled, so that the body's state holds the closure and not the coroutine: a coroutine
-/// can delegate to a call of itself.
+/// can delegate to a call of itself. When the call may borrow a temporary, what it is called
+/// with is evaluated first, outside the closure, so that the temporaries live until the
+/// delegation ends (see [`hoist`](crate::hoist)).
 ///
 /// ```text
 /// yield_from!(sub)   =>   ({ yield_from!(@rewritten); ({ Co::delegate(&__co, || { sub }) }).await })
+/// yield_from!(each(&vec![n]))
+///   =>   ({ yield_from!(@rewritten);
+///           match (&vec![n],) { (__sub0,) => ({ Co::delegate(&__co, || { each(__sub0) }) }).await } })
 /// ```
 pub(crate) fn delegate_point(
     path: &syn::Path,
@@ -72,10 +78,14 @@ pub(crate) fn delegate_point(
 ) -> TokenStream {
     let mut co = args::co_ident();
     co.set_span(co.span().located_at(span));
+    let hoisted = hoist::hoist(sub);
+    let called = hoisted
+        .as_ref()
+        .map_or_else(|| sub.to_token_stream(), |h| h.call.to_token_stream());
     // `|| f()` is what clippy's `redundant_closure` flags in user code (the closure carries the
     // user's spans); in braces it is not, and the closure is needed (see above).
     let call = quote_spanned! {span=>
-        ::resumable::__private::Co::delegate(&#co, || { #sub })
+        ::resumable::__private::Co::delegate(&#co, || { #called })
     };
     // The call is in a block, so that the awaited expression is not a call: rustc labels an
     // awaited call that fails a bound with "this call returns `S`", which can name internal
@@ -83,8 +93,24 @@ pub(crate) fn delegate_point(
     let mut call = Group::new(Delimiter::Brace, call);
     call.set_span(Span::mixed_site().located_at(span));
     let call = parenthesized(call.into_token_stream(), span);
+    let mut delegation = quote_spanned!(span=> #call.await);
+    if let Some(hoist::Hoisted { bindings, .. }) = hoisted {
+        let names = bindings.iter().map(|(name, mutable, _)| {
+            let mutability = mutable.then(|| quote_spanned!(name.span()=> mut));
+            quote!(#mutability #name)
+        });
+        let values = bindings.iter().map(|(_, _, value)| value);
+        // A `match`, not `let`s: the temporaries of a scrutinee live until the `match` ends,
+        // those of a `let` initialiser only when they are borrowed right there (`&temp`, not
+        // `temp.as_slice()`). Spanned as macro output, like the other tokens of ours, so that a
+        // lint about a `match` with one arm is not reported as the user's.
+        let ours = Span::mixed_site().located_at(span);
+        delegation = quote_spanned! {ours=>
+            match (#(#values,)*) { (#(#names,)*) => #delegation }
+        };
+    }
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); #call.await }
+        { #path!(@rewritten); #delegation }
     };
     // The parentheses stand where the call's own delimiters are, so that a suggestion rustc
     // makes about the whole expression quotes the user's call, not a piece of it.
@@ -355,8 +381,7 @@ fn move_params_in(sig: &mut Signature) -> TokenStream {
                         lets.extend(quote!(#(#cfgs)* let #mutability #ident = #ident;));
                     }
                     pat => {
-                        let arg =
-                            format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
+                        let arg = format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
                         lets.extend(quote!(#(#cfgs)* let #arg = #arg; #(#cfgs)* let #pat = #arg;));
                         *typed.pat = syn::parse_quote!(#arg);
                     }
