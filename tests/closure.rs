@@ -220,3 +220,20 @@ fn diverging_bodies_leave_no_unreachable_code() {
     }));
     assert_eq!(fails.as_mut().resume(()), State::Yielded(7));
 }
+
+// Regression: with a return type, the closure's block body stood as the tail of the generated
+// body, and rustc's `unused_braces` suggested removing its braces, which does not compile
+// (`|x: u8| -> u8 x`). `deny(warnings)` turns any lint the expansion fires into an error.
+#[test]
+#[deny(warnings)]
+fn with_a_return_type_and_a_one_line_block_fires_no_lint() {
+    let mut co = pin!(coroutine!(|x: u8| -> u8 { x }));
+    assert_eq!(co.as_mut().resume(3), State::<(), _>::Complete(3));
+
+    let mut co = pin!(coroutine!(|x: u8| -> u8 { yield_!(x) }));
+    assert_eq!(co.as_mut().resume(3), State::Yielded(3));
+    assert_eq!(co.as_mut().resume(4), State::Complete(4));
+
+    let mut co = pin!(coroutine!(|x: u8| { x }));
+    assert_eq!(co.as_mut().resume(5), State::<(), _>::Complete(5));
+}

@@ -893,3 +893,144 @@ fn labelled_break_whose_value_is_a_yield() {
     assert_eq!(feed(break_label_with_a_yield(), [5, 9]), (vec![5], Some(9)));
     assert_eq!(feed(break_label_with_a_yield(), [1]), (vec![], Some(1)));
 }
+
+// Regression: the rebinding that moves each parameter into the body (`let x = x;`) did not carry
+// the parameter's `#[cfg]`, so a parameter configured out of the signature was still rebound
+// ("cannot find value `gone` in this scope").
+
+#[resumable(yield = u32)]
+fn configured_parameters(
+    #[cfg(not(test))] gone: String,
+    #[cfg(test)] kept: u32,
+    #[cfg(not(test))] (a, b): (u8, u8),
+    #[cfg_attr(test, cfg(not(test)))] also_gone: u32,
+    #[cfg_attr(not(test), cfg(not(test)))] also_kept: u32,
+) {
+    yield_!(kept);
+    yield_!(also_kept);
+}
+
+#[test]
+fn parameter_configured_out_with_cfg_or_cfg_attr() {
+    assert_eq!(drain(configured_parameters(1, 2)), (vec![1, 2], ()));
+}
+
+// Regression: the generated code called the runtime's methods with method syntax
+// (`__co.first()`, `__co.marker()`, `__co.yield_(v)`, `__co.delegate(..)`), so a trait in scope
+// with a method of the same name, implemented for every type, was picked instead ("`u8` is not a
+// future", "expected `Marker<_, _>`, found `u8`").
+mod methods_of_a_trait_in_scope {
+    use resumable::{Resumable, State, coroutine, resumable, yield_, yield_from};
+
+    use super::{drain, feed, pin};
+
+    /// Never called by hand: the test is that the generated code does not call it either. Its
+    /// methods take `self` by value, so method syntax finds them before the runtime's, which take
+    /// `&self` (one with `&self` would lose to the runtime's inherent methods).
+    #[allow(dead_code)]
+    trait ByValue: Sized {
+        fn first(self) -> u8 {
+            0
+        }
+        fn marker(self) -> u8 {
+            0
+        }
+        fn yield_<V>(self, _: V) -> u8 {
+            0
+        }
+        fn delegate<F>(self, _: F) -> u8 {
+            0
+        }
+    }
+    impl<T> ByValue for T {}
+
+    #[resumable(yield = u32)]
+    fn numbers(n: u32) -> u32 {
+        yield_!(n);
+        n + 1
+    }
+
+    #[resumable(yield = u32, resume = u32)]
+    fn inner(n: u32) -> u32 {
+        let m = yield_!(n);
+        n + m
+    }
+
+    #[resumable(yield = u32, resume = u32)]
+    fn outer(#[resume] first: u32) -> u32 {
+        let next = yield_!(first);
+        yield_from!(inner(next))
+    }
+
+    #[test]
+    fn do_not_replace_the_runtime_methods() {
+        assert_eq!(drain(numbers(4)), (vec![4], 5));
+        assert_eq!(feed(outer(), [1, 7, 2]), (vec![1, 7], Some(9)));
+        let mut co = pin!(coroutine!(|x: u32| {
+            let y = yield_!(x * 2);
+            yield_from!(inner(y))
+        }));
+        assert_eq!(co.as_mut().resume(3), State::Yielded(6));
+        assert_eq!(co.as_mut().resume(10), State::Yielded(10));
+        assert_eq!(co.as_mut().resume(5), State::Complete(15));
+    }
+}
+
+// Regression: the body of a `#[resumable]` fn stood as a block at the tail of the generated body,
+// so a one-line body (`{ x }`) fired rustc's `unused_braces`, whose suggestion (`-> u32 x`) does
+// not compile. `deny(warnings)` turns any lint the expansion fires into an error.
+
+// (`rustfmt::skip`: `unused_braces` ignores a block written on several lines.)
+#[rustfmt::skip]
+#[deny(warnings)]
+#[resumable(yield = u32)]
+fn one_line_body(x: u32) -> u32 { x }
+
+#[rustfmt::skip]
+#[deny(warnings)]
+#[resumable(yield = u32)]
+fn one_line_body_returning_impl_trait(x: u32) -> impl Display { x }
+
+#[test]
+fn a_one_line_body_fires_no_lint() {
+    assert_eq!(drain(one_line_body(1)), (vec![], 1));
+    assert_eq!(
+        drain(one_line_body_returning_impl_trait(2)).1.to_string(),
+        "2"
+    );
+}
+
+// Regression: a yield type containing `impl Trait` was written into the body (`Co::<impl
+// Display, ()>::new()`), where rustc rejects it (E0562). The signature alone names it now.
+
+#[resumable(yield = impl Display)]
+fn labels(n: u32) -> usize {
+    yield_!(n);
+    yield_!(n + 1);
+    2
+}
+
+#[resumable(yield = Box<impl Display>)]
+fn boxed_labels(n: u32) {
+    yield_!(Box::new(n));
+}
+
+#[resumable(yield = (impl Display, impl Display))]
+fn labelled_pairs() {
+    yield_!(("a", 1));
+    yield_!(("b", 2));
+}
+
+#[test]
+fn yield_type_with_impl_trait() {
+    let (shown, count) = drain(labels(7));
+    let shown: Vec<String> = shown.iter().map(ToString::to_string).collect();
+    assert_eq!((shown, count), (vec!["7".to_owned(), "8".to_owned()], 2));
+    let shown: Vec<String> = boxed_labels(3).into_iter().map(|b| b.to_string()).collect();
+    assert_eq!(shown, ["3"]);
+    let shown: Vec<String> = labelled_pairs()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    assert_eq!(shown, ["a=1", "b=2"]);
+}

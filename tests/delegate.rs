@@ -1255,3 +1255,167 @@ fn polls_needing_much_native_stack_do_not_overflow_it_at_depth() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("1 passed"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Temporaries in the argument of `yield_from!` live until the delegation ends, as those of a
+// `for` loop's iterator expression do (`for x in each(&vec![1, 2])`). Regression: the closure
+// that builds the coroutine delegated to created them and dropped them when it returned (E0515,
+// "returns a value referencing data owned by the current function").
+// ---------------------------------------------------------------------------------------------
+
+#[resumable(yield = u32)]
+fn each_of(items: &[u32]) -> u32 {
+    for &i in items {
+        yield_!(i);
+    }
+    items.iter().sum()
+}
+
+/// What happened, in order: operands evaluated, temporaries made and dropped, values yielded.
+type Steps = RefCell<Vec<String>>;
+
+fn step<T>(steps: &Steps, what: &str, value: T) -> T {
+    steps.borrow_mut().push(what.to_owned());
+    value
+}
+
+/// A temporary that says when it is made and dropped.
+struct Noted<'s> {
+    items: Vec<u32>,
+    name: &'static str,
+    steps: &'s Steps,
+}
+
+impl<'s> Noted<'s> {
+    fn new(steps: &'s Steps, name: &'static str, items: &[u32]) -> Self {
+        step(steps, &format!("make {name}"), ());
+        Self {
+            items: items.to_vec(),
+            name,
+            steps,
+        }
+    }
+}
+
+impl Drop for Noted<'_> {
+    fn drop(&mut self) {
+        step(self.steps, &format!("drop {}", self.name), ());
+    }
+}
+
+struct Shelf(Vec<u32>);
+
+impl Shelf {
+    #[resumable(yield = u32)]
+    fn walk(&self) {
+        for &x in &self.0 {
+            yield_!(x);
+        }
+    }
+
+    #[resumable(yield = u32)]
+    fn bump(&mut self) {
+        for x in &mut self.0 {
+            *x += 10;
+            yield_!(*x);
+        }
+    }
+
+    #[resumable(yield = u32)]
+    fn walk_then<'a>(&'a self, more: &'a [u32]) {
+        for &x in self.0.iter().chain(more) {
+            yield_!(x);
+        }
+    }
+}
+
+#[resumable(yield = u32)]
+fn push_one(items: &mut Vec<u32>) {
+    items.push(1);
+    yield_!(items.iter().sum());
+}
+
+#[resumable(yield = u32)]
+fn borrowing_temporaries(steps: &Steps) {
+    let n = 1;
+    let sum = yield_from!(each_of(&vec![n, n + 1]));
+    yield_!(sum * 100);
+    yield_from!(each_of(vec![3, 4].as_slice()));
+    yield_from!(each_of(&Noted::new(steps, "items", &[5]).items));
+    step(steps, "after", ());
+    yield_from!(Shelf(vec![6]).walk());
+    yield_from!(Shelf(vec![6]).bump());
+    yield_from!(push_one(&mut vec![7]));
+}
+
+/// Resumes `generator` to the end, noting each value it yields in `steps` too.
+fn noting<G: Resumable<Yield = u32, Return = ()>>(generator: G, steps: &Steps) -> Vec<u32> {
+    let mut generator = pin!(generator);
+    let mut yielded = Vec::new();
+    while let State::Yielded(value) = generator.as_mut().resume(()) {
+        step(steps, &format!("yield {value}"), ());
+        yielded.push(value);
+    }
+    yielded
+}
+
+#[test]
+fn temporaries_in_the_argument_live_until_the_delegation_ends() {
+    let steps = Steps::default();
+    let yielded = noting(borrowing_temporaries(&steps), &steps);
+    assert_eq!(yielded, [1, 2, 300, 3, 4, 5, 6, 16, 8]);
+    let steps = steps.take();
+    let made = steps.iter().position(|s| s == "make items").unwrap();
+    assert_eq!(
+        steps[made..made + 4],
+        ["make items", "yield 5", "drop items", "after"]
+    );
+}
+
+#[resumable(yield = u32)]
+fn operands_in_order(steps: &Steps) {
+    let shelves = [Shelf(vec![1]), Shelf(vec![2])];
+    yield_from!(shelves[step(steps, "index", 1)].walk_then(&Noted::new(steps, "more", &[3]).items));
+    step(steps, "after", ());
+}
+
+#[test]
+fn operands_are_evaluated_left_to_right_before_the_delegation_starts() {
+    let steps = Steps::default();
+    assert_eq!(noting(operands_in_order(&steps), &steps), [2, 3]);
+    assert_eq!(
+        steps.take(),
+        [
+            "index",
+            "make more",
+            "yield 2",
+            "yield 3",
+            "drop more",
+            "after"
+        ]
+    );
+}
+
+/// Recursion with a temporary in the argument: the body's state holds the operands, never the
+/// coroutine delegated to (it would contain itself).
+#[resumable(yield = String)]
+fn dotted(label: &str, depth: u32) {
+    yield_!(label.to_owned());
+    if depth > 0 {
+        yield_from!(dotted(&format!("{label}."), depth - 1));
+    }
+}
+
+#[test]
+fn recursion_with_a_temporary_in_the_argument() {
+    let labels: Vec<String> = dotted("x", 3).into_iter().collect();
+    assert_eq!(labels, ["x", "x.", "x..", "x..."]);
+}
+
+#[test]
+fn temporaries_in_the_argument_of_a_closure_coroutine() {
+    let mut co = pin!(coroutine!(|(): ()| yield_from!(each_of(&vec![4, 5]))));
+    assert_eq!(co.as_mut().resume(()), State::Yielded(4));
+    assert_eq!(co.as_mut().resume(()), State::Yielded(5));
+    assert_eq!(co.as_mut().resume(()), State::Complete(9));
+}

@@ -148,7 +148,10 @@ fn a_yield_from_polled_from_a_box_and_dropped_panics_instead_of_writing_into_fre
         let _ = co.as_mut().resume(());
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("from outside its coroutine's body"), "{message}");
+    assert!(
+        message.contains("from outside its coroutine's body"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -209,7 +212,10 @@ fn two_yields_in_one_step_panic_instead_of_losing_a_value() {
         let mut co = pin!(driver());
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("two values were yielded in one step"), "{message}");
+    assert!(
+        message.contains("two values were yielded in one step"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -223,7 +229,10 @@ fn two_yield_froms_started_in_one_step_panic() {
         let mut co = pin!(driver());
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("two `yield_from!`s were started"), "{message}");
+    assert!(
+        message.contains("two `yield_from!`s were started"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -244,7 +253,10 @@ fn a_yield_moved_into_a_coroutine_with_another_yield_type_panics() {
         let mut co = pin!(outer());
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -265,7 +277,10 @@ fn a_yield_moved_into_a_coroutine_whose_yield_type_differs_only_in_a_lifetime_pa
         let mut co = pin!(outer(&local));
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -317,7 +332,10 @@ fn a_yield_from_moved_into_another_coroutine_with_a_borrowed_yield_type_panics()
         let mut co = pin!(outer(&local));
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -333,7 +351,10 @@ fn hand_made_tokens_cannot_confuse_types() {
         }));
         let _ = generator.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
     // ... and by type.
     let message = panic_message(|| {
         let stranger = Co::<String, (), Static>::new_static();
@@ -345,7 +366,10 @@ fn hand_made_tokens_cannot_confuse_types() {
         }));
         let _ = generator.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
     // An instance future in a static slot of the same types, and the other way round.
     let message = panic_message(|| {
         let stranger = Co::<u64, ()>::new();
@@ -357,7 +381,10 @@ fn hand_made_tokens_cannot_confuse_types() {
         }));
         let _ = generator.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
     let message = panic_message(|| {
         let stranger = Co::<u64, (), Static>::new_static();
         let future = stranger.yield_(1);
@@ -368,7 +395,10 @@ fn hand_made_tokens_cannot_confuse_types() {
         }));
         let _ = generator.as_mut().resume(());
     });
-    assert!(message.contains("coroutine other than the one it belongs to"), "{message}");
+    assert!(
+        message.contains("coroutine other than the one it belongs to"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -392,15 +422,24 @@ fn hand_off_futures_polled_by_another_executor_panic() {
     let message = panic_message(|| {
         futures_executor::block_on(co.yield_(1));
     });
-    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    assert!(
+        message.contains("outside a `resume` of its coroutine"),
+        "{message}"
+    );
     let message = panic_message(|| {
         futures_executor::block_on(co.first());
     });
-    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    assert!(
+        message.contains("outside a `resume` of its coroutine"),
+        "{message}"
+    );
     let message = panic_message(|| {
         futures_executor::block_on(co.delegate(|| deep(1)));
     });
-    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    assert!(
+        message.contains("outside a `resume` of its coroutine"),
+        "{message}"
+    );
 }
 
 /// Keeps a clone of the waker it is polled with.
@@ -436,7 +475,10 @@ fn a_waker_kept_past_its_resume_leads_nowhere() {
         let mut pending = pin!(pending);
         let _ = pending.as_mut().poll(&mut Context::from_waker(&waker));
     });
-    assert!(message.contains("outside a `resume` of its coroutine"), "{message}");
+    assert!(
+        message.contains("outside a `resume` of its coroutine"),
+        "{message}"
+    );
     assert_eq!(generator.as_mut().resume(()), State::Complete(()));
 }
 

@@ -91,6 +91,19 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
             *slot = Some(ty);
         }
     }
+    // `impl Resumable<R, ..>` cannot hold an `impl Trait` in `R` (rustc: "nested `impl Trait` is
+    // not allowed"), and a caller could not name the type to resume with anyway. The stub made
+    // for the error resumes with `()`, so that the error is not repeated.
+    if let Some(opaque) = resume_ty.as_ref().and_then(impl_trait_in) {
+        push(
+            &mut errors,
+            syn::Error::new_spanned(
+                opaque,
+                "`impl Trait` is not allowed in the resume type; the caller of `resume` has to name the type it passes",
+            ),
+        );
+        resume_ty = None;
+    }
     let args = Args {
         yield_ty: yield_ty.unwrap_or_else(unit),
         resume_ty: resume_ty.unwrap_or_else(unit),
@@ -101,13 +114,18 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
 /// Whether `ty` mentions `impl Trait` anywhere: such a type can be named in the function's
 /// return type but not in a `let` or a turbofish inside its body.
 pub(crate) fn has_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-            self.0 = true;
+    impl_trait_in(ty).is_some()
+}
+
+/// The first `impl Trait` in `ty`, if any.
+fn impl_trait_in(ty: &Type) -> Option<&syn::TypeImplTrait> {
+    struct Finder<'ast>(Option<&'ast syn::TypeImplTrait>);
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'ast> {
+        fn visit_type_impl_trait(&mut self, found: &'ast syn::TypeImplTrait) {
+            self.0.get_or_insert(found);
         }
     }
-    let mut finder = Finder(false);
+    let mut finder = Finder(None);
     syn::visit::Visit::visit_type(&mut finder, ty);
     finder.0
 }

@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprClosure, FnArg, ItemFn, Pat, PatIdent, ReturnType, Signature, Token, Type};
 
 use crate::args::{self, Args};
+use crate::hoist;
 use crate::mode;
 use crate::validate::FirstArg;
 
@@ -16,10 +17,14 @@ use crate::validate::FirstArg;
 /// that its temporaries are dropped before the coroutine suspends, not held across the yield.
 ///
 /// ```text
-/// yield_!(v)      =>  { yield_!(@rewritten); let __value: Y = v; __co.yield_(__value).await }
-/// yield_!()       =>  { yield_!(@rewritten); let __value: Y = (); __co.yield_(__value).await }
-/// yield_!(a, b)   =>  { yield_!(@rewritten); let __value: Y = (a, b); __co.yield_(__value).await }
+/// yield_!(v)      =>  { yield_!(@rewritten); let __value: Y = v; Co::yield_(&__co, __value).await }
+/// yield_!()       =>  { yield_!(@rewritten); let __value: Y = (); Co::yield_(&__co, __value).await }
+/// yield_!(a, b)   =>  { yield_!(@rewritten); let __value: Y = (a, b); Co::yield_(&__co, __value).await }
 /// ```
+///
+/// `Co` is `::resumable::__private::Co`. Its methods are called by path, never as `__co.yield_(..)`,
+/// so that a trait in the user's scope with a method of the same name cannot be picked instead;
+/// the same holds for `marker`, `first` and `delegate` below.
 pub(crate) fn yield_point(
     path: &syn::Path,
     span: Span,
@@ -49,17 +54,22 @@ pub(crate) fn yield_point(
     // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
     // import is used (and required, like any macro's).
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); let #bound #ty = #value; #co.#yield_(#bound).await }
+        { #path!(@rewritten); let #bound #ty = #value; ::resumable::__private::Co::#yield_(&#co, #bound).await }
     };
     parenthesized(point, span)
 }
 
 /// A `yield_from!` point. The coroutine delegated to is built by a closure when the point is
 /// first polled, so that the body's state holds the closure and not the coroutine: a coroutine
-/// can delegate to a call of itself.
+/// can delegate to a call of itself. When the call may borrow a temporary, what it is called
+/// with is evaluated first, outside the closure, so that the temporaries live until the
+/// delegation ends (see [`hoist`](crate::hoist)).
 ///
 /// ```text
-/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); __co.delegate(|| { sub }).await })
+/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); ({ Co::delegate(&__co, || { sub }) }).await })
+/// yield_from!(each(&vec![n]))
+///   =>   ({ yield_from!(@rewritten);
+///           match (&vec![n],) { (__sub0,) => ({ Co::delegate(&__co, || { each(__sub0) }) }).await } })
 /// ```
 pub(crate) fn delegate_point(
     path: &syn::Path,
@@ -69,11 +79,39 @@ pub(crate) fn delegate_point(
 ) -> TokenStream {
     let mut co = args::co_ident();
     co.set_span(co.span().located_at(span));
-    let delegate = syn::Ident::new("delegate", sub.span());
+    let hoisted = hoist::hoist(sub);
+    let called = hoisted
+        .as_ref()
+        .map_or_else(|| sub.to_token_stream(), |h| h.call.to_token_stream());
     // `|| f()` is what clippy's `redundant_closure` flags in user code (the closure carries the
     // user's spans); in braces it is not, and the closure is needed (see above).
+    let call = quote_spanned! {span=>
+        ::resumable::__private::Co::delegate(&#co, || { #called })
+    };
+    // The call is in a block, so that the awaited expression is not a call: rustc labels an
+    // awaited call that fails a bound with "this call returns `S`", which can name internal
+    // types. The block's span comes from the macro, or rustc suggests "remove the `.await`".
+    let mut call = Group::new(Delimiter::Brace, call);
+    call.set_span(Span::mixed_site().located_at(span));
+    let call = parenthesized(call.into_token_stream(), span);
+    let mut delegation = quote_spanned!(span=> #call.await);
+    if let Some(hoist::Hoisted { bindings, .. }) = hoisted {
+        let names = bindings.iter().map(|(name, mutable, _)| {
+            let mutability = mutable.then(|| quote_spanned!(name.span()=> mut));
+            quote!(#mutability #name)
+        });
+        let values = bindings.iter().map(|(_, _, value)| value);
+        // A `match`, not `let`s: the temporaries of a scrutinee live until the `match` ends,
+        // those of a `let` initialiser only when they are borrowed right there (`&temp`, not
+        // `temp.as_slice()`). Spanned as macro output, like the other tokens of ours, so that a
+        // lint about a `match` with one arm is not reported as the user's.
+        let ours = Span::mixed_site().located_at(span);
+        delegation = quote_spanned! {ours=>
+            match (#(#values,)*) { (#(#names,)*) => #delegation }
+        };
+    }
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); #co.#delegate(|| { #sub }).await }
+        { #path!(@rewritten); #delegation }
     };
     // The parentheses stand where the call's own delimiters are, so that a suggestion rustc
     // makes about the whole expression quotes the user's call, not a piece of it.
@@ -131,9 +169,9 @@ pub(crate) fn placeholder(span: Span) -> TokenStream {
 /// first: (x, R), body { .. }
 ///   =>  {
 ///         let __co = Co::<Y, R>::new();
-///         from_parts(__co.marker(), async move {
+///         from_parts(Co::marker(&__co), async move {
 ///             let __co = __co;
-///             let x: R = __co.first().await;
+///             let x: R = Co::first(&__co).await;
 ///             ..
 ///         })
 ///       }
@@ -155,6 +193,7 @@ fn lowered_body(
             ::resumable::__private::Co::<#yield_ty, #resume_ty, ::resumable::__private::Static>::new_static()
         ),
         Some((yield_ty, resume_ty, false)) => {
+            let (yield_ty, resume_ty) = (nameable(yield_ty), nameable(resume_ty));
             quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new())
         }
     };
@@ -170,8 +209,24 @@ fn lowered_body(
     let ctor = syn::Ident::new(ctor, Span::call_site());
     quote! {{
         let #co = #new;
-        ::resumable::__private::#ctor(#co.marker(), #body)
+        ::resumable::__private::#ctor(::resumable::__private::Co::marker(&#co), #body)
     }}
+}
+
+/// `ty` where a type can be written in the body: `_` when it contains `impl Trait`, which only
+/// the signature can name (rustc: "`impl Trait` is not allowed in paths"). The return type
+/// `impl Resumable<Yield = impl Display>` still fixes the type from what the body yields.
+///
+/// ```text
+/// u64   =>   u64
+/// impl Display, Box<impl Display>   =>   _
+/// ```
+fn nameable(ty: &Type) -> TokenStream {
+    if args::has_impl_trait(ty) {
+        quote!(_)
+    } else {
+        ty.to_token_stream()
+    }
 }
 
 /// The return type of a function as a type.
@@ -231,7 +286,7 @@ pub(crate) fn opaque_output(opaque: TokenStream) -> ReturnType {
 /// fn sum(start: u64, #[resume] x: u64) -> u64 { body }
 ///   =>
 /// fn sum(start: u64) -> impl Resumable<u64, Yield = u64, Return = u64> {
-///     { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u64 = __co.first().await; body }) }
+///     { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u64 = Co::first(&__co).await; ({ body }) }) }
 /// }
 /// ```
 pub(crate) fn function(
@@ -251,8 +306,9 @@ pub(crate) fn function(
     let opaque = opaque(args, &ret, takes_first);
     let resume_ty = &args.resume_ty;
     let co = args::co_ident();
+    let first_of = quote!(::resumable::__private::Co::first);
     let first = match first {
-        Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #co.first().await;),
+        Some(FirstArg { pat, ty }) => quote!(let #pat: #ty = #first_of(&#co).await;),
         // No `#[resume]` parameter: the body starts without an argument (with `resume = ()` the
         // first `resume` passes nothing; otherwise this is a `Subroutine`, started by the
         // `yield_from!` that delegates to it). Skipping the await also saves a suspension state.
@@ -268,8 +324,12 @@ pub(crate) fn function(
     let check = return_check(&ret, ret_span);
     // The user's statements keep a block of their own, so that items written first in the body
     // still come first (clippy's `items_after_statements`), with the span of the fn's braces.
+    // The block is in parentheses: as the tail of the body, a one-line block fired
+    // `unused_braces`, whose suggestion (`fn f() -> T x`) does not compile.
+    let braces = block.brace_token.span.join();
     let mut stmts = Group::new(Delimiter::Brace, quote!(#(#stmts)*));
-    stmts.set_span(block.brace_token.span.join());
+    stmts.set_span(braces);
+    let stmts = parenthesized(stmts.into_token_stream(), braces);
     let body = quote!(#check #stmts);
     let lowered = lowered_body(
         ret_span,
@@ -300,60 +360,79 @@ pub(crate) fn function(
 /// get a hygienic name in the signature, and so do `_name`s (using one trips clippy's
 /// `used_underscore_binding`); `self` cannot be rebound, so it is only used whole.
 ///
+/// A parameter's `#[cfg]` and `#[cfg_attr]` go with its rebinding, so that a parameter
+/// configured out of the signature is not rebound either.
+///
 /// ```text
-/// fn f(self, mut a: A, (b, _): (B, C), _: D)
-///   =>  fn f(self, a: A, __arg1: (B, C), __arg2: D)
+/// fn f(self, mut a: A, (b, _): (B, C), _: D, #[cfg(x)] e: E)
+///   =>  fn f(self, a: A, __arg1: (B, C), __arg2: D, #[cfg(x)] e: E)
 ///       + let _ = &self; let mut a = a; let __arg1 = __arg1; let (b, _) = __arg1;
-///         let __arg2 = __arg2; let _ = __arg2;
+///         let __arg2 = __arg2; let _ = __arg2; #[cfg(x)] let e = e;
 /// ```
 fn move_params_in(sig: &mut Signature) -> TokenStream {
     let mut lets = TokenStream::new();
     for (i, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => {
+                let cfgs = cfg_attrs(&receiver.attrs);
                 let self_ = &receiver.self_token;
-                lets.extend(quote!(let _ = &#self_;));
+                lets.extend(quote!(#(#cfgs)* let _ = &#self_;));
             }
-            FnArg::Typed(typed) => match &mut *typed.pat {
-                Pat::Ident(PatIdent {
-                    by_ref: None,
-                    mutability,
-                    ident,
-                    subpat: None,
-                    ..
-                }) if !ident.to_string().starts_with('_') => {
-                    let mutability = mutability.take();
-                    lets.extend(quote!(let #mutability #ident = #ident;));
+            FnArg::Typed(typed) => {
+                let cfgs = cfg_attrs(&typed.attrs);
+                match &mut *typed.pat {
+                    Pat::Ident(PatIdent {
+                        by_ref: None,
+                        mutability,
+                        ident,
+                        subpat: None,
+                        ..
+                    }) if !ident.to_string().starts_with('_') => {
+                        let mutability = mutability.take();
+                        lets.extend(quote!(#(#cfgs)* let #mutability #ident = #ident;));
+                    }
+                    pat => {
+                        let arg = format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
+                        lets.extend(quote!(#(#cfgs)* let #arg = #arg; #(#cfgs)* let #pat = #arg;));
+                        *typed.pat = syn::parse_quote!(#arg);
+                    }
                 }
-                pat => {
-                    let arg = format_ident!("__resumable_arg{}", i, span = Span::mixed_site());
-                    lets.extend(quote!(let #arg = #arg; let #pat = #arg;));
-                    *typed.pat = syn::parse_quote!(#arg);
-                }
-            },
+            }
         }
     }
     lets
 }
 
+/// The attributes that decide whether a parameter exists: `#[cfg(..)]`, and `#[cfg_attr(..)]`,
+/// which may expand to one.
+fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
+        .collect()
+}
+
 /// A `coroutine!` closure.
 ///
 /// ```text
-/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(__co.marker(), async move { let __co = __co; let x: u32 = __co.first().await; body }) }
+/// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u32 = Co::first(&__co).await; (body) }) }
 /// ```
 pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
     let co = args::co_ident();
+    let first_of = quote!(::resumable::__private::Co::first);
     let first = match closure.inputs.first() {
         Some(syn::Pat::Type(typed)) => {
             let (pat, ty) = (&typed.pat, &typed.ty);
-            quote!(let #pat: #ty = #co.first().await;)
+            quote!(let #pat: #ty = #first_of(&#co).await;)
         }
-        Some(pat) => quote!(let #pat = #co.first().await;),
-        None => quote!(let () = #co.first().await;),
+        Some(pat) => quote!(let #pat = #first_of(&#co).await;),
+        None => quote!(let () = #first_of(&#co).await;),
     };
-    let body = &closure.body;
+    // In parentheses, like a fn's body: a block body (`-> u8 { x }`) at the tail of the body or
+    // in a `let` fired `unused_braces`, whose suggestion (`-> u8 x`) does not compile.
+    let body = parenthesized(closure.body.to_token_stream(), closure.body.span());
     let body = match &closure.output {
-        ReturnType::Default => parenthesized(body.to_token_stream(), body.span()),
+        ReturnType::Default => body,
         // The type is fixed before the body, as for a fn, so that a body that never ends (a
         // generator's `loop`) leaves no unreachable code behind it.
         ReturnType::Type(_, ty) => {

@@ -6,6 +6,7 @@
 mod args;
 mod expand;
 mod fallback;
+mod hoist;
 mod mode;
 mod scan;
 #[cfg(test)]

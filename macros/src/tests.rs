@@ -92,6 +92,61 @@ fn valid_closure_expands_to_a_coroutine() {
     );
 }
 
+/// The body of the `#[resumable]` fn `f` whose body is `yield_from!(#sub);`, expanded.
+fn delegating(sub: &TokenStream) -> TokenStream {
+    let out = resumable_impl(
+        quote!(yield = u32),
+        quote! {
+            fn f(a: &[u32], n: u32) { yield_from!(#sub); }
+        },
+    );
+    assert_eq!(errors(&out), 0, "{out}");
+    out
+}
+
+#[test]
+fn yield_from_evaluates_the_operands_first_only_when_they_may_borrow_a_temporary() {
+    // Calls that borrow no temporary keep their thunk as it was (no `match`, nothing bound).
+    for sub in [
+        quote!(permgen(a, n - 1)),
+        quote!(each(&a[1..])),
+        quote!(self.walk(&mut buf, format!("{n}"))),
+        quote!(bridge(|r| make(&vec![r]))),
+    ] {
+        let out = delegating(&sub);
+        assert!(!mentions(&out, &quote!(match)), "{sub}: {out}");
+        assert!(mentions(&out, &quote!(|| { #sub })), "{sub}: {out}");
+    }
+    // Otherwise the call stays in the thunk and its operands are bound before it, in order;
+    // paths, literals and closures are left in place.
+    for (sub, values, call) in [
+        (
+            quote!(each(&vec![n], n)),
+            quote!((&vec![n],)),
+            quote!(each(__resumable_sub0, n)),
+        ),
+        (
+            quote!(Tree::new(n).walk(1, |x| x)),
+            quote!((Tree::new(n),)),
+            quote!(__resumable_sub0.walk(1, |x| x)),
+        ),
+        (
+            quote!(trees[next()].walk(vec![1].as_slice())),
+            quote!((next(), vec![1].as_slice(),)),
+            quote!(trees[__resumable_sub0].walk(__resumable_sub1)),
+        ),
+        (
+            quote!((each(&vec![n]))),
+            quote!((&vec![n],)),
+            quote!(each(__resumable_sub0)),
+        ),
+    ] {
+        let out = delegating(&sub);
+        assert!(mentions(&out, &quote!(match #values)), "{sub}: {out}");
+        assert!(mentions(&out, &quote!(|| { #call })), "{sub}: {out}");
+    }
+}
+
 #[test]
 fn nested_coroutines_and_resumable_items_are_left_to_their_own_macro() {
     let out = resumable_impl(

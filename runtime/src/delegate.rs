@@ -162,7 +162,11 @@ impl<B, M: Mode> Detached<B, M> {
     /// `header` is the header of the running `resume`'s live slot, not borrowed elsewhere, and
     /// the slot has types `Y`, `R`.
     #[inline(always)]
-    unsafe fn poll_as<Y, R>(self: Pin<&mut Self>, header: *mut Header, whole: bool) -> Poll<B::Output>
+    unsafe fn poll_as<Y, R>(
+        self: Pin<&mut Self>,
+        header: *mut Header,
+        whole: bool,
+    ) -> Poll<B::Output>
     where
         B: Future,
         M: Keyed<Y, R>,
@@ -450,11 +454,16 @@ impl<Y, R> Frames<Y, R> {
         let layout = Layout::new::<Detached<B, M>>();
         // A zero-sized body (a hand-made `Gen` around `core::future::Pending`) still gets a
         // block of one byte: `alloc` needs a size.
-        let layout = Layout::from_size_align(layout.size().max(1), layout.align()).unwrap_or(layout);
+        let layout =
+            Layout::from_size_align(layout.size().max(1), layout.align()).unwrap_or(layout);
         // SAFETY: the caller's contract; the reference ends before `make` runs user code.
         let depth = unsafe { (*f).depth };
         // SAFETY: as above.
-        let kept = unsafe { (&(*f).entries).get(depth).map(|e| (e.frame.cast::<u8>(), e.block)) };
+        let kept = unsafe {
+            (&(*f).entries)
+                .get(depth)
+                .map(|e| (e.frame.cast::<u8>(), e.block))
+        };
         let typed = match kept {
             Some((block, fits))
                 if layout.size() <= fits.size() && layout.align() <= fits.align() =>
