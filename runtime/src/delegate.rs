@@ -42,7 +42,7 @@ use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
 use std::alloc::{alloc, dealloc, handle_alloc_error};
 
-use crate::lower::{Exchange, Header, Keyed, Mode, Owner, Slot, owned_slot, waker};
+use crate::lower::{Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker};
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
 /// argument (a `#[resumable]` fn with no `#[resume]` parameter).
@@ -325,6 +325,9 @@ pub struct Frames<Y, R> {
     /// `entries[orphans..depth]` are to be dropped as soon as the frame being polled returns
     /// control to the driver; [`NONE`] when there are none.
     orphans: usize,
+    /// The header of the slot of the `resume` running, if one is: set at each `resume`'s start,
+    /// used only during it (to flag orphans to the driver).
+    slot: *mut Header,
 }
 
 // SAFETY: see the type's `# Send` section: the body's auto traits stand for the frames'.
@@ -355,6 +358,7 @@ impl<Y, R> Frames<Y, R> {
             depth: 0,
             polling: 0,
             orphans: NONE,
+            slot: ptr::null_mut(),
         }
     }
 
@@ -376,10 +380,13 @@ impl<Y, R> Frames<Y, R> {
         let frames = unsafe { &*this.as_ptr() };
         match frames.depth {
             0 => None,
-            depth => frames
-                .entries
-                .get(depth - 1)
-                .map(|e| (e.frame, e.out, depth)),
+            depth => {
+                // SAFETY: `depth <= entries.len()` always: `push` makes `entries[depth]` exist
+                // before it raises the depth, and nothing else raises it or shortens `entries`
+                // (only `Drop`, which ends the stack).
+                let e = unsafe { frames.entries.get_unchecked(depth - 1) };
+                Some((e.frame, e.out, depth))
+            }
         }
     }
 
@@ -394,15 +401,15 @@ impl<Y, R> Frames<Y, R> {
         unsafe { (*this.as_ptr()).polling = level };
     }
 
-    /// Whether some frames are orphans, to be dropped now.
+    /// Starts a `resume`: records its slot's header.
     ///
     /// # Safety
     ///
     /// As [`top`](Self::top).
     #[inline(always)]
-    pub(crate) unsafe fn orphaned(this: NonNull<Self>) -> bool {
+    pub(crate) unsafe fn begin(this: NonNull<Self>, slot: *mut Header) {
         // SAFETY: the caller's contract.
-        unsafe { (*this.as_ptr()).orphans != NONE }
+        unsafe { (*this.as_ptr()).slot = slot };
     }
 
     /// Polls `frame`.
@@ -543,7 +550,8 @@ impl<Y, R> Frames<Y, R> {
         let Some(this) = this else { return };
         // SAFETY: the caller's contract.
         let frames = unsafe { &mut *this.as_ptr() };
-        frames.depth = frames.depth.saturating_sub(1);
+        debug_assert!(frames.depth > 0, "no frame to pop");
+        frames.depth -= 1;
     }
 
     /// Called by the `Delegate` whose frame is `entries[index]` (with `out` its cell) when it is
@@ -575,6 +583,8 @@ impl<Y, R> Frames<Y, R> {
                 // code runs; meanwhile the frame's value has nowhere to go.
                 (&mut (*f).entries)[index].out = ptr::null_mut();
                 (*f).orphans = (*f).orphans.min(index);
+                // The driver reads the slot's flags after every poll: that is where it learns.
+                (*(*f).slot).flags |= ORPHANS;
             }
         }
     }
@@ -808,7 +818,7 @@ where
         if !header.holds(&*this) {
             not_in_body();
         }
-        if header.pushed {
+        if header.flags & PUSHED != 0 {
             pushed_twice();
         }
         let Some(frames) = frames else { no_driver() };
@@ -824,7 +834,7 @@ where
         // The driver polls the new frame next, from its loop: however deep delegation goes,
         // only one frame is ever being polled on the native stack.
         // SAFETY: as above; the slot is still alive and not borrowed.
-        unsafe { (*slot).header.pushed = true };
+        unsafe { (*slot).header.flags |= PUSHED };
         Poll::Pending
     }
 }

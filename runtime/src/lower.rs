@@ -178,9 +178,14 @@ pub(crate) struct Header {
     /// from a future that lives in there (see `delegate`).
     pub(crate) start: *const u8,
     pub(crate) end: *const u8,
-    /// Set by a `yield_from!` that pushed a frame: the `Pending` it returned is not a yield.
-    pub(crate) pushed: bool,
+    /// What happened during the poll, besides a yield: [`PUSHED`], [`ORPHANS`].
+    pub(crate) flags: u8,
 }
+
+/// A `yield_from!` pushed a frame: the `Pending` it returned is not a yield.
+pub(crate) const PUSHED: u8 = 1;
+/// A `yield_from!` was dropped while a frame above it ran: the driver must drop the orphans.
+pub(crate) const ORPHANS: u8 = 2;
 
 impl Header {
     /// Records `body`, of type `B`, as the memory of the body being polled.
@@ -680,7 +685,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 owner,
                 start: ptr::null(),
                 end: ptr::null(),
-                pushed: false,
+                flags: 0,
             },
             arg: Some(arg),
             yielded: None,
@@ -691,44 +696,34 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
         let slot = &raw mut slot;
         // Armed only while a frame can leave orphans behind; disarmed on every normal return.
         let settle = Settle(frames);
-        loop {
+        if let Some(f) = frames {
             // SAFETY: `frames` points to `this.frames`, alive for this whole call and reached only
             // through raw pointers (the body's `yield_from!` futures use the same pointer).
+            unsafe { Frames::begin(f, slot.cast()) };
+        }
+        loop {
+            // SAFETY: as above.
             let top = frames.and_then(|f| unsafe { Frames::top(f) });
             let ready = if let (Some(f), Some((frame, out, level))) = (frames, top) {
                 // SAFETY: as above; `frame` is the innermost live frame: pinned in its own block
                 // until popped or dropped, and not borrowed elsewhere. `slot` is alive and not
                 // borrowed; the frame sets the slot's owner and body to its own.
-                let ready = unsafe {
+                unsafe {
                     Frames::set_polling(f, level);
-                    let ready = Frames::poll_frame(frame, slot.cast(), out).is_ready();
-                    Frames::set_polling(f, 0);
-                    ready
-                };
-                // SAFETY: as above; no frame is being polled.
-                if unsafe { Frames::orphaned(f) } {
-                    // A `yield_from!` was dropped while a frame above it ran: its frames go now.
-                    // SAFETY: as above.
-                    unsafe { Frames::settle(f) };
-                    // SAFETY: the poll is over; `slot` is alive and reached only through it.
-                    let slot = unsafe { &mut *slot };
-                    slot.header.pushed = false;
-                    if let Some(value) = slot.yielded.take() {
-                        core::mem::forget(settle);
-                        this.phase = Phase::Suspended;
-                        return State::Yielded(value);
-                    }
-                    continue;
+                    Frames::poll_frame(frame, slot.cast(), out).is_ready()
                 }
-                ready
             } else {
                 // The body's owner and memory are stored right before its poll, and it gets a
                 // context of its own, so that once inlined the checks of its hand-off futures
                 // compare known values and fold away.
-                // SAFETY: `slot` is alive and not borrowed (no poll is running).
+                // SAFETY: `slot` is alive and not borrowed (no poll is running); see above for
+                // `frames`.
                 unsafe {
                     M::enter(this.id, &mut (*slot).header.owner);
                     (*slot).header.set_body(body_ptr);
+                    if let Some(f) = frames {
+                        Frames::set_polling(f, 0);
+                    }
                 }
                 let waker = waker(slot);
                 let mut cx = Context::from_waker(&waker);
@@ -743,19 +738,29 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             };
             // SAFETY: the poll is over; `slot` is alive and reached only through this pointer.
             let slot = unsafe { &mut *slot };
-            if ready {
+            let flags = core::mem::replace(&mut slot.header.flags, 0);
+            if flags & ORPHANS != 0 {
+                // A `yield_from!` was dropped while a frame above it ran: its frames go now.
+                if let Some(f) = frames {
+                    // SAFETY: as above; no frame is being polled.
+                    unsafe { Frames::settle(f) };
+                }
+            } else if ready {
                 // SAFETY: as above; the frame just returned, so it is popped before anything
                 // polls it again.
                 unsafe { Frames::pop_returned(frames) };
                 continue;
             }
-            let pushed = core::mem::replace(&mut slot.header.pushed, false);
             if let Some(value) = slot.yielded.take() {
                 core::mem::forget(settle);
+                if let Some(f) = frames {
+                    // SAFETY: as above; no frame is being polled any more.
+                    unsafe { Frames::set_polling(f, 0) };
+                }
                 this.phase = Phase::Suspended;
                 return State::Yielded(value);
             }
-            if !pushed {
+            if flags == 0 {
                 foreign_pending();
             }
         }
