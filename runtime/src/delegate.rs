@@ -115,6 +115,7 @@ pub(crate) use sealed::Sealed;
 
 /// The body of a coroutine taken out of its `Gen` to be delegated to, with the identity its
 /// hand-off futures check: polled in place by a `yield_from!`, or as a frame by the driver.
+#[repr(C)]
 pub struct Detached<B, M: Mode> {
     body: B,
     id: M::Id,
@@ -320,13 +321,12 @@ pub struct Frames<Y, R> {
     entries: Vec<Entry<Y, R>>,
     /// Live frames: `entries[..depth]`.
     depth: usize,
-    /// The level being polled: 0 for the body (or none), `k` for `entries[k - 1]`.
-    polling: usize,
     /// `entries[orphans..depth]` are to be dropped as soon as the frame being polled returns
     /// control to the driver; [`NONE`] when there are none.
     orphans: usize,
-    /// The header of the slot of the `resume` running, if one is: set at each `resume`'s start,
-    /// used only during it (to flag orphans to the driver).
+    /// The header of the slot of the `resume` running, null when none is: through it a
+    /// `Delegate` dropped during a `resume` learns which frame is being polled (the one whose
+    /// block the header's `start` is), and flags orphans to the driver.
     slot: *mut Header,
 }
 
@@ -356,7 +356,6 @@ impl<Y, R> Frames<Y, R> {
         Self {
             entries: Vec::new(),
             depth: 0,
-            polling: 0,
             orphans: NONE,
             slot: ptr::null_mut(),
         }
@@ -367,7 +366,7 @@ impl<Y, R> Frames<Y, R> {
         self.depth
     }
 
-    /// The innermost active frame, where its value goes, and its level.
+    /// The innermost active frame, and where its value goes.
     ///
     /// # Safety
     ///
@@ -375,7 +374,7 @@ impl<Y, R> Frames<Y, R> {
     #[inline]
     pub(crate) unsafe fn top(
         this: NonNull<Self>,
-    ) -> Option<(NonNull<dyn ErasedFrame<Y, R>>, *mut (), usize)> {
+    ) -> Option<(NonNull<dyn ErasedFrame<Y, R>>, *mut ())> {
         // SAFETY: the caller's contract; the reference ends here.
         let frames = unsafe { &*this.as_ptr() };
         match frames.depth {
@@ -385,20 +384,9 @@ impl<Y, R> Frames<Y, R> {
                 // before it raises the depth, and nothing else raises it or shortens `entries`
                 // (only `Drop`, which ends the stack).
                 let e = unsafe { frames.entries.get_unchecked(depth - 1) };
-                Some((e.frame, e.out, depth))
+                Some((e.frame, e.out))
             }
         }
-    }
-
-    /// Records which level the driver polls next (0: the body).
-    ///
-    /// # Safety
-    ///
-    /// As [`top`](Self::top).
-    #[inline(always)]
-    pub(crate) unsafe fn set_polling(this: NonNull<Self>, level: usize) {
-        // SAFETY: the caller's contract.
-        unsafe { (*this.as_ptr()).polling = level };
     }
 
     /// Starts a `resume`: records its slot's header.
@@ -410,6 +398,19 @@ impl<Y, R> Frames<Y, R> {
     pub(crate) unsafe fn begin(this: NonNull<Self>, slot: *mut Header) {
         // SAFETY: the caller's contract.
         unsafe { (*this.as_ptr()).slot = slot };
+    }
+
+    /// Ends a `resume` (no orphans are left: the driver drops them after each poll).
+    ///
+    /// # Safety
+    ///
+    /// As [`top`](Self::top).
+    #[inline(always)]
+    pub(crate) unsafe fn end(this: Option<NonNull<Self>>) {
+        if let Some(this) = this {
+            // SAFETY: the caller's contract.
+            unsafe { (*this.as_ptr()).slot = ptr::null_mut() };
+        }
     }
 
     /// Polls `frame`.
@@ -526,9 +527,9 @@ impl<Y, R> Frames<Y, R> {
         // or `Drop`) or popped after returning before anything it borrows ends: see this
         // function's contract.
         let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
-        // SAFETY: as above; `make` is done.
+        // SAFETY: as above; `make` is done, and `entries[depth]` exists (reused, or pushed above).
         unsafe {
-            let entry = &mut (&mut (*f).entries)[depth];
+            let entry = (&mut (*f).entries).get_unchecked_mut(depth);
             entry.frame = frame;
             entry.out = out.cast();
             (*f).depth = depth + 1;
@@ -544,7 +545,7 @@ impl<Y, R> Frames<Y, R> {
     ///
     /// # Safety
     ///
-    /// As [`set_polling`](Self::set_polling); the innermost frame has returned.
+    /// As [`top`](Self::top), when `this` is `Some`; the innermost frame has returned.
     #[inline]
     pub(crate) unsafe fn pop_returned(this: Option<NonNull<Self>>) {
         let Some(this) = this else { return };
@@ -571,7 +572,17 @@ impl<Y, R> Frames<Y, R> {
                 // Its frame returned, or was removed already.
                 return;
             }
-            if (*f).polling <= index {
+            // The frame being polled, if any, is the one whose body the slot's header names
+            // (the driver polls only the innermost frame; a frame pushed during its poll is not
+            // polled yet). Frames are in distinct blocks, each body at the start of its block.
+            let slot = (*f).slot;
+            let running = !slot.is_null() && {
+                let start = (*slot).start;
+                (&(*f).entries)[index..(*f).depth]
+                    .iter()
+                    .any(|e| ptr::eq(e.frame.as_ptr().cast::<u8>(), start))
+            };
+            if !running {
                 // The level being polled (if any) is the one that pushed the frame, or below:
                 // the frames from `index` up are suspended, not on the stack. Drop them now,
                 // while everything they borrow is alive.
@@ -601,10 +612,13 @@ impl<Y, R> Frames<Y, R> {
         let f = this.as_ptr();
         // SAFETY: the caller's contract.
         unsafe {
-            (*f).polling = 0;
             let orphans = core::mem::replace(&mut (*f).orphans, NONE);
             if orphans != NONE {
+                // No frame runs while they are dropped: a `Delegate` dropped by one of them
+                // drops its frames at once.
+                let slot = core::mem::replace(&mut (*f).slot, ptr::null_mut());
                 Self::unwind_to(this, orphans);
+                (*f).slot = slot;
             }
         }
     }
@@ -668,7 +682,7 @@ impl<Y, R> Drop for Frames<Y, R> {
         // The body was dropped first (it is declared first in `Gen`), and its `Delegate`s
         // removed their frames; whatever is left (orphans of a panicked `resume`) goes now,
         // innermost first.
-        self.polling = 0;
+        self.slot = ptr::null_mut();
         let this = NonNull::from(&mut *self);
         // SAFETY: `this` is alive (being dropped) and reached only through this pointer until
         // the unwinding is over.

@@ -654,7 +654,10 @@ impl<Y, R> Drop for Settle<Y, R> {
         if let Some(frames) = self.0 {
             // SAFETY: `frames` is the stack of the `Gen` being resumed, alive for this whole
             // `resume` and reached only through raw pointers; no frame is being polled now.
-            unsafe { Frames::settle(frames) };
+            unsafe {
+                Frames::end(Some(frames));
+                Frames::settle(frames);
+            }
         }
     }
 }
@@ -704,14 +707,11 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
         loop {
             // SAFETY: as above.
             let top = frames.and_then(|f| unsafe { Frames::top(f) });
-            let ready = if let (Some(f), Some((frame, out, level))) = (frames, top) {
+            let ready = if let Some((frame, out)) = top {
                 // SAFETY: as above; `frame` is the innermost live frame: pinned in its own block
                 // until popped or dropped, and not borrowed elsewhere. `slot` is alive and not
                 // borrowed; the frame sets the slot's owner and body to its own.
-                unsafe {
-                    Frames::set_polling(f, level);
-                    Frames::poll_frame(frame, slot.cast(), out).is_ready()
-                }
+                unsafe { Frames::poll_frame(frame, slot.cast(), out).is_ready() }
             } else {
                 // The body's owner and memory are stored right before its poll, and it gets a
                 // context of its own, so that once inlined the checks of its hand-off futures
@@ -721,9 +721,6 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 unsafe {
                     M::enter(this.id, &mut (*slot).header.owner);
                     (*slot).header.set_body(body_ptr);
-                    if let Some(f) = frames {
-                        Frames::set_polling(f, 0);
-                    }
                 }
                 let waker = waker(slot);
                 let mut cx = Context::from_waker(&waker);
@@ -731,6 +728,8 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 let body = unsafe { Pin::new_unchecked(&mut *body_ptr) };
                 if let Poll::Ready(value) = body.poll(&mut cx) {
                     core::mem::forget(settle);
+                    // SAFETY: as above.
+                    unsafe { Frames::end(frames) };
                     this.phase = Phase::Returned;
                     return State::Complete(value);
                 }
@@ -753,10 +752,8 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             }
             if let Some(value) = slot.yielded.take() {
                 core::mem::forget(settle);
-                if let Some(f) = frames {
-                    // SAFETY: as above; no frame is being polled any more.
-                    unsafe { Frames::set_polling(f, 0) };
-                }
+                // SAFETY: as above.
+                unsafe { Frames::end(frames) };
                 this.phase = Phase::Suspended;
                 return State::Yielded(value);
             }
