@@ -42,7 +42,9 @@ use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
 use std::alloc::{alloc, dealloc, handle_alloc_error};
 
-use crate::lower::{Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker};
+use crate::lower::{
+    Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker,
+};
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
 /// argument (a `#[resumable]` fn with no `#[resume]` parameter).
