@@ -83,7 +83,8 @@ macro_rules! yield_from {
 }
 
 /// Not public API: what the macros' generated code refers to. Calling these by hand is
-/// unsupported and can break the invariants the runtime relies on.
+/// unsupported, but safe: the runtime checks what it relies on, and a misuse panics (see the
+/// "Soundness" section of the runtime's docs).
 #[doc(hidden)]
 pub mod __private {
     pub use resumable_runtime::lower::{
