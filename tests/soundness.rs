@@ -112,7 +112,7 @@ fn log(entry: impl Into<String>) {
 }
 
 fn take_log() -> Vec<String> {
-    LOG.with(|l| l.take())
+    LOG.with(RefCell::take)
 }
 
 /// Logs its name when dropped.
@@ -346,7 +346,6 @@ fn hand_made_tokens_cannot_confuse_types() {
         let future = stranger.yield_(String::from("x"));
         let co = Co::<u64, ()>::new();
         let mut generator = pin!(from_parts(co.marker(), async move {
-            let _co = co;
             hidden_await!(future);
         }));
         let _ = generator.as_mut().resume(());
@@ -361,7 +360,6 @@ fn hand_made_tokens_cannot_confuse_types() {
         let future = stranger.yield_(String::from("x"));
         let co = Co::<u64, (), Static>::new_static();
         let mut generator = pin!(from_parts(co.marker(), async move {
-            let _co = co;
             hidden_await!(future);
         }));
         let _ = generator.as_mut().resume(());
@@ -376,7 +374,6 @@ fn hand_made_tokens_cannot_confuse_types() {
         let future = stranger.yield_(1);
         let co = Co::<u64, (), Static>::new_static();
         let mut generator = pin!(from_parts(co.marker(), async move {
-            let _co = co;
             hidden_await!(future);
         }));
         let _ = generator.as_mut().resume(());
@@ -390,7 +387,6 @@ fn hand_made_tokens_cannot_confuse_types() {
         let future = stranger.yield_(1);
         let co = Co::<u64, ()>::new();
         let mut generator = pin!(from_parts(co.marker(), async move {
-            let _co = co;
             hidden_await!(future);
         }));
         let _ = generator.as_mut().resume(());
@@ -408,7 +404,6 @@ fn a_static_future_of_exactly_the_same_types_may_serve_another_coroutine() {
     let future = stranger.yield_(41);
     let co = Co::<u64, (), Static>::new_static();
     let mut generator = pin!(from_parts_starting(co.marker(), async move {
-        let _co = co;
         hidden_await!(future);
         1
     }));
@@ -529,4 +524,82 @@ fn a_panic_in_a_frame_leaves_a_coroutine_that_drops_cleanly() {
     assert!(message.contains("panicked"), "{message}");
     drop(co);
     assert_eq!(take_log(), ["drop bomb", "drop bomb", "drop driver"]);
+}
+
+/// Drops, in place, the future in a pinned `Option` it is given a pointer to.
+trait DropInPlace {
+    fn drop_in_place(self: Pin<&mut Self>);
+}
+
+impl<F> DropInPlace for Option<F> {
+    fn drop_in_place(self: Pin<&mut Self>) {
+        let mut this = self;
+        this.set(None);
+    }
+}
+
+type Handle = core::cell::Cell<Option<core::ptr::NonNull<dyn DropInPlace>>>;
+
+/// A frame that drops the `yield_from!` that pushed it, through `handle`, while it runs.
+#[resumable(yield = u32)]
+fn drops_its_caller(handle: &Handle, again: bool) {
+    let _noisy = Noisy("drops_its_caller");
+    if again {
+        // Never taken: it makes this a delegating coroutine, so that it runs as a frame.
+        yield_from!(drops_its_caller(handle, false));
+    }
+    log("frame runs");
+    let target = handle.take().expect("the driver lent its future");
+    // SAFETY: (test only) the pointer is to a pinned `Option` in the driver's suspended body,
+    // which outlives this call and is not otherwise borrowed now. Safe code could do the same
+    // with a cell holding the pinned reference; the borrow checker makes that hard to spell, so
+    // the test takes this shortcut to reach the runtime's mechanism.
+    unsafe { Pin::new_unchecked(&mut *target.as_ptr()) }.drop_in_place();
+    log("frame goes on");
+    yield_!(1);
+    log("frame resumed");
+}
+
+#[test]
+fn a_yield_from_dropped_by_its_own_running_frame_orphans_the_frame_until_its_poll_returns() {
+    take_log();
+    let handle: Handle = core::cell::Cell::new(None);
+    let co = Co::<u32, (), Static>::new_static();
+    let handle_ref = &handle;
+    let mut generator = pin!(resumable::__private::from_parts_starting_delegating(
+        co.marker(),
+        async move {
+            let co = co;
+            let mut started = pin!(Some(async {
+                let () = co.delegate(|| drops_its_caller(handle_ref, false)).await;
+            }));
+            // SAFETY: (test only) see `drops_its_caller`.
+            let lent: *mut (dyn DropInPlace + '_) = unsafe { started.as_mut().get_unchecked_mut() };
+            // SAFETY: (test only) erases the lifetime of a pointer used only while `started`
+            // lives (the frame runs during the next resume, inside this body's lifetime).
+            handle_ref.set(Some(unsafe {
+                core::mem::transmute::<
+                    core::ptr::NonNull<dyn DropInPlace + '_>,
+                    core::ptr::NonNull<dyn DropInPlace>,
+                >(core::ptr::NonNull::new_unchecked(lent))
+            }));
+            // Starts the `yield_from!` (it pushes its frame), then yields: the frame is polled
+            // by the next resume.
+            hidden_await!(PollInPlace(started.as_mut()));
+            co.yield_(7).await;
+            log("body resumed");
+            0
+        }
+    ));
+    assert_eq!(generator.as_mut().resume(()), State::Yielded(7));
+    assert!(take_log().is_empty());
+    // The frame drops the future that pushed it, goes on, and yields; its frame is dropped as
+    // soon as its poll returns, and what it yielded still comes out.
+    assert_eq!(generator.as_mut().resume(()), State::Yielded(1));
+    assert_eq!(
+        take_log(),
+        ["frame runs", "frame goes on", "drop drops_its_caller"]
+    );
+    assert_eq!(generator.as_mut().resume(()), State::Complete(0));
+    assert_eq!(take_log(), ["body resumed"]);
 }

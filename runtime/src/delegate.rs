@@ -306,6 +306,9 @@ struct Entry<Y, R> {
     out: *mut (),
 }
 
+/// A pointer to a frame, its type erased.
+type ErasedPtr<Y, R> = NonNull<dyn ErasedFrame<Y, R>>;
+
 /// No orphans (see [`Frames::orphans`]).
 const NONE: usize = usize::MAX;
 
@@ -376,7 +379,7 @@ impl<Y, R> Frames<Y, R> {
     #[inline]
     pub(crate) unsafe fn top(
         this: NonNull<Self>,
-    ) -> Option<(NonNull<dyn ErasedFrame<Y, R>>, *mut ())> {
+    ) -> Option<(ErasedPtr<Y, R>, *mut ())> {
         // SAFETY: the caller's contract; the reference ends here.
         let frames = unsafe { &*this.as_ptr() };
         match frames.depth {
@@ -470,9 +473,8 @@ impl<Y, R> Frames<Y, R> {
         let depth = unsafe { (*f).depth };
         // SAFETY: as above.
         let kept = unsafe {
-            (&(*f).entries)
-                .get(depth)
-                .map(|e| (e.frame.cast::<u8>(), e.block))
+            let entries = &(*f).entries;
+            entries.get(depth).map(|e| (e.frame.cast::<u8>(), e.block))
         };
         let typed = match kept {
             Some((block, fits))
@@ -531,7 +533,8 @@ impl<Y, R> Frames<Y, R> {
         let frame: NonNull<dyn ErasedFrame<Y, R>> = unsafe { core::mem::transmute(erased) };
         // SAFETY: as above; `make` is done, and `entries[depth]` exists (reused, or pushed above).
         unsafe {
-            let entry = (&mut (*f).entries).get_unchecked_mut(depth);
+            let entries = &mut (*f).entries;
+            let entry = entries.get_unchecked_mut(depth);
             entry.frame = frame;
             entry.out = out.cast();
             (*f).depth = depth + 1;
@@ -584,12 +587,7 @@ impl<Y, R> Frames<Y, R> {
                     .iter()
                     .any(|e| ptr::eq(e.frame.as_ptr().cast::<u8>(), start))
             };
-            if !running {
-                // The level being polled (if any) is the one that pushed the frame, or below:
-                // the frames from `index` up are suspended, not on the stack. Drop them now,
-                // while everything they borrow is alive.
-                Self::unwind_to(this, index);
-            } else {
+            if running {
                 // A frame at or above `index` is being polled (its code dropped the
                 // `Delegate`): it cannot be dropped under its own feet. The frames become
                 // orphans, dropped by the driver as soon as that poll returns, before any other
@@ -598,6 +596,11 @@ impl<Y, R> Frames<Y, R> {
                 (*f).orphans = (*f).orphans.min(index);
                 // The driver reads the slot's flags after every poll: that is where it learns.
                 (*(*f).slot).flags |= ORPHANS;
+            } else {
+                // The level being polled (if any) is the one that pushed the frame, or below:
+                // the frames from `index` up are suspended, not on the stack. Drop them now,
+                // while everything they borrow is alive.
+                Self::unwind_to(this, index);
             }
         }
     }
@@ -666,10 +669,6 @@ impl<Y, R> Frames<Y, R> {
 impl<Y, R> Drop for Frames<Y, R> {
     #[inline]
     fn drop(&mut self) {
-        if self.entries.is_empty() {
-            // Never delegated (the common case for a coroutine that is itself a frame).
-            return;
-        }
         /// Frees every block, also if a frame's drop panics.
         struct Blocks<'a, Y, R>(&'a mut Vec<Entry<Y, R>>);
 
@@ -680,6 +679,11 @@ impl<Y, R> Drop for Frames<Y, R> {
                     unsafe { dealloc(entry.frame.as_ptr().cast(), entry.block) };
                 }
             }
+        }
+
+        if self.entries.is_empty() {
+            // Never delegated (the common case for a coroutine that is itself a frame).
+            return;
         }
         // The body was dropped first (it is declared first in `Gen`), and its `Delegate`s
         // removed their frames; whatever is left (orphans of a panicked `resume`) goes now,

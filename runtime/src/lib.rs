@@ -17,7 +17,6 @@
 //! - [`events`] (cargo feature `io`; Unix): the seed's callback event loop, and coroutines that
 //!   read as if they blocked on top of it.
 #![doc = include_str!("soundness.md")]
-
 // `#[inline(always)]` sits only on the resume path (`Gen::drive`, the hand-off futures), where
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
 #![allow(clippy::inline_always)]

@@ -306,7 +306,9 @@ pub struct Co<Y, R, M: Mode = Instance> {
 
 impl<Y, R, M: Mode> fmt::Debug for Co<Y, R, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Co").field("id", &self.id).finish()
+        f.debug_struct("Co")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -327,7 +329,9 @@ impl<Y, R, M: Mode> Copy for Marker<Y, R, M> {}
 
 impl<Y, R, M: Mode> fmt::Debug for Marker<Y, R, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Marker").field("id", &self.id).finish()
+        f.debug_struct("Marker")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -844,7 +848,7 @@ fn foreign_pending() -> ! {
 /// What the macros emit in place of a body that failed to compile, so that the error they report
 /// is not followed by unrelated ones. Never constructed at run time by valid code.
 pub struct Stub<Y, R, T> {
-    _types: PhantomData<fn(R, Y, T) -> (R, Y, T)>,
+    _types: PhantomData<fn(R) -> (Y, T)>,
 }
 
 impl<Y, R, T> fmt::Debug for Stub<Y, R, T> {
