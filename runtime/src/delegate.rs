@@ -377,9 +377,7 @@ impl<Y, R> Frames<Y, R> {
     ///
     /// `this` points to a live `Frames` not borrowed elsewhere.
     #[inline]
-    pub(crate) unsafe fn top(
-        this: NonNull<Self>,
-    ) -> Option<(ErasedPtr<Y, R>, *mut ())> {
+    pub(crate) unsafe fn top(this: NonNull<Self>) -> Option<(ErasedPtr<Y, R>, *mut ())> {
         // SAFETY: the caller's contract; the reference ends here.
         let frames = unsafe { &*this.as_ptr() };
         match frames.depth {
