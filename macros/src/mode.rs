@@ -12,6 +12,25 @@ const STATIC_NAMES: &[&str] = &[
     "isize", "f32", "f64", "String",
 ];
 
+/// Whether `ty` is surely a type without drop glue that a body can use in place of a moved-in
+/// copy: a shared or mutable reference, or a primitive number, `bool` or `char` written as a
+/// bare name. (A type alias shadowing such a name would only lose the early drop of an unused
+/// parameter; nothing unsound.)
+pub(crate) fn is_plain_copy(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(_) => true,
+        Type::Paren(p) => is_plain_copy(&p.elem),
+        Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            let segment = &p.path.segments[0];
+            matches!(segment.arguments, PathArguments::None)
+                && STATIC_NAMES
+                    .iter()
+                    .any(|name| *name != "String" && segment.ident == name)
+        }
+        _ => false,
+    }
+}
+
 /// Generic types taken as `'static` when every type argument is.
 const STATIC_WRAPPERS: &[&str] = &["Option", "Vec", "Box", "Result"];
 
@@ -68,6 +87,23 @@ mod tests {
             "Result<u8, String>",
         ] {
             assert!(judged(ty, ""), "{ty}");
+        }
+    }
+
+    #[test]
+    fn references_and_primitive_numbers_are_plain_copies() {
+        for (ty, plain) in [
+            ("&str", true),
+            ("&'a mut Vec<u8>", true),
+            ("u64", true),
+            ("(usize)", true),
+            ("String", false),
+            ("T", false),
+            ("(u8, u8)", false),
+            ("std::primitive::u8", false),
+        ] {
+            let parsed: syn::Type = syn::parse_str(ty).unwrap();
+            assert_eq!(super::is_plain_copy(&parsed), plain, "{ty}");
         }
     }
 

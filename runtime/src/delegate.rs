@@ -309,6 +309,9 @@ struct Entry<Y, R> {
 /// A pointer to a frame, its type erased.
 type ErasedPtr<Y, R> = NonNull<dyn ErasedFrame<Y, R>>;
 
+/// The least alignment of every frame block.
+const MIN_ALIGN: usize = 16;
+
 /// No orphans (see [`Frames::orphans`]).
 const NONE: usize = usize::MAX;
 
@@ -475,8 +478,11 @@ impl<Y, R> Frames<Y, R> {
             entries.get(depth).map(|e| (e.frame.cast::<u8>(), e.block))
         };
         let typed = match kept {
+            // Every block is at least `MIN_ALIGN`-aligned, so for most frames only the sizes are
+            // compared (the alignment test is a constant).
             Some((block, fits))
-                if layout.size() <= fits.size() && layout.align() <= fits.align() =>
+                if layout.size() <= fits.size()
+                    && (layout.align() <= MIN_ALIGN || layout.align() <= fits.align()) =>
             {
                 block.cast::<Detached<B, M>>()
             }
@@ -495,6 +501,7 @@ impl<Y, R> Frames<Y, R> {
                     }
                     None => layout,
                 };
+                let grown = grown.align_to(MIN_ALIGN).unwrap_or(grown);
                 // SAFETY: the layout's size is not zero (see `layout` above).
                 let block = unsafe { alloc(grown) };
                 let block = NonNull::new(block).unwrap_or_else(|| handle_alloc_error(grown));
