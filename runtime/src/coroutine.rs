@@ -1,16 +1,19 @@
 //! Layer 2: [`Coroutine`], a Lua-style handle around a boxed state machine.
 //!
-//! How it is built: one `Rc` allocation holds a header (phase: suspended, active or dead; nesting
-//! depth; the creating thread's context) and, after it, the state machine itself (a `dyn` trait
-//! object, so the handle's type names only `R`, `Y` and `T`). A thread-local context
-//! ([`running`](mod@crate::running)) records the innermost active coroutine; a coroutine is
-//! `Running` when it is that innermost one and `Normal` when it is active further out. `resume`
-//! checks the phase and the depth, makes itself the innermost, calls the body inside
-//! [`catch_unwind`], and restores the previous innermost one.
+//! How it is built: one `Rc` allocation holds a header (phase: suspended, active, closing or
+//! dead; nesting depth; the creating thread's context) and, after it, the state machine itself (a
+//! `dyn` trait object, so the handle's type names only `R`, `Y` and `T`). A thread-local context
+//! ([`running`](mod@crate::running)) records the innermost active or closing coroutine; a
+//! coroutine is `Running` when it is that innermost one and `Normal` when it is active or closing
+//! further out. `resume` checks the phase and the depth, makes itself the innermost, calls the
+//! body inside [`catch_unwind`], and restores the previous innermost one. `close` (and the drop
+//! of the last handle of a suspended coroutine) does the same around dropping the state machine,
+//! as Lua 5.4's `coroutine.close` runs to-be-closed variables inside the coroutine.
 //!
 //! Cost: the hot path is a `dyn` call plus a handful of loads and stores; `catch_unwind` is free
 //! until something panics. `benches/handle.rs` measures it against Layer 1.
 
+use core::any::Any;
 use core::cell::{Cell, UnsafeCell};
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -36,23 +39,30 @@ use crate::wrap::Wrap;
 /// ```
 pub const MAX_DEPTH: u32 = 200;
 
-/// What a coroutine is doing, as stored. `Active` is reported as `Running` or `Normal`
-/// depending on whether the coroutine is the innermost active one.
+/// What a coroutine is doing, as stored. `Active` and `Closing` are reported as `Running` or
+/// `Normal` depending on whether the coroutine is the innermost one in the thread's context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
     /// Not started, or stopped at a `yield_!`. The body is alive and nobody borrows it.
     Suspended,
     /// Inside a `resume` of this coroutine, further up the stack. The body is borrowed by it.
     Active,
-    /// Returned, panicked or closed. The body has been dropped (or is being dropped).
+    /// Its state machine is being dropped by a `close` or by the drop of its last handle, further
+    /// up the stack, which has the body to itself. Like `Active`, but it cannot yield.
+    Closing,
+    /// Returned, panicked or closed. The body has been dropped, or is being dropped after it
+    /// returned or panicked.
     Dead,
 }
 
 /// The shared part of a coroutine: its header, then the state machine.
 ///
-/// Invariant: `body` is alive exactly while `header.phase` is not `Dead`. Whoever drops the body
-/// sets the phase to `Dead` first, so a body whose `Drop` panics (or reaches this coroutine
-/// again) is never dropped twice.
+/// Invariant: the body is alive and unborrowed while `header.phase` is `Suspended`, and only
+/// then may a call start using it, which it does by moving the phase away from `Suspended`
+/// first (to `Active` to resume it, to `Closing` or `Dead` to drop it). While the phase is
+/// `Active` or `Closing`, that one call, further up this thread's stack, has the body to itself;
+/// it leaves the phase `Suspended` (the body yielded) or `Dead` (the body is dropped, even if a
+/// `Drop` panicked). So no path can resume a body that is in use or dropped, or drop it twice.
 #[repr(C)] // `header` first: a pointer to the `Inner` is a pointer to its `Header`.
 pub(crate) struct Inner<B: ?Sized + Erased> {
     pub(crate) header: Header,
@@ -83,7 +93,9 @@ pub(crate) trait Erased {
     /// # Safety
     ///
     /// The state machine is alive and not borrowed, and this is the last use of it: the caller
-    /// has just set the phase of the enclosing [`Inner`] to `Dead`.
+    /// has just moved the phase of the enclosing [`Inner`] from `Suspended` (or from `Active`,
+    /// for the resume that just ended) to `Closing` or `Dead`, and sets `Dead` once this
+    /// returns or unwinds.
     unsafe fn drop_body(&self);
 }
 
@@ -124,14 +136,17 @@ impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
 
 impl<B: ?Sized + Erased> Drop for Inner<B> {
     fn drop(&mut self) {
-        // `Active` cannot happen: an active coroutine is being resumed through a borrowed handle,
-        // which keeps the `Rc` alive.
+        // The last handle's `drop` closes a suspended coroutine before the `Rc` lets go, so this
+        // finds it dead. `Active` and `Closing` cannot happen: the `resume` or `close` further up
+        // the stack borrows a handle, which keeps the `Rc` alive. Should this ever find a body in
+        // use, leaking it is the safe choice.
         let phase = &self.header.phase;
-        debug_assert_ne!(phase.get(), Phase::Active);
-        if phase.get() != Phase::Dead {
+        debug_assert_eq!(phase.get(), Phase::Dead);
+        if phase.get() == Phase::Suspended {
             phase.set(Phase::Dead);
-            // SAFETY: the phase was not `Dead`, so the body is alive; `&mut self` means nothing
-            // borrows it; we set `Dead` above, so this is the last use.
+            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed, and
+            // `&mut self` means nothing else can reach it; we set `Dead` above, so this is the
+            // last use.
             unsafe { self.body.drop_body() }
         }
     }
@@ -195,11 +210,25 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 ///
 /// The state machine is dropped (its locals' `Drop` runs, in reverse order of declaration) when
 /// the coroutine returns, panics or is [closed](Self::close), or when the last handle to a
-/// coroutine that has not finished is dropped. The last point is a deliberate difference from
-/// Lua, whose garbage collector frees an unreachable suspended coroutine at some later time and
-/// does not run its pending to-be-closed variables: here the locals are dropped at once, as for
-/// any Rust value. A panic in such a `Drop` propagates out of the handle's `drop`, like any
-/// panicking destructor; use [`close`](Self::close) to get it back as an error instead.
+/// suspended coroutine is dropped.
+///
+/// - When the body returns or panics, its locals are dropped by the body itself as it returns or
+///   unwinds, so their `Drop` runs inside the running coroutine. Anything the state machine
+///   still holds after that is dropped once the coroutine is dead.
+/// - [`close`](Self::close) drops the locals of a suspended coroutine the way Lua 5.4's
+///   `coroutine.close` runs its pending to-be-closed variables: inside the coroutine. While
+///   their `Drop` runs, the coroutine's status is [`Running`](Status::Running),
+///   [`running`](fn@crate::running) returns it, [`is_yieldable`](crate::is_yieldable) is false,
+///   and whoever closes it is [`Normal`](Status::Normal); resuming or closing it from there is
+///   an error. It is dead once `close` returns.
+/// - Dropping the last handle of a suspended coroutine closes it in the same way, except that a
+///   panic in a `Drop` propagates out of the handle's `drop`, like any panicking destructor
+///   (use [`close`](Self::close) to get it back as an error instead). If the handle is dropped
+///   while the thread is already unwinding from another panic, a second panic from such a
+///   `Drop` is discarded in favour of the first, rather than aborting the process. This is a
+///   deliberate difference from Lua, whose garbage collector frees an unreachable suspended
+///   coroutine at some later time and does not run its pending to-be-closed variables: here the
+///   locals are dropped at once, as for any Rust value.
 ///
 /// Handles are reference counted: a coroutine whose body holds a handle to itself is a cycle
 /// and is never dropped, like an `Rc` cycle. [`CoroutineRef`] (from [`running`](fn@crate::running)
@@ -306,7 +335,9 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
-            // SAFETY: the context's current coroutine is active, so alive (see `running`).
+            // SAFETY: the context's current coroutine is active or closing, so alive (see
+            // `running`). Its depth is at most `MAX_DEPTH + 1` (a close nested at the limit), so
+            // this cannot overflow.
             Some(p) => unsafe { p.as_ref() }.depth.get() + 1,
         };
         if depth > MAX_DEPTH {
@@ -358,25 +389,74 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// A second panic while dropping it is discarded in favour of the first.
     #[cold]
     #[inline(never)]
-    fn panicked(&self, payload: Box<dyn core::any::Any + Send>) -> ResumeError {
+    fn panicked(&self, payload: Box<dyn Any + Send>) -> ResumeError {
         if let Err(second) = self.kill() {
             drop(second);
         }
         ResumeError::Panicked(Panic::new(payload))
     }
 
-    /// Marks a suspended (or just finished) coroutine dead and drops its state machine, catching
-    /// a panic from a `Drop`.
-    fn kill(&self) -> Result<(), Box<dyn core::any::Any + Send>> {
+    /// Marks a coroutine whose resume just ended (it returned or panicked) dead and drops what is
+    /// left of its state machine, catching a panic from a `Drop`.
+    fn kill(&self) -> Result<(), Box<dyn Any + Send>> {
         let inner = &*self.inner;
-        debug_assert_ne!(inner.header.phase.get(), Phase::Dead);
+        debug_assert_eq!(inner.header.phase.get(), Phase::Active);
         inner.header.phase.set(Phase::Dead);
         catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: every caller checked that the phase was not `Dead` (it was `Suspended`, or
-            // `Active` for the resume that just ended), so the body is alive; no resume is
-            // running it; we set `Dead` above, so this is the last use.
+            // SAFETY: the phase was `Active` for the resume that just ended, which has let go of
+            // the body, so the body is alive and unborrowed; we set `Dead` above, so this is the
+            // last use.
             unsafe { inner.body.drop_body() }
         }))
+    }
+
+    /// Drops the state machine of a suspended coroutine inside it, as Lua 5.4's
+    /// `coroutine.close` runs to-be-closed variables: while the `Drop`s run, the coroutine is the
+    /// innermost one of the thread's context (so `Running`, and its closer `Normal`), in phase
+    /// `Closing`, so that resuming or closing it is an error. Then it is dead and the context is
+    /// as before, also when a `Drop` panicked: the panic is caught and its payload returned.
+    #[cold]
+    #[inline(never)]
+    fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
+        let inner = &*self.inner;
+        debug_assert_eq!(inner.header.phase.get(), Phase::Suspended);
+        // SAFETY: as in `resume`: the context is a thread-local without destructor of this
+        // thread, the only one that can reach this coroutine.
+        let cx = unsafe { inner.header.context.as_ref() };
+        let parent = cx.current.get();
+        let depth = match parent {
+            None => 1,
+            // SAFETY: the context's current coroutine is active or closing, so alive (see
+            // `running`). Closing does not fail at the depth limit; past it, the depth only
+            // makes every resume from inside the `Drop`s fail, and stays at `MAX_DEPTH + 1`.
+            Some(p) => unsafe { p.as_ref() }.depth.get().min(MAX_DEPTH) + 1,
+        };
+        inner.header.phase.set(Phase::Closing);
+        inner.header.depth.set(depth);
+        cx.current.set(Some(self.erased()));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
+            // `Closing` now, so no `resume`, `close` or handle drop touches it, and we set `Dead`
+            // below before anything else runs, however this ends.
+            unsafe { inner.body.drop_body() }
+        }));
+        cx.current.set(parent);
+        inner.header.phase.set(Phase::Dead);
+        result
+    }
+
+    /// The last handle of a suspended coroutine is being dropped: close it, and re-raise a panic
+    /// from a `Drop` (or discard it, if the thread is already unwinding).
+    #[cold]
+    #[inline(never)]
+    fn close_on_drop(&self) {
+        if let Err(payload) = self.close_suspended() {
+            if std::thread::panicking() {
+                drop(payload);
+            } else {
+                std::panic::resume_unwind(payload);
+            }
+        }
     }
 
     /// The coroutine's status, with Lua's meaning: see [`Status`].
@@ -398,6 +478,13 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// Kills a suspended coroutine: drops its state machine (its locals' `Drop` runs, in reverse
     /// order; the code after the `yield_!` it is stopped at never runs) and makes it dead. Lua's
     /// `coroutine.close`. Closing a dead coroutine does nothing and succeeds.
+    ///
+    /// As in Lua, the `Drop`s run inside the coroutine: meanwhile its status is
+    /// [`Running`](Status::Running), [`running`](fn@crate::running) returns it,
+    /// [`is_yieldable`](crate::is_yieldable) is false, and the caller of `close` is
+    /// [`Normal`](Status::Normal) (if it is a coroutine). Resuming the coroutine from there returns
+    /// [`ResumeError::NonSuspended`] and closing it [`CloseError::Running`] (or
+    /// [`CloseError::Normal`], from a coroutine resumed there).
     ///
     /// ```
     /// use resumable::{coroutine, yield_, Coroutine, Status};
@@ -423,14 +510,15 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// - [`CloseError::Running`] / [`CloseError::Normal`] if the coroutine is active (it tried
     ///   to close itself, or one it resumed tried to close it). Nothing changes.
     /// - [`CloseError::Panicked`] if a `Drop` panicked while the state machine was dropped. The
-    ///   remaining locals were still dropped and the coroutine is dead.
+    ///   remaining locals were still dropped, the coroutine is dead, and the caller is running
+    ///   again.
     pub fn close(&self) -> Result<(), CloseError> {
         match self.status() {
             Status::Dead => Ok(()),
             Status::Running => Err(CloseError::Running),
             Status::Normal => Err(CloseError::Normal),
             Status::Suspended => self
-                .kill()
+                .close_suspended()
                 .map_err(|payload| CloseError::Panicked(Panic::new(payload))),
         }
     }
@@ -492,6 +580,19 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
 // unwind safety.)
 impl<R, Y, T> UnwindSafe for Coroutine<'_, R, Y, T> {}
 impl<R, Y, T> RefUnwindSafe for Coroutine<'_, R, Y, T> {}
+
+impl<R, Y, T> Drop for Coroutine<'_, R, Y, T> {
+    /// Drops the handle. The last handle of a suspended coroutine closes it first: see
+    /// [Dropping](Coroutine#dropping).
+    #[inline]
+    fn drop(&mut self) {
+        // `Rc` is confined to this thread, so the count cannot change under us; a body cannot
+        // hold a handle to itself without being counted here.
+        if Rc::strong_count(&self.inner) == 1 && self.inner.header.phase.get() == Phase::Suspended {
+            self.close_on_drop();
+        }
+    }
+}
 
 impl<R, Y, T> Clone for Coroutine<'_, R, Y, T> {
     /// Another handle to the same coroutine.

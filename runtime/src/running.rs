@@ -13,10 +13,13 @@ use crate::coroutine::{Erased, Header, Inner, Phase};
 use crate::status::Status;
 
 /// The per-thread record of active coroutines. The chain of active coroutines itself lives on
-/// the native stack: each `resume` keeps its parent in a local and restores it on the way out.
+/// the native stack: each `resume` (and each `close`) keeps its parent in a local and restores it
+/// on the way out.
 pub(crate) struct Context {
-    /// The innermost active coroutine, `None` in the main (non-coroutine) context. Its depth,
-    /// kept in the coroutine, is the nesting depth checked against [`crate::MAX_DEPTH`].
+    /// The innermost active or closing coroutine, `None` in the main (non-coroutine) context.
+    /// Its depth, kept in the coroutine, is the nesting depth checked against
+    /// [`crate::MAX_DEPTH`]. A coroutine is here only while a `resume` or `close` of it, further
+    /// up this thread's stack, borrows one of its handles: so it is alive.
     pub(crate) current: Cell<Option<NonNull<Header>>>,
 }
 
@@ -47,7 +50,7 @@ pub(crate) fn status_of(phase: Phase, addr: *const ()) -> Status {
     match phase {
         Phase::Suspended => Status::Suspended,
         Phase::Dead => Status::Dead,
-        Phase::Active => {
+        Phase::Active | Phase::Closing => {
             let innermost = with(|cx| cx.current.get());
             if innermost.is_some_and(|p| p.as_ptr().cast::<()>().cast_const() == addr) {
                 Status::Running
@@ -76,9 +79,9 @@ pub fn running() -> Running {
     match with(|cx| cx.current.get()) {
         None => Running::Main,
         Some(header) => {
-            // SAFETY: the context holds a coroutine's header only while that coroutine is
-            // active, and an active coroutine is being resumed through a borrowed handle, so it
-            // is alive.
+            // SAFETY: the context holds a coroutine's header only while a `resume` or `close`
+            // of that coroutine, further up this thread's stack, borrows one of its handles, so
+            // it is alive.
             let this = unsafe { header.as_ref() }.this.get();
             let Some(this) = this else {
                 unreachable!("`this` is set when the coroutine is created")
@@ -93,8 +96,9 @@ pub fn running() -> Running {
 }
 
 /// Whether the caller is inside a coroutine body, where `yield_!` can suspend it: Lua's
-/// `coroutine.isyieldable`. False in the main context (and in a `Drop` that runs during
-/// [`close`](crate::Coroutine::close) there: closing does not run the coroutine).
+/// `coroutine.isyieldable`. False in the main context, and in a `Drop` that
+/// [`close`](crate::Coroutine::close) (or dropping the last handle) runs: there the coroutine is
+/// running but cannot yield, as Lua's `__close` metamethods run by `coroutine.close` cannot.
 ///
 /// ```
 /// use resumable::{coroutine, is_yieldable, Coroutine};
@@ -104,7 +108,12 @@ pub fn running() -> Running {
 /// assert_eq!(co.resume(()).unwrap().complete(), Some(true));
 /// ```
 pub fn is_yieldable() -> bool {
-    with(|cx| cx.current.get().is_some())
+    with(|cx| {
+        cx.current.get().is_some_and(|header| {
+            // SAFETY: as in `running`: the context's current coroutine is alive.
+            unsafe { header.as_ref() }.phase.get() == Phase::Active
+        })
+    })
 }
 
 /// What [`running`](fn@running) returns: the main context, or the innermost running coroutine.
@@ -153,7 +162,7 @@ impl Running {
     }
 
     /// The status now. For [`Running::Main`], as in Lua: `Running` when no coroutine runs on
-    /// this thread, `Normal` while one does.
+    /// this thread, `Normal` while one does (or is being closed).
     ///
     /// ```
     /// use resumable::{coroutine, running, Coroutine, Status};
@@ -166,7 +175,7 @@ impl Running {
     pub fn status(&self) -> Status {
         match self {
             Self::Main => {
-                if is_yieldable() {
+                if with(|cx| cx.current.get().is_some()) {
                     Status::Normal
                 } else {
                     Status::Running
