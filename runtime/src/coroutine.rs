@@ -136,18 +136,23 @@ impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
 
 impl<B: ?Sized + Erased> Drop for Inner<B> {
     fn drop(&mut self) {
-        // The last handle's `drop` closes a suspended coroutine before the `Rc` lets go, so this
-        // finds it dead. `Active` and `Closing` cannot happen: the `resume` or `close` further up
-        // the stack borrows a handle, which keeps the `Rc` alive. Should this ever find a body in
-        // use, leaking it is the safe choice.
         let phase = &self.header.phase;
-        debug_assert_eq!(phase.get(), Phase::Dead);
-        if phase.get() == Phase::Suspended {
-            phase.set(Phase::Dead);
-            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed, and
-            // `&mut self` means nothing else can reach it; we set `Dead` above, so this is the
-            // last use.
-            unsafe { self.body.drop_body() }
+        match phase.get() {
+            Phase::Dead => {}
+            // Not reached: the last handle's `drop` closes a suspended coroutine before its `Rc`
+            // lets go. Kept so that the body is dropped whatever path frees the allocation.
+            Phase::Suspended => {
+                phase.set(Phase::Dead);
+                // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed, and
+                // `&mut self` means nothing else can reach it; we set `Dead` above, so this is
+                // the last use.
+                unsafe { self.body.drop_body() }
+            }
+            // The `resume` or `close` further up the stack borrows a handle, which keeps the `Rc`
+            // alive. (Panicking here also keeps `Rc` from freeing the pinned body's memory.)
+            Phase::Active | Phase::Closing => {
+                unreachable!("a coroutine in use lost its last handle")
+            }
         }
     }
 }
@@ -230,6 +235,21 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 ///   coroutine at some later time and does not run its pending to-be-closed variables: here the
 ///   locals are dropped at once, as for any Rust value.
 ///
+/// Since the last handle's `drop` runs the body's `Drop`s, the borrow checker makes what the body
+/// borrows outlive every handle:
+///
+/// ```compile_fail,E0597
+/// use resumable::{coroutine, yield_, Coroutine};
+///
+/// let co;
+/// let name = String::from("x");
+/// co = Coroutine::new(coroutine!(|()| {
+///     let _keep = &name; // error: `name` does not live long enough
+///     yield_!();
+/// }));
+/// co.resume(()).unwrap();
+/// ```
+///
 /// Handles are reference counted: a coroutine whose body holds a handle to itself is a cycle
 /// and is never dropped, like an `Rc` cycle. [`CoroutineRef`] (from [`running`](fn@crate::running)
 /// or [`to_ref`](Self::to_ref)) does not keep the coroutine alive and is the way to refer to
@@ -242,11 +262,22 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 /// to another thread, move the Layer 1 state machine (which is `Send` when what it holds is) and
 /// make the handle there. [`Status`], [`ResumeError`] and [`CloseError`] are `Send + Sync`.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use resumable::{coroutine, Coroutine};
 ///
 /// let co: Coroutine<'static, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
 /// std::thread::spawn(move || co.resume(())); // error: `Rc<..>` cannot be sent between threads
+/// ```
+///
+/// Nor can a handle be shared with another thread:
+///
+/// ```compile_fail,E0277
+/// use resumable::{coroutine, Coroutine};
+///
+/// let co: Coroutine<'static, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
+/// std::thread::scope(|s| {
+///     s.spawn(|| co.resume(())); // error: `Rc<..>` cannot be shared between threads
+/// });
 /// ```
 #[must_use = "coroutines do nothing unless resumed"]
 pub struct Coroutine<'a, R, Y, T> {

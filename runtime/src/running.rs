@@ -212,7 +212,12 @@ impl fmt::Pointer for Running {
 /// resumed. It does not keep the coroutine alive: once every handle is dropped, it reports
 /// [`Status::Dead`]. [`running`](fn@running) and [`Coroutine::to_ref`](crate::Coroutine::to_ref) make them.
 ///
-/// Neither `Send` nor `Sync`.
+/// Neither `Send` nor `Sync` (nor is [`Running`]): it refers to a coroutine of this thread.
+///
+/// ```compile_fail,E0277
+/// let here = resumable::running();
+/// std::thread::spawn(move || here.is_main()); // error: `Weak<..>` cannot be sent between threads
+/// ```
 ///
 /// ```
 /// use resumable::{coroutine, yield_, Coroutine, Status};
