@@ -115,9 +115,10 @@ struct Slot<G>(UnsafeCell<ManuallyDrop<G>>);
 
 impl<G> Erased for Slot<G> {
     unsafe fn drop_body(&self) {
-        // SAFETY: by this method's contract the value is alive, unborrowed, and never used
-        // again, so dropping it in place is its one drop; it is not moved first, which keeps the
-        // pinning promise made in `resume`.
+        // SAFETY: by this method's contract (which callers meet through the phase, a runtime
+        // check: see `Inner`) the value is alive, unborrowed, and never used again, so dropping
+        // it in place is its one drop; it is not moved first, which keeps the pinning promise
+        // made in `resume`.
         unsafe { ManuallyDrop::drop(&mut *self.0.get()) }
     }
 }
@@ -125,10 +126,13 @@ impl<G> Erased for Slot<G> {
 impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
     #[inline]
     unsafe fn resume(&self, arg: R) -> State<G::Yield, G::Return> {
-        // SAFETY: by this method's contract the value is alive and this is the only access to it
-        // until we return, so the `&mut` is unique. Pinning: the value lives inside an `Rc`
-        // allocation that is never moved out of, and it is dropped in place (`drop_body`) before
-        // that allocation is freed or the value is otherwise invalidated.
+        // SAFETY: by this method's contract (which callers meet through the phase, a runtime
+        // check: see `Inner`) the value is alive and this is the only access to it until we
+        // return, so the `&mut` is unique. Pinning, by the API's shape: the value lives inside an
+        // `Rc` allocation that nothing moves it out of (no code unwraps that `Rc` or asks it for
+        // a `&mut`, and no method hands out a reference to the body), and it is dropped in place
+        // (`drop_body`) before the allocation is freed; if every handle is leaked, the
+        // allocation is never freed.
         let body = unsafe { Pin::new_unchecked(&mut **self.0.get()) };
         body.resume(arg)
     }
@@ -312,8 +316,10 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         let this: *const Inner<dyn Erased + 'a> = this;
         // `transmute`, not `as`: a pointer cast cannot extend a trait object's lifetime.
         #[allow(clippy::transmute_ptr_to_ptr)]
-        // SAFETY: only the trait object's lifetime changes. `this` is only used by `running`,
-        // while this coroutine is active (so alive), to make a `CoroutineRef` (see `to_ref`).
+        // SAFETY: only the trait object's lifetime changes, not the pointer or the vtable. `this`
+        // is only used by `running`, while this coroutine is the context's current one (so
+        // alive), to make a `CoroutineRef`, which may outlive `'a`: see `to_ref` for why that is
+        // sound.
         let this: *const Inner<dyn Erased> = unsafe { mem::transmute(this) };
         inner.header.this.set(NonNull::new(this.cast_mut()));
         Self { inner }
@@ -359,16 +365,20 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         if inner.header.phase.get() != Phase::Suspended {
             return Err(self.not_suspended());
         }
-        // SAFETY: the context is a thread-local without destructor of the thread that created
-        // this coroutine, which is the current thread (handles cannot leave it), so it is alive
-        // for as long as code runs on this thread.
+        // SAFETY: the context is the thread-local of the thread that created this coroutine,
+        // which is the current thread: a handle is neither `Send` nor `Sync` (it holds an `Rc`),
+        // so the type keeps it there. That thread-local has a `const` initialiser and no
+        // destructor, so its storage stays valid for as long as the thread runs code, its
+        // thread-local destructors included (the assumption `std` makes for its own such
+        // thread-locals on targets with native thread-locals).
         let cx = unsafe { inner.header.context.as_ref() };
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
-            // SAFETY: the context's current coroutine is active or closing, so alive (see
-            // `running`). Its depth is at most `MAX_DEPTH + 1` (a close nested at the limit), so
-            // this cannot overflow.
+            // SAFETY: the context's current coroutine is alive: it is set only by this function
+            // and `close_suspended`, for the duration of a call that borrows one of its handles,
+            // and restored before that call returns or unwinds (see `running`). Its depth is at
+            // most `MAX_DEPTH + 1` (a close nested at the limit), so this cannot overflow.
             Some(p) => unsafe { p.as_ref() }.depth.get() + 1,
         };
         if depth > MAX_DEPTH {
@@ -378,8 +388,9 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         inner.header.depth.set(depth);
         inner.header.phase.set(Phase::Active);
         let result = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
-            // `Active` now, so no other `resume` or `close` touches it until we return.
+            // SAFETY: the phase was `Suspended` (checked above), so the body is alive and
+            // unborrowed; it is `Active` now, so no other `resume`, `close` or handle drop
+            // touches it until we set it back below.
             unsafe { inner.body.resume(arg) }
         }));
         cx.current.set(parent);
@@ -451,15 +462,15 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
         let inner = &*self.inner;
         debug_assert_eq!(inner.header.phase.get(), Phase::Suspended);
-        // SAFETY: as in `resume`: the context is a thread-local without destructor of this
-        // thread, the only one that can reach this coroutine.
+        // SAFETY: as in `resume`: the context is the thread-local, without destructor, of this
+        // thread, the only one the handle's type lets reach this coroutine.
         let cx = unsafe { inner.header.context.as_ref() };
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
-            // SAFETY: the context's current coroutine is active or closing, so alive (see
-            // `running`). Closing does not fail at the depth limit; past it, the depth only
-            // makes every resume from inside the `Drop`s fail, and stays at `MAX_DEPTH + 1`.
+            // SAFETY: the context's current coroutine is alive, as in `resume`. Closing does not
+            // fail at the depth limit; past it, the depth only makes every resume from inside
+            // the `Drop`s fail, and stays at `MAX_DEPTH + 1`.
             Some(p) => unsafe { p.as_ref() }.depth.get().min(MAX_DEPTH) + 1,
         };
         inner.header.phase.set(Phase::Closing);
@@ -584,11 +595,12 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     pub fn to_ref(&self) -> CoroutineRef {
         let weak: Weak<Inner<dyn Body<R, Y, T> + 'a>> = Rc::downgrade(&self.inner);
         let weak: Weak<Inner<dyn Erased + 'a>> = weak;
-        // SAFETY: only the trait object's lifetime changes, which does not change the layout.
-        // `CoroutineRef` never drops the value behind this `Weak` (only the last strong handle,
-        // a `Coroutine<'a, ..>`, does, within `'a`) and never upgrades it: it only reads the
-        // phase while a strong handle keeps the value alive, and frees the allocation, whose
-        // layout the (unchanged) vtable still describes.
+        // SAFETY: only the trait object's lifetime changes, not the layout or the vtable. By the
+        // API's shape, a `CoroutineRef` cannot reach the body: it has no method that upgrades
+        // the `Weak`, resumes or drops the value (only the last strong handle, a
+        // `Coroutine<'a, ..>`, does that, within `'a`, as the borrow checker ensures); it reads
+        // the header, which borrows nothing, and only while a strong handle exists; and when
+        // it is the last reference it frees the allocation, whose layout the vtable describes.
         let weak: Weak<Inner<dyn Erased>> = unsafe { mem::transmute(weak) };
         CoroutineRef::from_weak(weak)
     }

@@ -79,16 +79,20 @@ pub fn running() -> Running {
     match with(|cx| cx.current.get()) {
         None => Running::Main,
         Some(header) => {
-            // SAFETY: the context holds a coroutine's header only while a `resume` or `close`
-            // of that coroutine, further up this thread's stack, borrows one of its handles, so
-            // it is alive.
+            // SAFETY: the context's current coroutine is alive, by the API's shape: only
+            // `Coroutine::resume` and `Coroutine::close_suspended` set it, each for the duration
+            // of a call that borrows one of the coroutine's handles (keeping its `Rc` alive), and
+            // each restores the previous one before it returns or unwinds: everything between
+            // the two runs inside `catch_unwind`, and there is no guard value that user code
+            // could forget.
             let this = unsafe { header.as_ref() }.this.get();
             let Some(this) = this else {
                 unreachable!("`this` is set when the coroutine is created")
             };
             // SAFETY: `this` is `Rc::as_ptr` of that live allocation, with only its trait
-            // object's lifetime changed. The temporary `Rc` is never dropped, so the strong count
-            // is left as it was.
+            // object's lifetime changed (see `Coroutine::new` and `Coroutine::to_ref`). The
+            // temporary `Rc` is never dropped, so the strong count is left as it was; the `Weak`
+            // made from it is the same as `to_ref` makes.
             let rc = ManuallyDrop::new(unsafe { Rc::from_raw(this.as_ptr().cast_const()) });
             Running::Coroutine(CoroutineRef::from_weak(Rc::downgrade(&rc)))
         }
@@ -110,7 +114,7 @@ pub fn running() -> Running {
 pub fn is_yieldable() -> bool {
     with(|cx| {
         cx.current.get().is_some_and(|header| {
-            // SAFETY: as in `running`: the context's current coroutine is alive.
+            // SAFETY: the context's current coroutine is alive, as in `running`.
             unsafe { header.as_ref() }.phase.get() == Phase::Active
         })
     })
@@ -261,9 +265,11 @@ impl CoroutineRef {
         if self.weak.strong_count() == 0 {
             return Status::Dead;
         }
-        // SAFETY: a strong handle exists, so the value is alive; `Rc` is confined to this
-        // thread, so nothing drops it while we read; `phase` is a `Cell` and only ever read or
-        // written through shared references.
+        // SAFETY: a strong handle exists (checked above), so the value is alive; `Rc` and
+        // `Weak` are neither `Send` nor `Sync`, so the type confines them to this thread and
+        // nothing drops the value while we read; `phase` is a `Cell`, only ever read or written
+        // through shared references, and this creates a reference to that field alone (the body,
+        // which may hold borrows that ended, is not touched).
         let phase = unsafe { (*self.weak.as_ptr()).header.phase.get() };
         status_of(phase, self.addr())
     }
