@@ -154,11 +154,68 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
             }
             // The `resume` or `close` further up the stack borrows a handle, which keeps the `Rc`
             // alive. (Panicking here also keeps `Rc` from freeing the pinned body's memory.)
-            Phase::Active | Phase::Closing => {
-                unreachable!("a coroutine in use lost its last handle")
+            Phase::Active | Phase::Closing => in_use_lost_its_last_handle(),
+        }
+    }
+}
+
+impl Inner<dyn Erased + '_> {
+    /// Drops the state machine of a suspended coroutine inside it, as Lua 5.4's
+    /// `coroutine.close` runs to-be-closed variables: while the `Drop`s run, the coroutine is the
+    /// innermost one of the thread's context (so `Running`, and its closer `Normal`), in phase
+    /// `Closing`, so that resuming or closing it is an error. Then it is dead and the context is
+    /// as before, also when a `Drop` panicked: the panic is caught and its payload returned.
+    #[cold]
+    #[inline(never)]
+    fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
+        debug_assert_eq!(self.header.phase.get(), Phase::Suspended);
+        // SAFETY: as in `resume`: the context is the thread-local, without destructor, of this
+        // thread, the only one the handle's type lets reach this coroutine.
+        let cx = unsafe { self.header.context.as_ref() };
+        let parent = cx.current.get();
+        let depth = match parent {
+            None => 1,
+            // SAFETY: the context's current coroutine is alive, as in `resume`. Closing does not
+            // fail at the depth limit; past it, the depth only makes every resume from inside
+            // the `Drop`s fail, and stays at `MAX_DEPTH + 1`.
+            Some(p) => unsafe { p.as_ref() }.depth.get().min(MAX_DEPTH) + 1,
+        };
+        self.header.phase.set(Phase::Closing);
+        self.header.depth.set(depth);
+        cx.current.set(Some(NonNull::from(&self.header)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
+            // `Closing` now, so no `resume`, `close` or handle drop touches it, and we set `Dead`
+            // below before anything else runs, however this ends.
+            unsafe { self.body.drop_body() }
+        }));
+        cx.current.set(parent);
+        self.header.phase.set(Phase::Dead);
+        result
+    }
+
+    /// The last handle of a suspended coroutine is being dropped: close it, and re-raise a panic
+    /// from a `Drop` (or discard it, if the thread is already unwinding).
+    #[cold]
+    #[inline(never)]
+    fn close_on_drop(&self) {
+        if let Err(payload) = self.close_suspended() {
+            if std::thread::panicking() {
+                drop(payload);
+            } else {
+                std::panic::resume_unwind(payload);
             }
         }
     }
+}
+
+/// What `Inner::drop` does if it finds a coroutine in use (which cannot happen). Out of line:
+/// a panic path inlined into the drop glue keeps callers from seeing through a handle's `dyn`
+/// call.
+#[cold]
+#[inline(never)]
+fn in_use_lost_its_last_handle() -> ! {
+    unreachable!("a coroutine in use lost its last handle")
 }
 
 /// A handle to a coroutine, like a Lua thread: resume it, ask its [`status`](Self::status),
@@ -285,8 +342,12 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 /// ```
 #[must_use = "coroutines do nothing unless resumed"]
 pub struct Coroutine<'a, R, Y, T> {
-    inner: Rc<Inner<dyn Body<R, Y, T> + 'a>>,
+    /// In a `ManuallyDrop` so that `drop` can move the `Rc` out (see there).
+    inner: ManuallyDrop<Shared<'a, R, Y, T>>,
 }
+
+/// What a handle holds: a reference to the coroutine's header and state machine.
+type Shared<'a, R, Y, T> = Rc<Inner<dyn Body<R, Y, T> + 'a>>;
 
 impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// Moves `body` into a new coroutine (one allocation), suspended before its first line:
@@ -299,6 +360,9 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     ///     Coroutine::new(coroutine!(|name: &str| println!("hi {name}")));
     /// assert_eq!(co.status(), Status::Suspended);
     /// ```
+    // `inline`: once `new` is inlined, the compiler knows the state machine's type at the
+    // resumes that follow and calls it directly.
+    #[inline]
     pub fn new<G>(body: G) -> Self
     where
         G: Resumable<R, Yield = Y, Return = T> + 'a,
@@ -322,7 +386,9 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         // sound.
         let this: *const Inner<dyn Erased> = unsafe { mem::transmute(this) };
         inner.header.this.set(NonNull::new(this.cast_mut()));
-        Self { inner }
+        Self {
+            inner: ManuallyDrop::new(inner),
+        }
     }
 
     /// Runs the coroutine until its next `yield_!` or its end, passing `arg` in: Lua's
@@ -452,55 +518,6 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         }))
     }
 
-    /// Drops the state machine of a suspended coroutine inside it, as Lua 5.4's
-    /// `coroutine.close` runs to-be-closed variables: while the `Drop`s run, the coroutine is the
-    /// innermost one of the thread's context (so `Running`, and its closer `Normal`), in phase
-    /// `Closing`, so that resuming or closing it is an error. Then it is dead and the context is
-    /// as before, also when a `Drop` panicked: the panic is caught and its payload returned.
-    #[cold]
-    #[inline(never)]
-    fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
-        let inner = &*self.inner;
-        debug_assert_eq!(inner.header.phase.get(), Phase::Suspended);
-        // SAFETY: as in `resume`: the context is the thread-local, without destructor, of this
-        // thread, the only one the handle's type lets reach this coroutine.
-        let cx = unsafe { inner.header.context.as_ref() };
-        let parent = cx.current.get();
-        let depth = match parent {
-            None => 1,
-            // SAFETY: the context's current coroutine is alive, as in `resume`. Closing does not
-            // fail at the depth limit; past it, the depth only makes every resume from inside
-            // the `Drop`s fail, and stays at `MAX_DEPTH + 1`.
-            Some(p) => unsafe { p.as_ref() }.depth.get().min(MAX_DEPTH) + 1,
-        };
-        inner.header.phase.set(Phase::Closing);
-        inner.header.depth.set(depth);
-        cx.current.set(Some(self.erased()));
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
-            // `Closing` now, so no `resume`, `close` or handle drop touches it, and we set `Dead`
-            // below before anything else runs, however this ends.
-            unsafe { inner.body.drop_body() }
-        }));
-        cx.current.set(parent);
-        inner.header.phase.set(Phase::Dead);
-        result
-    }
-
-    /// The last handle of a suspended coroutine is being dropped: close it, and re-raise a panic
-    /// from a `Drop` (or discard it, if the thread is already unwinding).
-    #[cold]
-    #[inline(never)]
-    fn close_on_drop(&self) {
-        if let Err(payload) = self.close_suspended() {
-            if std::thread::panicking() {
-                drop(payload);
-            } else {
-                std::panic::resume_unwind(payload);
-            }
-        }
-    }
-
     /// The coroutine's status, with Lua's meaning: see [`Status`].
     ///
     /// ```
@@ -560,6 +577,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
             Status::Running => Err(CloseError::Running),
             Status::Normal => Err(CloseError::Normal),
             Status::Suspended => self
+                .erased_inner()
                 .close_suspended()
                 .map_err(|payload| CloseError::Panicked(Panic::new(payload))),
         }
@@ -610,6 +628,12 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         Rc::as_ptr(&self.inner).cast()
     }
 
+    /// The shared part, seen without its types: what `close` works on.
+    #[inline]
+    fn erased_inner(&self) -> &Inner<dyn Erased + 'a> {
+        &**self.inner
+    }
+
     /// The pointer the thread-local context records while this coroutine is active.
     #[inline]
     fn erased(&self) -> NonNull<Header> {
@@ -629,19 +653,40 @@ impl<R, Y, T> Drop for Coroutine<'_, R, Y, T> {
     /// [Dropping](Coroutine#dropping).
     #[inline]
     fn drop(&mut self) {
-        // `Rc` is confined to this thread, so the count cannot change under us; a body cannot
-        // hold a handle to itself without being counted here.
-        if Rc::strong_count(&self.inner) == 1 && self.inner.header.phase.get() == Phase::Suspended {
-            self.close_on_drop();
-        }
+        // SAFETY: this is the only place `inner` is taken out of its `ManuallyDrop`, and `self`
+        // is not used after it (the field's own drop glue does nothing).
+        let inner = unsafe { ManuallyDrop::take(&mut self.inner) };
+        // Moved out rather than dropped through `&mut self`, so that a caller's landing pads do
+        // not take the handle's address: that keeps the handle in registers in a resume loop
+        // and lets the compiler see through its `dyn` call (12 instructions per resume).
+        drop_handle(inner);
     }
+}
+
+/// Drops a handle, closing its coroutine first if it is the last one and suspended. `Rc` is
+/// confined to this thread, so the count cannot change under us; a body cannot hold a handle to
+/// itself without being counted.
+#[inline]
+fn drop_handle(inner: Rc<Inner<dyn Erased + '_>>) {
+    if Rc::strong_count(&inner) == 1 {
+        drop_last(inner);
+    }
+}
+
+/// [`drop_handle`] for the last handle: out of line, since it runs once per coroutine.
+#[inline(never)]
+fn drop_last(inner: Rc<Inner<dyn Erased + '_>>) {
+    if inner.header.phase.get() == Phase::Suspended {
+        inner.close_on_drop();
+    }
+    drop(inner); // frees the allocation, unless a `CoroutineRef` still refers to it
 }
 
 impl<R, Y, T> Clone for Coroutine<'_, R, Y, T> {
     /// Another handle to the same coroutine.
     fn clone(&self) -> Self {
         Self {
-            inner: Rc::clone(&self.inner),
+            inner: ManuallyDrop::new(Rc::clone(&self.inner)),
         }
     }
 }
