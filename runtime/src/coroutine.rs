@@ -72,8 +72,9 @@ pub(crate) struct Inner<B: ?Sized + Erased> {
 /// What a coroutine's state is, whatever its types.
 pub(crate) struct Header {
     pub(crate) phase: Cell<Phase>,
-    /// While active: how many coroutines are active on this thread, this one included (the
-    /// innermost active coroutine's depth is the thread's nesting depth).
+    /// While active or closing: how many coroutines are active or closing on this thread, this
+    /// one included (the innermost one's depth is the thread's nesting depth), at most
+    /// [`MAX_DEPTH`] for an active one and `MAX_DEPTH + 1` for a closing one.
     depth: Cell<u32>,
     /// The context of the thread that created the coroutine: the only thread that can reach it,
     /// since handles are neither `Send` nor `Sync`. Kept here so that `resume` does not go
