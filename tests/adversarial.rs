@@ -459,3 +459,48 @@ fn dropping_the_last_handle_from_inside_another_body() {
     assert!(killer.resume(()).is_ok());
     assert!(holder.borrow().is_none());
 }
+
+// Named to run first under Miri (one test at a time, in name order): on a target where `std`
+// emulates thread-locals with OS keys, the order of their destructors follows the order in which
+// the keys were first used in the process, and this test needs to use its own first. Under Miri
+// with `--target x86_64-pc-windows-gnu` it read freed memory before `running::ContextRef`.
+#[test]
+fn a_body_kept_in_a_thread_local_is_resumed_and_dropped_by_its_destructor() {
+    // At thread exit, thread-local destructors run in an order nobody controls (on some targets
+    // the reverse of first use). One of them may resume or drop a coroutine after the thread's
+    // own coroutine bookkeeping was torn down, where `std` emulates thread-locals.
+    type Log = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+    struct Keep(Option<Coroutine<'static, (), u32, ()>>, Log);
+    impl Drop for Keep {
+        fn drop(&mut self) {
+            let co = self.0.take().unwrap();
+            let resumed = format!("{:?}", co.resume(()));
+            self.1.lock().unwrap().push(resumed);
+            drop(co); // the last handle of a suspended coroutine: closes it
+        }
+    }
+    thread_local! {
+        static KEEP: RefCell<Option<Keep>> = const { RefCell::new(None) };
+    }
+    for keep_first in [true, false] {
+        let log = Log::default();
+        let l = log.clone();
+        std::thread::spawn(move || {
+            if keep_first {
+                KEEP.with(|_| {});
+            }
+            let dropped = l.clone();
+            let co = Coroutine::new(coroutine!(move |()| {
+                let d = dropped.clone();
+                let _guard = OnDrop(move || d.lock().unwrap().push("dropped".to_owned()));
+                yield_!(1);
+                yield_!(2);
+            }));
+            assert_eq!(co.resume(()).unwrap(), State::Yielded(1));
+            KEEP.with(|k| *k.borrow_mut() = Some(Keep(Some(co), l)));
+        })
+        .join()
+        .unwrap();
+        assert_eq!(*log.lock().unwrap(), ["Ok(Yielded(2))", "dropped"]);
+    }
+}

@@ -24,7 +24,7 @@ use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
 use crate::error::{CloseError, Panic, ResumeError};
-use crate::running::{self, Context, CoroutineRef, Running};
+use crate::running::{self, ContextRef, CoroutineRef, Running};
 use crate::state::{Resumable, State};
 use crate::status::Status;
 use crate::wrap::Wrap;
@@ -78,8 +78,9 @@ pub(crate) struct Header {
     depth: Cell<u32>,
     /// The context of the thread that created the coroutine: the only thread that can reach it,
     /// since handles are neither `Send` nor `Sync`. Kept here so that `resume` does not go
-    /// through `LocalKey::with` (an indirect call when inlined into another crate).
-    context: NonNull<Context>,
+    /// through `LocalKey::with` (an indirect call when inlined into another crate), and so that
+    /// the coroutine can be used from any thread-local destructor of its thread.
+    pub(crate) context: ContextRef,
     /// The coroutine as the pointer [`running`](fn@crate::running) turns into a
     /// [`CoroutineRef`]: `Rc::as_ptr` of its allocation, with the trait object's lifetime
     /// erased. Set once, right after the allocation is made.
@@ -170,9 +171,7 @@ impl Inner<dyn Erased + '_> {
     #[inline(never)]
     fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
         debug_assert_eq!(self.header.phase.get(), Phase::Suspended);
-        // SAFETY: as in `resume`: the context is the thread-local, without destructor, of this
-        // thread, the only one the handle's type lets reach this coroutine.
-        let cx = unsafe { self.header.context.as_ref() };
+        let cx = running::deref(&self.header.context);
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
@@ -432,13 +431,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         if inner.header.phase.get() != Phase::Suspended {
             return Err(self.not_suspended());
         }
-        // SAFETY: the context is the thread-local of the thread that created this coroutine,
-        // which is the current thread: a handle is neither `Send` nor `Sync` (it holds an `Rc`),
-        // so the type keeps it there. That thread-local has a `const` initialiser and no
-        // destructor, so its storage stays valid for as long as the thread runs code, its
-        // thread-local destructors included (the assumption `std` makes for its own such
-        // thread-locals on targets with native thread-locals).
-        let cx = unsafe { inner.header.context.as_ref() };
+        let cx = running::deref(&inner.header.context);
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
@@ -532,7 +525,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// assert_eq!(co.status(), Status::Suspended);
     /// ```
     pub fn status(&self) -> Status {
-        running::status_of(self.inner.header.phase.get(), self.addr())
+        running::status_of(&self.inner.header)
     }
 
     /// Kills a suspended coroutine: drops its state machine (its locals' `Drop` runs, in reverse

@@ -23,36 +23,138 @@ pub(crate) struct Context {
     pub(crate) current: Cell<Option<NonNull<Header>>>,
 }
 
-thread_local! {
-    // No destructor and a `const` initialiser: access is a plain thread-local load, and it stays
-    // usable while other thread-locals are being destroyed.
-    static CONTEXT: Context = const {
-        Context {
-            current: Cell::new(None),
-        }
+/// Items for targets where `std` keeps thread-locals in the thread's native thread-local
+/// storage (`native`), and for the others (`emulated`).
+///
+/// Native storage lives until the thread has run every thread-local destructor, so a `const`
+/// thread-local without destructor can be used, through a pointer cached anywhere on its
+/// thread, for as long as the thread runs code: the assumption `std` makes for its own such
+/// thread-locals. Elsewhere `std` emulates thread-locals with OS keys and frees each value when
+/// its key's destructor runs, in an order nobody controls, so a pointer cached in a coroutine
+/// could outlive the value.
+///
+/// The condition names, with stable `cfg`s, the targets whose `rustc --print cfg` includes
+/// `target_thread_local` (checked against every built-in target of rustc 1.97), plus `wasm`
+/// without threads, where a thread-local is a plain `static`. A target it does not name gets
+/// the emulated items, which are correct everywhere.
+macro_rules! by_storage {
+    (native { $($native:item)* } emulated { $($emulated:item)* }) => {
+        $(
+            #[cfg(any(
+                all(
+                    target_os = "linux",
+                    any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
+                    not(target_abi = "x32"),
+                ),
+                target_vendor = "apple",
+                all(target_os = "windows", target_env = "msvc", not(target_vendor = "win7")),
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "dragonfly",
+                target_os = "fuchsia",
+                all(target_family = "wasm", not(target_feature = "atomics")),
+            ))]
+            $native
+        )*
+        $(
+            #[cfg(not(any(
+                all(
+                    target_os = "linux",
+                    any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
+                    not(target_abi = "x32"),
+                ),
+                target_vendor = "apple",
+                all(target_os = "windows", target_env = "msvc", not(target_vendor = "win7")),
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "dragonfly",
+                target_os = "fuchsia",
+                all(target_family = "wasm", not(target_feature = "atomics")),
+            )))]
+            $emulated
+        )*
     };
 }
 
-/// This thread's context. It has no destructor, so it stays valid for as long as the thread
-/// runs code (thread-local destructors included).
-pub(crate) fn context() -> NonNull<Context> {
-    with(|cx| NonNull::from(cx))
+by_storage! {
+native {
+    thread_local! {
+        // No destructor and a `const` initialiser: access is a plain thread-local load, and it
+        // stays usable while other thread-locals are being destroyed.
+        static CONTEXT: Context = const {
+            Context {
+                current: Cell::new(None),
+            }
+        };
+    }
+
+    /// How a coroutine refers to the context of its thread: a plain pointer, valid for as long
+    /// as the thread runs code.
+    pub(crate) type ContextRef = NonNull<Context>;
+
+    /// This thread's context, for a coroutine created now.
+    pub(crate) fn context() -> ContextRef {
+        with(|cx| NonNull::from(cx))
+    }
+
+    /// The context a coroutine refers to.
+    #[inline(always)]
+    pub(crate) fn deref(cx: &ContextRef) -> &Context {
+        // SAFETY: `cx` comes from `context()` on the thread that created the coroutine, the only
+        // thread its handles can reach it from (they are neither `Send` nor `Sync`), and on
+        // this target that storage outlives every use of the thread (see `by_storage`).
+        unsafe { cx.as_ref() }
+    }
+}
+emulated {
+    thread_local! {
+        // Shared with every coroutine made on this thread, which keeps it alive for as long as
+        // it needs it, whatever the order in which the thread's thread-locals are destroyed.
+        static CONTEXT: Rc<Context> = Rc::new(Context {
+            current: Cell::new(None),
+        });
+    }
+
+    /// How a coroutine refers to the context of its thread: it shares it.
+    pub(crate) type ContextRef = Rc<Context>;
+
+    /// This thread's context, for a coroutine created now.
+    ///
+    /// # Panics
+    ///
+    /// While or after this thread's thread-locals are destroyed.
+    pub(crate) fn context() -> ContextRef {
+        CONTEXT.with(Rc::clone)
+    }
+
+    /// The context a coroutine refers to.
+    #[inline(always)]
+    pub(crate) fn deref(cx: &ContextRef) -> &Context {
+        cx
+    }
+}
 }
 
 /// Runs `f` with this thread's context.
+///
+/// # Panics
+///
+/// Where `std` emulates thread-locals (see `by_storage`): while or after this thread's
+/// thread-locals are destroyed.
 #[inline]
 pub(crate) fn with<T>(f: impl FnOnce(&Context) -> T) -> T {
-    CONTEXT.with(f)
+    CONTEXT.with(|cx| f(cx))
 }
 
-/// The status of the coroutine at `addr` whose stored phase is `phase`.
-pub(crate) fn status_of(phase: Phase, addr: *const ()) -> Status {
-    match phase {
+/// The status of the coroutine whose header this is. Reads the thread's context through the
+/// coroutine, so it works wherever the coroutine can be used.
+pub(crate) fn status_of(header: &Header) -> Status {
+    match header.phase.get() {
         Phase::Suspended => Status::Suspended,
         Phase::Dead => Status::Dead,
         Phase::Active | Phase::Closing => {
-            let innermost = with(|cx| cx.current.get());
-            if innermost.is_some_and(|p| p.as_ptr().cast::<()>().cast_const() == addr) {
+            let innermost = deref(&header.context).current.get();
+            if innermost == Some(NonNull::from(header)) {
                 Status::Running
             } else {
                 Status::Normal
@@ -267,11 +369,12 @@ impl CoroutineRef {
         }
         // SAFETY: a strong handle exists (checked above), so the value is alive; `Rc` and
         // `Weak` are neither `Send` nor `Sync`, so the type confines them to this thread and
-        // nothing drops the value while we read; `phase` is a `Cell`, only ever read or written
-        // through shared references, and this creates a reference to that field alone (the body,
-        // which may hold borrows that ended, is not touched).
-        let phase = unsafe { (*self.weak.as_ptr()).header.phase.get() };
-        status_of(phase, self.addr())
+        // nothing drops the value while we use the reference. The header's fields that change
+        // are `Cell`s, only ever read or written through shared references, and this creates a
+        // reference to the header alone (the body, which may hold borrows that ended, is not
+        // touched).
+        let header = unsafe { &(*self.weak.as_ptr()).header };
+        status_of(header)
     }
 }
 
