@@ -298,6 +298,97 @@ fn a_panic_in_drop_during_close_is_returned_and_the_other_locals_are_dropped() {
     co.close().unwrap();
 }
 
+/// Runs a closure when dropped.
+struct OnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+/// Lua 5.4: inside a `__close` run by `coroutine.close(co)`, `coroutine.close(co)` fails with
+/// "cannot close a running coroutine" and `coroutine.resume(co)` with "cannot resume
+/// non-suspended coroutine"; the outer `close` still succeeds.
+#[test]
+fn inside_a_drop_run_by_close_closing_or_resuming_itself_is_an_error() {
+    type Slot = Rc<RefCell<Option<Coroutine<'static, (), (), ()>>>>;
+    let slot: Slot = Rc::default();
+    let said: Rc<RefCell<Vec<String>>> = Rc::default();
+    let (me, log) = (Rc::clone(&slot), Rc::clone(&said));
+    let co = Coroutine::new(coroutine!(move |()| {
+        let (me, log) = (Rc::clone(&me), Rc::clone(&log));
+        let _guard = OnDrop(move || {
+            let handle = me.borrow_mut().take().unwrap();
+            let closed = handle.close().unwrap_err();
+            assert!(matches!(closed, CloseError::Running));
+            let resumed = handle.resume(()).unwrap_err();
+            assert!(matches!(resumed, ResumeError::NonSuspended));
+            log.borrow_mut()
+                .extend([closed.to_string(), resumed.to_string()]);
+        });
+        yield_!();
+    }));
+    *slot.borrow_mut() = Some(co.clone());
+    assert!(co.resume(()).is_ok());
+    co.close().unwrap();
+    assert_eq!(
+        *said.borrow(),
+        [
+            "cannot close a running coroutine",
+            "cannot resume non-suspended coroutine"
+        ]
+    );
+    assert_eq!(co.status(), Status::Dead);
+}
+
+/// A coroutine whose body holds `bomb` across a `yield_!`, resumed to that point.
+fn holding<B: 'static>(bomb: B) -> Coroutine<'static, (), (), ()> {
+    let co = Coroutine::new(coroutine!(move |()| {
+        let _bomb = bomb;
+        yield_!();
+    }));
+    assert!(co.resume(()).is_ok());
+    co
+}
+
+#[test]
+fn a_panic_in_drop_during_close_leaves_the_closer_running_again() {
+    let co = holding(OnDrop(|| panic!("bomb")));
+    let other = holding(());
+    let closer: Coroutine<'_, (), (), (String, Status, bool)> =
+        Coroutine::new(coroutine!(move |()| {
+            let err = co.close().unwrap_err();
+            (err.to_string(), co.status(), resumable::is_yieldable())
+        }));
+    let (said, status, yieldable) = closer.resume(()).unwrap().complete().unwrap();
+    assert_eq!(said, "bomb");
+    assert_eq!(status, Status::Dead);
+    assert!(yieldable, "back in the closer, which can yield");
+    assert!(resumable::running().is_main());
+    assert_eq!(other.resume(()).unwrap(), State::Complete(()));
+}
+
+#[test]
+fn a_panic_in_drop_when_the_last_handle_is_dropped_propagates_and_the_rest_is_dropped() {
+    let log = Log::default();
+    let l = Rc::clone(&log);
+    let co = Coroutine::new(coroutine!(move |()| {
+        let _a = noisy("a", &l);
+        let _bomb = OnDrop(|| panic!("bomb when dropped"));
+        let _c = noisy("c", &l);
+        yield_!();
+    }));
+    assert!(co.resume(()).is_ok());
+    let r = co.to_ref();
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(co))).unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"bomb when dropped"));
+    assert_eq!(*log.borrow(), ["c", "a"]);
+    assert_eq!(r.status(), Status::Dead);
+    assert!(resumable::running().is_main());
+    assert!(!resumable::is_yieldable());
+}
+
 #[test]
 fn dropping_the_last_handle_drops_the_suspended_body() {
     let log = Log::default();

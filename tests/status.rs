@@ -151,23 +151,166 @@ fn is_yieldable_exactly_inside_a_coroutine_body() {
     assert!(!is_yieldable());
 }
 
-#[test]
-fn a_drop_run_by_close_from_main_is_not_inside_the_coroutine() {
-    struct Probe(Rc<RefCell<Option<(bool, bool)>>>);
-    impl Drop for Probe {
-        fn drop(&mut self) {
-            *self.0.borrow_mut() = Some((is_yieldable(), running().is_main()));
-        }
+/// What a `Drop` of a coroutine's local sees while the coroutine's state is being dropped.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    /// The coroutine's own status.
+    me: Status,
+    /// Whether `running()` is the coroutine.
+    running_is_me: bool,
+    /// `running().status()`.
+    running: Status,
+    yieldable: bool,
+    /// The status of the main context.
+    main: Status,
+    /// The status of the coroutine that closes (or drops) it, if one does.
+    closer: Option<Status>,
+}
+
+/// Where a [`Probe`] records what it sees. `me` and `closer` are filled in once they exist.
+#[derive(Default, Clone)]
+struct Watch {
+    me: Rc<RefCell<Option<CoroutineRef>>>,
+    closer: Rc<RefCell<Option<CoroutineRef>>>,
+    seen: Rc<RefCell<Option<Seen>>>,
+}
+
+impl Watch {
+    /// A coroutine that holds a [`Probe`] across a `yield_!`, resumed to that point.
+    fn suspended_in(&self) -> Coroutine<'static, (), (), ()> {
+        let probe = Probe(self.clone());
+        let co = Coroutine::new(coroutine!(move |()| {
+            let _probe = probe;
+            yield_!();
+            unreachable!("closed before it gets here");
+        }));
+        *self.me.borrow_mut() = Some(co.to_ref());
+        assert!(co.resume(()).is_ok());
+        co
     }
-    let seen: Rc<RefCell<Option<(bool, bool)>>> = Rc::default();
-    let s = Rc::clone(&seen);
-    let co = Coroutine::new(coroutine!(move |()| {
-        let _probe = Probe(s);
-        yield_!();
-    }));
-    assert!(co.resume(()).is_ok());
+
+    fn seen(&self) -> Option<Seen> {
+        self.seen.borrow().clone()
+    }
+}
+
+/// Records in its [`Watch`] what it sees when dropped.
+struct Probe(Watch);
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        let me = self.0.me.borrow().clone().unwrap();
+        let closer = self.0.closer.borrow().as_ref().map(CoroutineRef::status);
+        *self.0.seen.borrow_mut() = Some(Seen {
+            me: me.status(),
+            running_is_me: running() == me,
+            running: running().status(),
+            yieldable: is_yieldable(),
+            main: Running::Main.status(),
+            closer,
+        });
+    }
+}
+
+/// What Lua 5.4 reports inside a `__close` run by `coroutine.close`: the coroutine is running,
+/// `coroutine.running()` is it, it cannot yield, and whoever closes it is normal.
+///
+/// ```lua
+/// local main = coroutine.running()
+/// local co
+/// co = coroutine.create(function ()
+///   local x <close> = setmetatable({}, { __close = function ()
+///     print(coroutine.status(co), coroutine.running() == co,  --> running  true
+///           coroutine.isyieldable(), coroutine.status(main))  --> false    normal
+///   end })
+///   coroutine.yield()
+/// end)
+/// coroutine.resume(co)
+/// print(coroutine.close(co), coroutine.status(co))            --> true     dead
+/// ```
+const INSIDE_CLOSE: Seen = Seen {
+    me: Status::Running,
+    running_is_me: true,
+    running: Status::Running,
+    yieldable: false,
+    main: Status::Normal,
+    closer: None,
+};
+
+fn back_in_main() {
+    assert!(running().is_main());
+    assert_eq!(Running::Main.status(), Status::Running);
+    assert!(!is_yieldable());
+}
+
+#[test]
+fn inside_a_drop_run_by_close_from_main_the_coroutine_is_running() {
+    let watch = Watch::default();
+    let co = watch.suspended_in();
     co.close().unwrap();
-    assert_eq!(*seen.borrow(), Some((false, true)));
+    assert_eq!(watch.seen(), Some(INSIDE_CLOSE));
+    assert_eq!(co.status(), Status::Dead);
+    back_in_main();
+}
+
+#[test]
+fn inside_a_drop_run_by_close_from_a_coroutine_the_closer_is_normal() {
+    let watch = Watch::default();
+    let co = watch.suspended_in();
+    let closer: Coroutine<'_, (), (), (Status, bool)> = Coroutine::new(coroutine!(move |()| {
+        co.close().unwrap();
+        (co.status(), is_yieldable())
+    }));
+    *watch.closer.borrow_mut() = Some(closer.to_ref());
+    // Back in the closer after `close`: dead, and the closer runs (and can yield) again.
+    assert_eq!(
+        closer.resume(()).unwrap(),
+        State::Complete((Status::Dead, true))
+    );
+    assert_eq!(
+        watch.seen(),
+        Some(Seen {
+            closer: Some(Status::Normal),
+            ..INSIDE_CLOSE
+        })
+    );
+    back_in_main();
+}
+
+#[test]
+fn inside_a_drop_run_by_dropping_the_last_handle_the_coroutine_is_running() {
+    let watch = Watch::default();
+    let co = watch.suspended_in();
+    let clone = co.clone();
+    drop(co);
+    assert_eq!(watch.seen(), None, "a clone still refers to it");
+    drop(clone);
+    assert_eq!(watch.seen(), Some(INSIDE_CLOSE));
+    assert_eq!(watch.me.borrow().as_ref().unwrap().status(), Status::Dead);
+    back_in_main();
+}
+
+#[test]
+fn inside_a_drop_run_by_dropping_the_last_handle_from_a_coroutine_the_dropper_is_normal() {
+    let watch = Watch::default();
+    let co = watch.suspended_in();
+    let holder = Rc::new(RefCell::new(Some(co)));
+    let h = Rc::clone(&holder);
+    let dropper: Coroutine<'_, (), (), bool> = Coroutine::new(coroutine!(move |()| {
+        let last = h.borrow_mut().take();
+        drop(last);
+        is_yieldable()
+    }));
+    *watch.closer.borrow_mut() = Some(dropper.to_ref());
+    assert_eq!(dropper.resume(()).unwrap(), State::Complete(true));
+    assert_eq!(
+        watch.seen(),
+        Some(Seen {
+            closer: Some(Status::Normal),
+            ..INSIDE_CLOSE
+        })
+    );
+    back_in_main();
 }
 
 #[test]

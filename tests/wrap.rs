@@ -136,3 +136,27 @@ fn clones_share_the_coroutine() {
     assert_eq!(format!("{f:p}"), format!("{:p}", g.into_coroutine()));
     assert!(format!("{f:?}").starts_with("Wrap {"));
 }
+
+#[test]
+fn dropping_the_last_wrap_of_an_unfinished_generator_closes_it_inside() {
+    struct Probe(std::rc::Rc<std::cell::Cell<Option<(Status, bool)>>>);
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            let here = resumable::running();
+            self.0.set(Some((here.status(), here.is_main())));
+        }
+    }
+    let seen = std::rc::Rc::default();
+    let probe = Probe(std::rc::Rc::clone(&seen));
+    let mut evens = Wrap::new(coroutine!(move |()| {
+        let _probe = probe;
+        for i in 0.. {
+            yield_!(i * 2);
+        }
+    }));
+    assert_eq!(evens.nth(2), Some(4));
+    let r = evens.coroutine().to_ref();
+    drop(evens);
+    assert_eq!(seen.get(), Some((Status::Running, false)));
+    assert_eq!(r.status(), Status::Dead);
+}

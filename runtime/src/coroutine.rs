@@ -1,16 +1,19 @@
 //! Layer 2: [`Coroutine`], a Lua-style handle around a boxed state machine.
 //!
-//! How it is built: one `Rc` allocation holds a header (phase: suspended, active or dead; nesting
-//! depth; the creating thread's context) and, after it, the state machine itself (a `dyn` trait
-//! object, so the handle's type names only `R`, `Y` and `T`). A thread-local context
-//! ([`running`](mod@crate::running)) records the innermost active coroutine; a coroutine is
-//! `Running` when it is that innermost one and `Normal` when it is active further out. `resume`
-//! checks the phase and the depth, makes itself the innermost, calls the body inside
-//! [`catch_unwind`], and restores the previous innermost one.
+//! How it is built: one `Rc` allocation holds a header (phase: suspended, active, closing or
+//! dead; nesting depth; the creating thread's context) and, after it, the state machine itself (a
+//! `dyn` trait object, so the handle's type names only `R`, `Y` and `T`). A thread-local context
+//! ([`running`](mod@crate::running)) records the innermost active or closing coroutine; a
+//! coroutine is `Running` when it is that innermost one and `Normal` when it is active or closing
+//! further out. `resume` checks the phase and the depth, makes itself the innermost, calls the
+//! body inside [`catch_unwind`], and restores the previous innermost one. `close` (and the drop
+//! of the last handle of a suspended coroutine) does the same around dropping the state machine,
+//! as Lua 5.4's `coroutine.close` runs to-be-closed variables inside the coroutine.
 //!
 //! Cost: the hot path is a `dyn` call plus a handful of loads and stores; `catch_unwind` is free
 //! until something panics. `benches/handle.rs` measures it against Layer 1.
 
+use core::any::Any;
 use core::cell::{Cell, UnsafeCell};
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -21,7 +24,7 @@ use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
 use crate::error::{CloseError, Panic, ResumeError};
-use crate::running::{self, Context, CoroutineRef, Running};
+use crate::running::{self, ContextRef, CoroutineRef, Running};
 use crate::state::{Resumable, State};
 use crate::status::Status;
 use crate::wrap::Wrap;
@@ -36,23 +39,30 @@ use crate::wrap::Wrap;
 /// ```
 pub const MAX_DEPTH: u32 = 200;
 
-/// What a coroutine is doing, as stored. `Active` is reported as `Running` or `Normal`
-/// depending on whether the coroutine is the innermost active one.
+/// What a coroutine is doing, as stored. `Active` and `Closing` are reported as `Running` or
+/// `Normal` depending on whether the coroutine is the innermost one in the thread's context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
     /// Not started, or stopped at a `yield_!`. The body is alive and nobody borrows it.
     Suspended,
     /// Inside a `resume` of this coroutine, further up the stack. The body is borrowed by it.
     Active,
-    /// Returned, panicked or closed. The body has been dropped (or is being dropped).
+    /// Its state machine is being dropped by a `close` or by the drop of its last handle, further
+    /// up the stack, which has the body to itself. Like `Active`, but it cannot yield.
+    Closing,
+    /// Returned, panicked or closed. The body has been dropped, or is being dropped after it
+    /// returned or panicked.
     Dead,
 }
 
 /// The shared part of a coroutine: its header, then the state machine.
 ///
-/// Invariant: `body` is alive exactly while `header.phase` is not `Dead`. Whoever drops the body
-/// sets the phase to `Dead` first, so a body whose `Drop` panics (or reaches this coroutine
-/// again) is never dropped twice.
+/// Invariant: the body is alive and unborrowed while `header.phase` is `Suspended`, and only
+/// then may a call start using it, which it does by moving the phase away from `Suspended`
+/// first (to `Active` to resume it, to `Closing` or `Dead` to drop it). While the phase is
+/// `Active` or `Closing`, that one call, further up this thread's stack, has the body to itself;
+/// it leaves the phase `Suspended` (the body yielded) or `Dead` (the body is dropped, even if a
+/// `Drop` panicked). So no path can resume a body that is in use or dropped, or drop it twice.
 #[repr(C)] // `header` first: a pointer to the `Inner` is a pointer to its `Header`.
 pub(crate) struct Inner<B: ?Sized + Erased> {
     pub(crate) header: Header,
@@ -62,13 +72,15 @@ pub(crate) struct Inner<B: ?Sized + Erased> {
 /// What a coroutine's state is, whatever its types.
 pub(crate) struct Header {
     pub(crate) phase: Cell<Phase>,
-    /// While active: how many coroutines are active on this thread, this one included (the
-    /// innermost active coroutine's depth is the thread's nesting depth).
+    /// While active or closing: how many coroutines are active or closing on this thread, this
+    /// one included (the innermost one's depth is the thread's nesting depth), at most
+    /// [`MAX_DEPTH`] for an active one and `MAX_DEPTH + 1` for a closing one.
     depth: Cell<u32>,
     /// The context of the thread that created the coroutine: the only thread that can reach it,
     /// since handles are neither `Send` nor `Sync`. Kept here so that `resume` does not go
-    /// through `LocalKey::with` (an indirect call when inlined into another crate).
-    context: NonNull<Context>,
+    /// through `LocalKey::with` (an indirect call when inlined into another crate), and so that
+    /// the coroutine can be used from any thread-local destructor of its thread.
+    pub(crate) context: ContextRef,
     /// The coroutine as the pointer [`running`](fn@crate::running) turns into a
     /// [`CoroutineRef`]: `Rc::as_ptr` of its allocation, with the trait object's lifetime
     /// erased. Set once, right after the allocation is made.
@@ -83,7 +95,9 @@ pub(crate) trait Erased {
     /// # Safety
     ///
     /// The state machine is alive and not borrowed, and this is the last use of it: the caller
-    /// has just set the phase of the enclosing [`Inner`] to `Dead`.
+    /// has just moved the phase of the enclosing [`Inner`] from `Suspended` (or from `Active`,
+    /// for the resume that just ended) to `Closing` or `Dead`, and sets `Dead` once this
+    /// returns or unwinds.
     unsafe fn drop_body(&self);
 }
 
@@ -103,9 +117,10 @@ struct Slot<G>(UnsafeCell<ManuallyDrop<G>>);
 
 impl<G> Erased for Slot<G> {
     unsafe fn drop_body(&self) {
-        // SAFETY: by this method's contract the value is alive, unborrowed, and never used
-        // again, so dropping it in place is its one drop; it is not moved first, which keeps the
-        // pinning promise made in `resume`.
+        // SAFETY: by this method's contract (which callers meet through the phase, a runtime
+        // check: see `Inner`) the value is alive, unborrowed, and never used again, so dropping
+        // it in place is its one drop; it is not moved first, which keeps the pinning promise
+        // made in `resume`.
         unsafe { ManuallyDrop::drop(&mut *self.0.get()) }
     }
 }
@@ -113,10 +128,13 @@ impl<G> Erased for Slot<G> {
 impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
     #[inline]
     unsafe fn resume(&self, arg: R) -> State<G::Yield, G::Return> {
-        // SAFETY: by this method's contract the value is alive and this is the only access to it
-        // until we return, so the `&mut` is unique. Pinning: the value lives inside an `Rc`
-        // allocation that is never moved out of, and it is dropped in place (`drop_body`) before
-        // that allocation is freed or the value is otherwise invalidated.
+        // SAFETY: by this method's contract (which callers meet through the phase, a runtime
+        // check: see `Inner`) the value is alive and this is the only access to it until we
+        // return, so the `&mut` is unique. Pinning, by the API's shape: the value lives inside an
+        // `Rc` allocation that nothing moves it out of (no code unwraps that `Rc` or asks it for
+        // a `&mut`, and no method hands out a reference to the body), and it is dropped in place
+        // (`drop_body`) before the allocation is freed; if every handle is leaked, the
+        // allocation is never freed.
         let body = unsafe { Pin::new_unchecked(&mut **self.0.get()) };
         body.resume(arg)
     }
@@ -124,17 +142,80 @@ impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
 
 impl<B: ?Sized + Erased> Drop for Inner<B> {
     fn drop(&mut self) {
-        // `Active` cannot happen: an active coroutine is being resumed through a borrowed handle,
-        // which keeps the `Rc` alive.
         let phase = &self.header.phase;
-        debug_assert_ne!(phase.get(), Phase::Active);
-        if phase.get() != Phase::Dead {
-            phase.set(Phase::Dead);
-            // SAFETY: the phase was not `Dead`, so the body is alive; `&mut self` means nothing
-            // borrows it; we set `Dead` above, so this is the last use.
-            unsafe { self.body.drop_body() }
+        match phase.get() {
+            Phase::Dead => {}
+            // Not reached: the last handle's `drop` closes a suspended coroutine before its `Rc`
+            // lets go. Kept so that the body is dropped whatever path frees the allocation.
+            Phase::Suspended => {
+                phase.set(Phase::Dead);
+                // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed, and
+                // `&mut self` means nothing else can reach it; we set `Dead` above, so this is
+                // the last use.
+                unsafe { self.body.drop_body() }
+            }
+            // The `resume` or `close` further up the stack borrows a handle, which keeps the `Rc`
+            // alive. (Panicking here also keeps `Rc` from freeing the pinned body's memory.)
+            Phase::Active | Phase::Closing => in_use_lost_its_last_handle(),
         }
     }
+}
+
+impl Inner<dyn Erased + '_> {
+    /// Drops the state machine of a suspended coroutine inside it, as Lua 5.4's
+    /// `coroutine.close` runs to-be-closed variables: while the `Drop`s run, the coroutine is the
+    /// innermost one of the thread's context (so `Running`, and its closer `Normal`), in phase
+    /// `Closing`, so that resuming or closing it is an error. Then it is dead and the context is
+    /// as before, also when a `Drop` panicked: the panic is caught and its payload returned.
+    #[cold]
+    #[inline(never)]
+    fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
+        debug_assert_eq!(self.header.phase.get(), Phase::Suspended);
+        let cx = running::deref(&self.header.context);
+        let parent = cx.current.get();
+        let depth = match parent {
+            None => 1,
+            // SAFETY: the context's current coroutine is alive, as in `resume`. Closing does not
+            // fail at the depth limit; past it, the depth only makes every resume from inside
+            // the `Drop`s fail, and stays at `MAX_DEPTH + 1`.
+            Some(p) => unsafe { p.as_ref() }.depth.get().min(MAX_DEPTH) + 1,
+        };
+        self.header.phase.set(Phase::Closing);
+        self.header.depth.set(depth);
+        cx.current.set(Some(NonNull::from(&self.header)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
+            // `Closing` now, so no `resume`, `close` or handle drop touches it, and we set `Dead`
+            // below before anything else runs, however this ends.
+            unsafe { self.body.drop_body() }
+        }));
+        cx.current.set(parent);
+        self.header.phase.set(Phase::Dead);
+        result
+    }
+
+    /// The last handle of a suspended coroutine is being dropped: close it, and re-raise a panic
+    /// from a `Drop` (or discard it, if the thread is already unwinding).
+    #[cold]
+    #[inline(never)]
+    fn close_on_drop(&self) {
+        if let Err(payload) = self.close_suspended() {
+            if std::thread::panicking() {
+                drop(payload);
+            } else {
+                std::panic::resume_unwind(payload);
+            }
+        }
+    }
+}
+
+/// What `Inner::drop` does if it finds a coroutine in use (which cannot happen). Out of line:
+/// a panic path inlined into the drop glue keeps callers from seeing through a handle's `dyn`
+/// call.
+#[cold]
+#[inline(never)]
+fn in_use_lost_its_last_handle() -> ! {
+    unreachable!("a coroutine in use lost its last handle")
 }
 
 /// A handle to a coroutine, like a Lua thread: resume it, ask its [`status`](Self::status),
@@ -195,11 +276,40 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 ///
 /// The state machine is dropped (its locals' `Drop` runs, in reverse order of declaration) when
 /// the coroutine returns, panics or is [closed](Self::close), or when the last handle to a
-/// coroutine that has not finished is dropped. The last point is a deliberate difference from
-/// Lua, whose garbage collector frees an unreachable suspended coroutine at some later time and
-/// does not run its pending to-be-closed variables: here the locals are dropped at once, as for
-/// any Rust value. A panic in such a `Drop` propagates out of the handle's `drop`, like any
-/// panicking destructor; use [`close`](Self::close) to get it back as an error instead.
+/// suspended coroutine is dropped.
+///
+/// - When the body returns or panics, its locals are dropped by the body itself as it returns or
+///   unwinds, so their `Drop` runs inside the running coroutine. Anything the state machine
+///   still holds after that is dropped once the coroutine is dead.
+/// - [`close`](Self::close) drops the locals of a suspended coroutine the way Lua 5.4's
+///   `coroutine.close` runs its pending to-be-closed variables: inside the coroutine. While
+///   their `Drop` runs, the coroutine's status is [`Running`](Status::Running),
+///   [`running`](fn@crate::running) returns it, [`is_yieldable`](crate::is_yieldable) is false,
+///   and whoever closes it is [`Normal`](Status::Normal); resuming or closing it from there is
+///   an error. It is dead once `close` returns.
+/// - Dropping the last handle of a suspended coroutine closes it in the same way, except that a
+///   panic in a `Drop` propagates out of the handle's `drop`, like any panicking destructor
+///   (use [`close`](Self::close) to get it back as an error instead). If the handle is dropped
+///   while the thread is already unwinding from another panic, a second panic from such a
+///   `Drop` is discarded in favour of the first, rather than aborting the process. This is a
+///   deliberate difference from Lua, whose garbage collector frees an unreachable suspended
+///   coroutine at some later time and does not run its pending to-be-closed variables: here the
+///   locals are dropped at once, as for any Rust value.
+///
+/// Since the last handle's `drop` runs the body's `Drop`s, the borrow checker makes what the body
+/// borrows outlive every handle:
+///
+/// ```compile_fail,E0597
+/// use resumable::{coroutine, yield_, Coroutine};
+///
+/// let co;
+/// let name = String::from("x");
+/// co = Coroutine::new(coroutine!(|()| {
+///     let _keep = &name; // error: `name` does not live long enough
+///     yield_!();
+/// }));
+/// co.resume(()).unwrap();
+/// ```
 ///
 /// Handles are reference counted: a coroutine whose body holds a handle to itself is a cycle
 /// and is never dropped, like an `Rc` cycle. [`CoroutineRef`] (from [`running`](fn@crate::running)
@@ -213,16 +323,31 @@ impl<B: ?Sized + Erased> Drop for Inner<B> {
 /// to another thread, move the Layer 1 state machine (which is `Send` when what it holds is) and
 /// make the handle there. [`Status`], [`ResumeError`] and [`CloseError`] are `Send + Sync`.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use resumable::{coroutine, Coroutine};
 ///
 /// let co: Coroutine<'static, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
 /// std::thread::spawn(move || co.resume(())); // error: `Rc<..>` cannot be sent between threads
 /// ```
+///
+/// Nor can a handle be shared with another thread:
+///
+/// ```compile_fail,E0277
+/// use resumable::{coroutine, Coroutine};
+///
+/// let co: Coroutine<'static, (), (), ()> = Coroutine::new(coroutine!(|()| {}));
+/// std::thread::scope(|s| {
+///     s.spawn(|| co.resume(())); // error: `Rc<..>` cannot be shared between threads
+/// });
+/// ```
 #[must_use = "coroutines do nothing unless resumed"]
 pub struct Coroutine<'a, R, Y, T> {
-    inner: Rc<Inner<dyn Body<R, Y, T> + 'a>>,
+    /// In a `ManuallyDrop` so that `drop` can move the `Rc` out (see there).
+    inner: ManuallyDrop<Shared<'a, R, Y, T>>,
 }
+
+/// What a handle holds: a reference to the coroutine's header and state machine.
+type Shared<'a, R, Y, T> = Rc<Inner<dyn Body<R, Y, T> + 'a>>;
 
 impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// Moves `body` into a new coroutine (one allocation), suspended before its first line:
@@ -235,6 +360,9 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     ///     Coroutine::new(coroutine!(|name: &str| println!("hi {name}")));
     /// assert_eq!(co.status(), Status::Suspended);
     /// ```
+    // `inline`: once `new` is inlined, the compiler knows the state machine's type at the
+    // resumes that follow and calls it directly.
+    #[inline]
     pub fn new<G>(body: G) -> Self
     where
         G: Resumable<R, Yield = Y, Return = T> + 'a,
@@ -252,11 +380,15 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         let this: *const Inner<dyn Erased + 'a> = this;
         // `transmute`, not `as`: a pointer cast cannot extend a trait object's lifetime.
         #[allow(clippy::transmute_ptr_to_ptr)]
-        // SAFETY: only the trait object's lifetime changes. `this` is only used by `running`,
-        // while this coroutine is active (so alive), to make a `CoroutineRef` (see `to_ref`).
+        // SAFETY: only the trait object's lifetime changes, not the pointer or the vtable. `this`
+        // is only used by `running`, while this coroutine is the context's current one (so
+        // alive), to make a `CoroutineRef`, which may outlive `'a`: see `to_ref` for why that is
+        // sound.
         let this: *const Inner<dyn Erased> = unsafe { mem::transmute(this) };
         inner.header.this.set(NonNull::new(this.cast_mut()));
-        Self { inner }
+        Self {
+            inner: ManuallyDrop::new(inner),
+        }
     }
 
     /// Runs the coroutine until its next `yield_!` or its end, passing `arg` in: Lua's
@@ -299,14 +431,14 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         if inner.header.phase.get() != Phase::Suspended {
             return Err(self.not_suspended());
         }
-        // SAFETY: the context is a thread-local without destructor of the thread that created
-        // this coroutine, which is the current thread (handles cannot leave it), so it is alive
-        // for as long as code runs on this thread.
-        let cx = unsafe { inner.header.context.as_ref() };
+        let cx = running::deref(&inner.header.context);
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
-            // SAFETY: the context's current coroutine is active, so alive (see `running`).
+            // SAFETY: the context's current coroutine is alive: it is set only by this function
+            // and `close_suspended`, for the duration of a call that borrows one of its handles,
+            // and restored before that call returns or unwinds (see `running`). Its depth is at
+            // most `MAX_DEPTH + 1` (a close nested at the limit), so this cannot overflow.
             Some(p) => unsafe { p.as_ref() }.depth.get() + 1,
         };
         if depth > MAX_DEPTH {
@@ -316,8 +448,9 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         inner.header.depth.set(depth);
         inner.header.phase.set(Phase::Active);
         let result = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed; it is
-            // `Active` now, so no other `resume` or `close` touches it until we return.
+            // SAFETY: the phase was `Suspended` (checked above), so the body is alive and
+            // unborrowed; it is `Active` now, so no other `resume`, `close` or handle drop
+            // touches it until we set it back below.
             unsafe { inner.body.resume(arg) }
         }));
         cx.current.set(parent);
@@ -358,23 +491,23 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// A second panic while dropping it is discarded in favour of the first.
     #[cold]
     #[inline(never)]
-    fn panicked(&self, payload: Box<dyn core::any::Any + Send>) -> ResumeError {
+    fn panicked(&self, payload: Box<dyn Any + Send>) -> ResumeError {
         if let Err(second) = self.kill() {
             drop(second);
         }
         ResumeError::Panicked(Panic::new(payload))
     }
 
-    /// Marks a suspended (or just finished) coroutine dead and drops its state machine, catching
-    /// a panic from a `Drop`.
-    fn kill(&self) -> Result<(), Box<dyn core::any::Any + Send>> {
+    /// Marks a coroutine whose resume just ended (it returned or panicked) dead and drops what is
+    /// left of its state machine, catching a panic from a `Drop`.
+    fn kill(&self) -> Result<(), Box<dyn Any + Send>> {
         let inner = &*self.inner;
-        debug_assert_ne!(inner.header.phase.get(), Phase::Dead);
+        debug_assert_eq!(inner.header.phase.get(), Phase::Active);
         inner.header.phase.set(Phase::Dead);
         catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: every caller checked that the phase was not `Dead` (it was `Suspended`, or
-            // `Active` for the resume that just ended), so the body is alive; no resume is
-            // running it; we set `Dead` above, so this is the last use.
+            // SAFETY: the phase was `Active` for the resume that just ended, which has let go of
+            // the body, so the body is alive and unborrowed; we set `Dead` above, so this is the
+            // last use.
             unsafe { inner.body.drop_body() }
         }))
     }
@@ -392,12 +525,19 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// assert_eq!(co.status(), Status::Suspended);
     /// ```
     pub fn status(&self) -> Status {
-        running::status_of(self.inner.header.phase.get(), self.addr())
+        running::status_of(&self.inner.header)
     }
 
     /// Kills a suspended coroutine: drops its state machine (its locals' `Drop` runs, in reverse
     /// order; the code after the `yield_!` it is stopped at never runs) and makes it dead. Lua's
     /// `coroutine.close`. Closing a dead coroutine does nothing and succeeds.
+    ///
+    /// As in Lua, the `Drop`s run inside the coroutine: meanwhile its status is
+    /// [`Running`](Status::Running), [`running`](fn@crate::running) returns it,
+    /// [`is_yieldable`](crate::is_yieldable) is false, and the caller of `close` is
+    /// [`Normal`](Status::Normal) (if it is a coroutine). Resuming the coroutine from there returns
+    /// [`ResumeError::NonSuspended`] and closing it [`CloseError::Running`] (or
+    /// [`CloseError::Normal`], from a coroutine resumed there).
     ///
     /// ```
     /// use resumable::{coroutine, yield_, Coroutine, Status};
@@ -423,14 +563,16 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// - [`CloseError::Running`] / [`CloseError::Normal`] if the coroutine is active (it tried
     ///   to close itself, or one it resumed tried to close it). Nothing changes.
     /// - [`CloseError::Panicked`] if a `Drop` panicked while the state machine was dropped. The
-    ///   remaining locals were still dropped and the coroutine is dead.
+    ///   remaining locals were still dropped, the coroutine is dead, and the caller is running
+    ///   again.
     pub fn close(&self) -> Result<(), CloseError> {
         match self.status() {
             Status::Dead => Ok(()),
             Status::Running => Err(CloseError::Running),
             Status::Normal => Err(CloseError::Normal),
             Status::Suspended => self
-                .kill()
+                .erased_inner()
+                .close_suspended()
                 .map_err(|payload| CloseError::Panicked(Panic::new(payload))),
         }
     }
@@ -465,11 +607,12 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     pub fn to_ref(&self) -> CoroutineRef {
         let weak: Weak<Inner<dyn Body<R, Y, T> + 'a>> = Rc::downgrade(&self.inner);
         let weak: Weak<Inner<dyn Erased + 'a>> = weak;
-        // SAFETY: only the trait object's lifetime changes, which does not change the layout.
-        // `CoroutineRef` never drops the value behind this `Weak` (only the last strong handle,
-        // a `Coroutine<'a, ..>`, does, within `'a`) and never upgrades it: it only reads the
-        // phase while a strong handle keeps the value alive, and frees the allocation, whose
-        // layout the (unchanged) vtable still describes.
+        // SAFETY: only the trait object's lifetime changes, not the layout or the vtable. By the
+        // API's shape, a `CoroutineRef` cannot reach the body: it has no method that upgrades
+        // the `Weak`, resumes or drops the value (only the last strong handle, a
+        // `Coroutine<'a, ..>`, does that, within `'a`, as the borrow checker ensures); it reads
+        // the header, which borrows nothing, and only while a strong handle exists; and when
+        // it is the last reference it frees the allocation, whose layout the vtable describes.
         let weak: Weak<Inner<dyn Erased>> = unsafe { mem::transmute(weak) };
         CoroutineRef::from_weak(weak)
     }
@@ -477,6 +620,12 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// The address of the shared allocation: the coroutine's identity.
     fn addr(&self) -> *const () {
         Rc::as_ptr(&self.inner).cast()
+    }
+
+    /// The shared part, seen without its types: what `close` works on.
+    #[inline]
+    fn erased_inner(&self) -> &Inner<dyn Erased + 'a> {
+        &**self.inner
     }
 
     /// The pointer the thread-local context records while this coroutine is active.
@@ -493,11 +642,45 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
 impl<R, Y, T> UnwindSafe for Coroutine<'_, R, Y, T> {}
 impl<R, Y, T> RefUnwindSafe for Coroutine<'_, R, Y, T> {}
 
+impl<R, Y, T> Drop for Coroutine<'_, R, Y, T> {
+    /// Drops the handle. The last handle of a suspended coroutine closes it first: see
+    /// [Dropping](Coroutine#dropping).
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: this is the only place `inner` is taken out of its `ManuallyDrop`, and `self`
+        // is not used after it (the field's own drop glue does nothing).
+        let inner = unsafe { ManuallyDrop::take(&mut self.inner) };
+        // Moved out rather than dropped through `&mut self`, so that a caller's landing pads do
+        // not take the handle's address: that keeps the handle in registers in a resume loop
+        // and lets the compiler see through its `dyn` call (12 instructions per resume).
+        drop_handle(inner);
+    }
+}
+
+/// Drops a handle, closing its coroutine first if it is the last one and suspended. `Rc` is
+/// confined to this thread, so the count cannot change under us; a body cannot hold a handle to
+/// itself without being counted.
+#[inline]
+fn drop_handle(inner: Rc<Inner<dyn Erased + '_>>) {
+    if Rc::strong_count(&inner) == 1 {
+        drop_last(inner);
+    }
+}
+
+/// [`drop_handle`] for the last handle: out of line, since it runs once per coroutine.
+#[inline(never)]
+fn drop_last(inner: Rc<Inner<dyn Erased + '_>>) {
+    if inner.header.phase.get() == Phase::Suspended {
+        inner.close_on_drop();
+    }
+    drop(inner); // frees the allocation, unless a `CoroutineRef` still refers to it
+}
+
 impl<R, Y, T> Clone for Coroutine<'_, R, Y, T> {
     /// Another handle to the same coroutine.
     fn clone(&self) -> Self {
         Self {
-            inner: Rc::clone(&self.inner),
+            inner: ManuallyDrop::new(Rc::clone(&self.inner)),
         }
     }
 }

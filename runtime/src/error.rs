@@ -230,8 +230,9 @@ impl Panic {
     /// ```
     pub fn into_payload(self) -> Box<dyn Any + Send> {
         let mut this = ManuallyDrop::new(self);
-        // SAFETY: `this` is never used again nor dropped (it is in a `ManuallyDrop`), so the box
-        // is taken out exactly once.
+        // SAFETY: `self` was taken by value and put in a `ManuallyDrop`, so `Panic::drop` never
+        // runs for it, and `this` is not used after this line: the box is taken out once and
+        // never dropped in place.
         let inner = unsafe { ManuallyDrop::take(&mut this.inner) };
         let PanicInner { message, payload } = *inner;
         payload
@@ -255,8 +256,9 @@ impl Panic {
 impl Drop for Panic {
     #[inline(never)]
     fn drop(&mut self) {
-        // SAFETY: this is the only place `inner` is dropped, and `into_payload` (the only place
-        // it is taken) keeps `Drop` from running.
+        // SAFETY: `inner` is dropped only here, once, as the `Panic` is dropped; `into_payload`,
+        // the only other place that takes it, consumes the `Panic` without running this `Drop`.
+        // (If the payload's own `Drop` panics, the box is still freed once, by the drop glue.)
         unsafe { ManuallyDrop::drop(&mut self.inner) }
     }
 }

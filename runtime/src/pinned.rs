@@ -131,7 +131,8 @@ impl<'a, G> Iterator for IterMut<'a, G> {
 
     #[inline]
     fn next(&mut self) -> Option<Pin<&'a mut G>> {
-        // SAFETY: the element belongs to a `PinnedSlice`, whose elements never move.
+        // SAFETY: an `IterMut` is only made by `PinnedSlice::iter_mut` (its field is private),
+        // so the element belongs to a pinned `PinnedSlice`, whose elements never move.
         self.inner.next().map(|g| unsafe { Pin::new_unchecked(g) })
     }
 

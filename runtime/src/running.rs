@@ -13,43 +13,148 @@ use crate::coroutine::{Erased, Header, Inner, Phase};
 use crate::status::Status;
 
 /// The per-thread record of active coroutines. The chain of active coroutines itself lives on
-/// the native stack: each `resume` keeps its parent in a local and restores it on the way out.
+/// the native stack: each `resume` (and each `close`) keeps its parent in a local and restores it
+/// on the way out.
 pub(crate) struct Context {
-    /// The innermost active coroutine, `None` in the main (non-coroutine) context. Its depth,
-    /// kept in the coroutine, is the nesting depth checked against [`crate::MAX_DEPTH`].
+    /// The innermost active or closing coroutine, `None` in the main (non-coroutine) context.
+    /// Its depth, kept in the coroutine, is the nesting depth checked against
+    /// [`crate::MAX_DEPTH`]. A coroutine is here only while a `resume` or `close` of it, further
+    /// up this thread's stack, borrows one of its handles: so it is alive.
     pub(crate) current: Cell<Option<NonNull<Header>>>,
 }
 
-thread_local! {
-    // No destructor and a `const` initialiser: access is a plain thread-local load, and it stays
-    // usable while other thread-locals are being destroyed.
-    static CONTEXT: Context = const {
-        Context {
-            current: Cell::new(None),
-        }
+/// Items for targets where `std` keeps thread-locals in the thread's native thread-local
+/// storage (`native`), and for the others (`emulated`).
+///
+/// Native storage lives until the thread has run every thread-local destructor, so a `const`
+/// thread-local without destructor can be used, through a pointer cached anywhere on its
+/// thread, for as long as the thread runs code: the assumption `std` makes for its own such
+/// thread-locals. Elsewhere `std` emulates thread-locals with OS keys and frees each value when
+/// its key's destructor runs, in an order nobody controls, so a pointer cached in a coroutine
+/// could outlive the value.
+///
+/// The condition names, with stable `cfg`s, the targets whose `rustc --print cfg` includes
+/// `target_thread_local` (checked against every built-in target of rustc 1.97), plus `wasm`
+/// without threads, where a thread-local is a plain `static`. A target it does not name gets
+/// the emulated items, which are correct everywhere.
+macro_rules! by_storage {
+    (native { $($native:item)* } emulated { $($emulated:item)* }) => {
+        $(
+            #[cfg(any(
+                all(
+                    target_os = "linux",
+                    any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
+                    not(target_abi = "x32"),
+                ),
+                target_vendor = "apple",
+                all(target_os = "windows", target_env = "msvc", not(target_vendor = "win7")),
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "dragonfly",
+                target_os = "fuchsia",
+                all(target_family = "wasm", not(target_feature = "atomics")),
+            ))]
+            $native
+        )*
+        $(
+            #[cfg(not(any(
+                all(
+                    target_os = "linux",
+                    any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
+                    not(target_abi = "x32"),
+                ),
+                target_vendor = "apple",
+                all(target_os = "windows", target_env = "msvc", not(target_vendor = "win7")),
+                target_os = "freebsd",
+                target_os = "netbsd",
+                target_os = "dragonfly",
+                target_os = "fuchsia",
+                all(target_family = "wasm", not(target_feature = "atomics")),
+            )))]
+            $emulated
+        )*
     };
 }
 
-/// This thread's context. It has no destructor, so it stays valid for as long as the thread
-/// runs code (thread-local destructors included).
-pub(crate) fn context() -> NonNull<Context> {
-    with(|cx| NonNull::from(cx))
+by_storage! {
+native {
+    thread_local! {
+        // No destructor and a `const` initialiser: access is a plain thread-local load, and it
+        // stays usable while other thread-locals are being destroyed.
+        static CONTEXT: Context = const {
+            Context {
+                current: Cell::new(None),
+            }
+        };
+    }
+
+    /// How a coroutine refers to the context of its thread: a plain pointer, valid for as long
+    /// as the thread runs code.
+    pub(crate) type ContextRef = NonNull<Context>;
+
+    /// This thread's context, for a coroutine created now.
+    pub(crate) fn context() -> ContextRef {
+        with(|cx| NonNull::from(cx))
+    }
+
+    /// The context a coroutine refers to.
+    #[inline(always)]
+    pub(crate) fn deref(cx: &ContextRef) -> &Context {
+        // SAFETY: `cx` comes from `context()` on the thread that created the coroutine, the only
+        // thread its handles can reach it from (they are neither `Send` nor `Sync`), and on
+        // this target that storage outlives every use of the thread (see `by_storage`).
+        unsafe { cx.as_ref() }
+    }
+}
+emulated {
+    thread_local! {
+        // Shared with every coroutine made on this thread, which keeps it alive for as long as
+        // it needs it, whatever the order in which the thread's thread-locals are destroyed.
+        static CONTEXT: Rc<Context> = Rc::new(Context {
+            current: Cell::new(None),
+        });
+    }
+
+    /// How a coroutine refers to the context of its thread: it shares it.
+    pub(crate) type ContextRef = Rc<Context>;
+
+    /// This thread's context, for a coroutine created now.
+    ///
+    /// # Panics
+    ///
+    /// While or after this thread's thread-locals are destroyed.
+    pub(crate) fn context() -> ContextRef {
+        CONTEXT.with(Rc::clone)
+    }
+
+    /// The context a coroutine refers to.
+    #[inline(always)]
+    pub(crate) fn deref(cx: &ContextRef) -> &Context {
+        cx
+    }
+}
 }
 
 /// Runs `f` with this thread's context.
+///
+/// # Panics
+///
+/// Where `std` emulates thread-locals (see `by_storage`): while or after this thread's
+/// thread-locals are destroyed.
 #[inline]
 pub(crate) fn with<T>(f: impl FnOnce(&Context) -> T) -> T {
-    CONTEXT.with(f)
+    CONTEXT.with(|cx| f(cx))
 }
 
-/// The status of the coroutine at `addr` whose stored phase is `phase`.
-pub(crate) fn status_of(phase: Phase, addr: *const ()) -> Status {
-    match phase {
+/// The status of the coroutine whose header this is. Reads the thread's context through the
+/// coroutine, so it works wherever the coroutine can be used.
+pub(crate) fn status_of(header: &Header) -> Status {
+    match header.phase.get() {
         Phase::Suspended => Status::Suspended,
         Phase::Dead => Status::Dead,
-        Phase::Active => {
-            let innermost = with(|cx| cx.current.get());
-            if innermost.is_some_and(|p| p.as_ptr().cast::<()>().cast_const() == addr) {
+        Phase::Active | Phase::Closing => {
+            let innermost = deref(&header.context).current.get();
+            if innermost == Some(NonNull::from(header)) {
                 Status::Running
             } else {
                 Status::Normal
@@ -76,16 +181,20 @@ pub fn running() -> Running {
     match with(|cx| cx.current.get()) {
         None => Running::Main,
         Some(header) => {
-            // SAFETY: the context holds a coroutine's header only while that coroutine is
-            // active, and an active coroutine is being resumed through a borrowed handle, so it
-            // is alive.
+            // SAFETY: the context's current coroutine is alive, by the API's shape: only
+            // `Coroutine::resume` and `Coroutine::close_suspended` set it, each for the duration
+            // of a call that borrows one of the coroutine's handles (keeping its `Rc` alive), and
+            // each restores the previous one before it returns or unwinds: everything between
+            // the two runs inside `catch_unwind`, and there is no guard value that user code
+            // could forget.
             let this = unsafe { header.as_ref() }.this.get();
             let Some(this) = this else {
                 unreachable!("`this` is set when the coroutine is created")
             };
             // SAFETY: `this` is `Rc::as_ptr` of that live allocation, with only its trait
-            // object's lifetime changed. The temporary `Rc` is never dropped, so the strong count
-            // is left as it was.
+            // object's lifetime changed (see `Coroutine::new` and `Coroutine::to_ref`). The
+            // temporary `Rc` is never dropped, so the strong count is left as it was; the `Weak`
+            // made from it is the same as `to_ref` makes.
             let rc = ManuallyDrop::new(unsafe { Rc::from_raw(this.as_ptr().cast_const()) });
             Running::Coroutine(CoroutineRef::from_weak(Rc::downgrade(&rc)))
         }
@@ -93,8 +202,9 @@ pub fn running() -> Running {
 }
 
 /// Whether the caller is inside a coroutine body, where `yield_!` can suspend it: Lua's
-/// `coroutine.isyieldable`. False in the main context (and in a `Drop` that runs during
-/// [`close`](crate::Coroutine::close) there: closing does not run the coroutine).
+/// `coroutine.isyieldable`. False in the main context, and in a `Drop` that
+/// [`close`](crate::Coroutine::close) (or dropping the last handle) runs: there the coroutine is
+/// running but cannot yield, as Lua's `__close` metamethods run by `coroutine.close` cannot.
 ///
 /// ```
 /// use resumable::{coroutine, is_yieldable, Coroutine};
@@ -104,7 +214,12 @@ pub fn running() -> Running {
 /// assert_eq!(co.resume(()).unwrap().complete(), Some(true));
 /// ```
 pub fn is_yieldable() -> bool {
-    with(|cx| cx.current.get().is_some())
+    with(|cx| {
+        cx.current.get().is_some_and(|header| {
+            // SAFETY: the context's current coroutine is alive, as in `running`.
+            unsafe { header.as_ref() }.phase.get() == Phase::Active
+        })
+    })
 }
 
 /// What [`running`](fn@running) returns: the main context, or the innermost running coroutine.
@@ -153,7 +268,7 @@ impl Running {
     }
 
     /// The status now. For [`Running::Main`], as in Lua: `Running` when no coroutine runs on
-    /// this thread, `Normal` while one does.
+    /// this thread, `Normal` while one does (or is being closed).
     ///
     /// ```
     /// use resumable::{coroutine, running, Coroutine, Status};
@@ -166,7 +281,7 @@ impl Running {
     pub fn status(&self) -> Status {
         match self {
             Self::Main => {
-                if is_yieldable() {
+                if with(|cx| cx.current.get().is_some()) {
                     Status::Normal
                 } else {
                     Status::Running
@@ -203,7 +318,12 @@ impl fmt::Pointer for Running {
 /// resumed. It does not keep the coroutine alive: once every handle is dropped, it reports
 /// [`Status::Dead`]. [`running`](fn@running) and [`Coroutine::to_ref`](crate::Coroutine::to_ref) make them.
 ///
-/// Neither `Send` nor `Sync`.
+/// Neither `Send` nor `Sync` (nor is [`Running`]): it refers to a coroutine of this thread.
+///
+/// ```compile_fail,E0277
+/// let here = resumable::running();
+/// std::thread::spawn(move || here.is_main()); // error: `Weak<..>` cannot be sent between threads
+/// ```
 ///
 /// ```
 /// use resumable::{coroutine, yield_, Coroutine, Status};
@@ -247,11 +367,14 @@ impl CoroutineRef {
         if self.weak.strong_count() == 0 {
             return Status::Dead;
         }
-        // SAFETY: a strong handle exists, so the value is alive; `Rc` is confined to this
-        // thread, so nothing drops it while we read; `phase` is a `Cell` and only ever read or
-        // written through shared references.
-        let phase = unsafe { (*self.weak.as_ptr()).header.phase.get() };
-        status_of(phase, self.addr())
+        // SAFETY: a strong handle exists (checked above), so the value is alive; `Rc` and
+        // `Weak` are neither `Send` nor `Sync`, so the type confines them to this thread and
+        // nothing drops the value while we use the reference. The header's fields that change
+        // are `Cell`s, only ever read or written through shared references, and this creates a
+        // reference to the header alone (the body, which may hold borrows that ended, is not
+        // touched).
+        let header = unsafe { &(*self.weak.as_ptr()).header };
+        status_of(header)
     }
 }
 

@@ -7,8 +7,8 @@ use core::fmt;
 /// | status | when |
 /// |---|---|
 /// | [`Suspended`](Status::Suspended) | not started yet, or stopped at a `yield_!` |
-/// | [`Running`](Status::Running) | asked from inside its own body (it is the innermost running coroutine) |
-/// | [`Normal`](Status::Normal) | active but not innermost: it resumed another coroutine that has not yielded back yet |
+/// | [`Running`](Status::Running) | asked from inside its own body (it is the innermost running coroutine), or from a `Drop` its [`close`](crate::Coroutine::close) runs |
+/// | [`Normal`](Status::Normal) | active but not innermost: it resumed (or closed) another coroutine that has not finished yet |
 /// | [`Dead`](Status::Dead) | returned, panicked, or was closed (or every handle to it was dropped) |
 ///
 /// `Display` prints Lua's lowercase word (`suspended`, `running`, `normal`, `dead`).
@@ -30,9 +30,10 @@ use core::fmt;
 pub enum Status {
     /// Not started yet, or stopped at a `yield_!`: the only status in which `resume` runs it.
     Suspended,
-    /// Running its own body: the innermost active coroutine of this thread.
+    /// Running its own body, or the `Drop`s its [`close`](crate::Coroutine::close) runs: the
+    /// innermost active coroutine of this thread.
     Running,
-    /// Active, but it resumed another coroutine which is still running.
+    /// Active, but it resumed (or closed) another coroutine which is still running.
     Normal,
     /// Finished: it returned, panicked or was closed. It can never run again.
     Dead,
