@@ -27,6 +27,20 @@ fn panic_message(f: impl FnOnce()) -> String {
         .unwrap_or_default()
 }
 
+/// Asserts that `f` panics with a message containing `expected`.
+#[track_caller]
+fn assert_panics(expected: &str, f: impl FnOnce()) {
+    let message = panic_message(f);
+    assert!(
+        message.contains(expected),
+        "{message:?} does not say {expected:?}"
+    );
+}
+
+const FOREIGN_OWNER: &str = "coroutine other than the one it belongs to";
+const OUTSIDE_RESUME: &str = "outside a `resume` of its coroutine";
+const OUTSIDE_BODY: &str = "from outside its coroutine's body";
+
 /// `.await` where the attribute cannot see it: the tokens come from this macro's definition.
 macro_rules! hidden_await {
     ($future:expr) => {
@@ -143,15 +157,11 @@ fn a_yield_from_polled_from_a_box_and_dropped_panics_instead_of_writing_into_fre
         yield_!(7);
         0
     }
-    let message = panic_message(|| {
+    assert_panics(OUTSIDE_BODY, || {
         let mut co = pin!(driver());
         let _ = co.as_mut().resume(());
         let _ = co.as_mut().resume(());
     });
-    assert!(
-        message.contains("from outside its coroutine's body"),
-        "{message}"
-    );
 }
 
 #[test]
@@ -208,14 +218,10 @@ fn two_yields_in_one_step_panic_instead_of_losing_a_value() {
         yield_!(2);
         0
     }
-    let message = panic_message(|| {
+    assert_panics("two values were yielded in one step", || {
         let mut co = pin!(driver());
         let _ = co.as_mut().resume(());
     });
-    assert!(
-        message.contains("two values were yielded in one step"),
-        "{message}"
-    );
 }
 
 #[test]
@@ -225,14 +231,10 @@ fn two_yield_froms_started_in_one_step_panic() {
         start_both!(yield_from!(deep(1)), yield_from!(deep(1)));
         0
     }
-    let message = panic_message(|| {
+    assert_panics("two `yield_from!`s were started", || {
         let mut co = pin!(driver());
         let _ = co.as_mut().resume(());
     });
-    assert!(
-        message.contains("two `yield_from!`s were started"),
-        "{message}"
-    );
 }
 
 #[test]
@@ -249,14 +251,10 @@ fn a_yield_moved_into_a_coroutine_with_another_yield_type_panics() {
         let mut host = pin!(host(smuggled));
         let _ = host.as_mut().resume(());
     }
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let mut co = pin!(outer());
         let _ = co.as_mut().resume(());
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
 }
 
 #[test]
@@ -272,15 +270,11 @@ fn a_yield_moved_into_a_coroutine_whose_yield_type_differs_only_in_a_lifetime_pa
         let mut host = pin!(host(smuggled));
         let _ = host.as_mut().resume(());
     }
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let local = String::from("short-lived");
         let mut co = pin!(outer(&local));
         let _ = co.as_mut().resume(());
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
 }
 
 #[test]
@@ -327,74 +321,48 @@ fn a_yield_from_moved_into_another_coroutine_with_a_borrowed_yield_type_panics()
         let mut host = pin!(host(smuggled));
         let _ = host.as_mut().resume(());
     }
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let local = String::from("short lived");
         let mut co = pin!(outer(&local));
         let _ = co.as_mut().resume(());
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
+}
+
+/// Polls `$future` (made from a hand-made token) in the body of a coroutine built from `$co`.
+macro_rules! poll_in_body_of {
+    ($co:expr, $future:expr) => {{
+        let (co, future) = ($co, $future);
+        let mut generator = pin!(from_parts(co.marker(), async move {
+            hidden_await!(future);
+        }));
+        let _ = generator.as_mut().resume(());
+    }};
 }
 
 #[test]
 fn hand_made_tokens_cannot_confuse_types() {
     // A `String` future polled by a body whose slot holds `u64`s: by instance number...
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let stranger = Co::<String, ()>::new();
-        let future = stranger.yield_(String::from("x"));
-        let co = Co::<u64, ()>::new();
-        let mut generator = pin!(from_parts(co.marker(), async move {
-            hidden_await!(future);
-        }));
-        let _ = generator.as_mut().resume(());
+        poll_in_body_of!(Co::<u64, ()>::new(), stranger.yield_(String::from("x")));
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
     // ... and by type.
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let stranger = Co::<String, (), Static>::new_static();
-        let future = stranger.yield_(String::from("x"));
-        let co = Co::<u64, (), Static>::new_static();
-        let mut generator = pin!(from_parts(co.marker(), async move {
-            hidden_await!(future);
-        }));
-        let _ = generator.as_mut().resume(());
+        poll_in_body_of!(
+            Co::<u64, (), Static>::new_static(),
+            stranger.yield_(String::from("x"))
+        );
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
     // An instance future in a static slot of the same types, and the other way round.
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let stranger = Co::<u64, ()>::new();
-        let future = stranger.yield_(1);
-        let co = Co::<u64, (), Static>::new_static();
-        let mut generator = pin!(from_parts(co.marker(), async move {
-            hidden_await!(future);
-        }));
-        let _ = generator.as_mut().resume(());
+        poll_in_body_of!(Co::<u64, (), Static>::new_static(), stranger.yield_(1));
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
-    let message = panic_message(|| {
+    assert_panics(FOREIGN_OWNER, || {
         let stranger = Co::<u64, (), Static>::new_static();
-        let future = stranger.yield_(1);
-        let co = Co::<u64, ()>::new();
-        let mut generator = pin!(from_parts(co.marker(), async move {
-            hidden_await!(future);
-        }));
-        let _ = generator.as_mut().resume(());
+        poll_in_body_of!(Co::<u64, ()>::new(), stranger.yield_(1));
     });
-    assert!(
-        message.contains("coroutine other than the one it belongs to"),
-        "{message}"
-    );
 }
 
 #[test]
@@ -414,27 +382,15 @@ fn a_static_future_of_exactly_the_same_types_may_serve_another_coroutine() {
 #[test]
 fn hand_off_futures_polled_by_another_executor_panic() {
     let co = Co::<u32, ()>::new();
-    let message = panic_message(|| {
+    assert_panics(OUTSIDE_RESUME, || {
         futures_executor::block_on(co.yield_(1));
     });
-    assert!(
-        message.contains("outside a `resume` of its coroutine"),
-        "{message}"
-    );
-    let message = panic_message(|| {
+    assert_panics(OUTSIDE_RESUME, || {
         futures_executor::block_on(co.first());
     });
-    assert!(
-        message.contains("outside a `resume` of its coroutine"),
-        "{message}"
-    );
-    let message = panic_message(|| {
+    assert_panics(OUTSIDE_RESUME, || {
         futures_executor::block_on(co.delegate(|| deep(1)));
     });
-    assert!(
-        message.contains("outside a `resume` of its coroutine"),
-        "{message}"
-    );
 }
 
 /// Keeps a clone of the waker it is polled with.
@@ -466,14 +422,10 @@ fn a_waker_kept_past_its_resume_leads_nowhere() {
     waker.wake_by_ref();
     // Polling one of the coroutine's own futures with it after the `resume` panics: it does not
     // lead to the dead slot.
-    let message = panic_message(move || {
+    assert_panics(OUTSIDE_RESUME, move || {
         let mut pending = pin!(pending);
         let _ = pending.as_mut().poll(&mut Context::from_waker(&waker));
     });
-    assert!(
-        message.contains("outside a `resume` of its coroutine"),
-        "{message}"
-    );
     assert_eq!(generator.as_mut().resume(()), State::Complete(()));
 }
 
@@ -518,10 +470,9 @@ fn a_panic_in_a_frame_leaves_a_coroutine_that_drops_cleanly() {
     });
     assert_eq!(message, "bomb went off");
     assert_eq!(take_log(), ["drop bomb"]);
-    let message = panic_message(|| {
+    assert_panics("panicked", || {
         let _ = co.as_mut().resume(());
     });
-    assert!(message.contains("panicked"), "{message}");
     drop(co);
     assert_eq!(take_log(), ["drop bomb", "drop bomb", "drop driver"]);
 }

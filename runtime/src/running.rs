@@ -39,8 +39,8 @@ pub(crate) struct Context {
 /// the emulated items, which are correct everywhere.
 macro_rules! by_storage {
     (native { $($native:item)* } emulated { $($emulated:item)* }) => {
-        $(
-            #[cfg(any(
+        by_storage! {
+            @where (any(
                 all(
                     target_os = "linux",
                     any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
@@ -53,24 +53,18 @@ macro_rules! by_storage {
                 target_os = "dragonfly",
                 target_os = "fuchsia",
                 all(target_family = "wasm", not(target_feature = "atomics")),
-            ))]
+            ))
+            native { $($native)* }
+            emulated { $($emulated)* }
+        }
+    };
+    (@where $native_storage:tt native { $($native:item)* } emulated { $($emulated:item)* }) => {
+        $(
+            #[cfg $native_storage]
             $native
         )*
         $(
-            #[cfg(not(any(
-                all(
-                    target_os = "linux",
-                    any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
-                    not(target_abi = "x32"),
-                ),
-                target_vendor = "apple",
-                all(target_os = "windows", target_env = "msvc", not(target_vendor = "win7")),
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "dragonfly",
-                target_os = "fuchsia",
-                all(target_family = "wasm", not(target_feature = "atomics")),
-            )))]
+            #[cfg(not $native_storage)]
             $emulated
         )*
     };
