@@ -49,6 +49,9 @@ macro_rules! yield_ {
 /// `yield_from!` a call to itself: recursion needs no `Box::pin`, costs O(1) per yielded value at
 /// any depth, and is bounded by memory rather than by the native stack (see [`delegate`]).
 ///
+/// Temporaries in the call's arguments live until the delegation ends, as in a `for` loop over
+/// the same call: `yield_from!(each(&vec![1, 2, 3]))` works.
+///
 /// Like `yield_!`, it is only meaningful directly in the body of a `#[resumable]` fn or a
 /// `coroutine!` closure.
 ///
