@@ -526,11 +526,18 @@ impl<Y, R> Frames<Y, R> {
                 typed
             }
         };
+        let body = make();
+        // `make` ran user code (the call that builds the coroutine), which cannot reach this
+        // stack but through a `Delegate` dropped via a cell, and such a drop only marks orphans
+        // while this level runs; should the depth have moved anyway, nothing is pushed.
+        // SAFETY: as above; no reference to the stack was held across `make`.
+        if unsafe { (*f).depth } != depth {
+            drop(body);
+            stack_moved();
+        }
         // SAFETY: `typed` is free memory, owned by the stack, at least as large and as aligned as
-        // a `Detached<B, M>`. `make` may run user code (the call that builds the coroutine), but
-        // no reference to the stack is held across it, and the block stays free until `depth`
-        // grows below.
-        unsafe { typed.as_ptr().write(make()) };
+        // a `Detached<B, M>`; it stays free until `depth` grows below.
+        unsafe { typed.as_ptr().write(body) };
         let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
         // SAFETY: only the lifetime bound changes. The frame is dropped (by `release`, `settle`
         // or `Drop`) or popped after returning before anything it borrows ends: see this
@@ -882,6 +889,12 @@ fn not_in_body() -> ! {
 #[inline(never)]
 fn pushed_twice() -> ! {
     panic!("two `yield_from!`s were started in one step of a coroutine (one was polled by hand)")
+}
+
+#[cold]
+#[inline(never)]
+fn stack_moved() -> ! {
+    panic!("the frame stack changed while a `yield_from!` built its coroutine")
 }
 
 #[cold]
