@@ -119,8 +119,8 @@ pub(crate) use sealed::Sealed;
 /// hand-off futures check: polled in place by a `yield_from!`, or as a frame by the driver.
 #[repr(C)]
 pub struct Detached<B, M: Mode> {
-    body: B,
-    id: M::Id,
+    pub(crate) body: B,
+    pub(crate) id: M::Id,
 }
 
 impl<B, M: Mode> fmt::Debug for Detached<B, M> {
@@ -131,7 +131,7 @@ impl<B, M: Mode> fmt::Debug for Detached<B, M> {
 
 impl<B, M: Mode> Detached<B, M> {
     #[inline(always)]
-    pub(crate) fn new(body: B, id: M::Id) -> Self {
+    pub(crate) const fn new(body: B, id: M::Id) -> Self {
         Self { body, id }
     }
 
@@ -276,6 +276,8 @@ pub(crate) trait ErasedFrame<Y, R> {
 }
 
 impl<B: Future, M: Keyed<Y, R>, Y, R> ErasedFrame<Y, R> for Detached<B, M> {
+    // The driver calls it for its own body too, so that it is the only caller of the body's
+    // poll, which the optimiser can then inline into it.
     #[inline]
     unsafe fn poll_frame(self: Pin<&mut Self>, header: *mut Header, out: *mut ()) -> Poll<()> {
         // SAFETY: the caller's contract.
@@ -526,18 +528,18 @@ impl<Y, R> Frames<Y, R> {
                 typed
             }
         };
-        let body = make();
-        // `make` ran user code (the call that builds the coroutine), which cannot reach this
-        // stack but through a `Delegate` dropped via a cell, and such a drop only marks orphans
-        // while this level runs; should the depth have moved anyway, nothing is pushed.
-        // SAFETY: as above; no reference to the stack was held across `make`.
-        if unsafe { (*f).depth } != depth {
-            drop(body);
-            stack_moved();
-        }
+        // `make` runs user code (the call that builds the coroutine), which can reach this stack
+        // only by dropping a `Delegate` of it (through a cell). That cannot move the depth: this
+        // push runs inside the poll of the innermost level (the body, when there are no frames),
+        // so a live frame that such a drop releases is at or below the one being polled, and is
+        // only marked an orphan (see `release`).
         // SAFETY: `typed` is free memory, owned by the stack, at least as large and as aligned as
-        // a `Detached<B, M>`; it stays free until `depth` grows below.
-        unsafe { typed.as_ptr().write(body) };
+        // a `Detached<B, M>`; it stays free until `depth` grows below. No reference to the stack
+        // is held across `make`.
+        unsafe { typed.as_ptr().write(make()) };
+        // SAFETY: as above.
+        let depth_now = unsafe { (*f).depth };
+        debug_assert_eq!(depth_now, depth, "the depth moved during a push");
         let erased: NonNull<dyn ErasedFrame<Y, R> + 'a> = typed;
         // SAFETY: only the lifetime bound changes. The frame is dropped (by `release`, `settle`
         // or `Drop`) or popped after returning before anything it borrows ends: see this
@@ -889,12 +891,6 @@ fn not_in_body() -> ! {
 #[inline(never)]
 fn pushed_twice() -> ! {
     panic!("two `yield_from!`s were started in one step of a coroutine (one was polled by hand)")
-}
-
-#[cold]
-#[inline(never)]
-fn stack_moved() -> ! {
-    panic!("the frame stack changed while a `yield_from!` built its coroutine")
 }
 
 #[cold]

@@ -42,7 +42,9 @@ use core::ptr::{self, NonNull};
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::delegate::{AsFrame, Delegate, Detached, Frames, InPlace, Sealed, Subroutine};
+use crate::delegate::{
+    AsFrame, Delegate, Detached, ErasedFrame, Frames, InPlace, Sealed, Subroutine,
+};
 use crate::state::{Resumable, State};
 
 /// The types a coroutine exchanges with its resumer: invariant in both, so that neither side can
@@ -568,6 +570,8 @@ pub struct Starts;
 pub trait Storage<Y, R> {
     /// How a `yield_from!` of a coroutine with this storage keeps its body `B`.
     type InPlace<B>: InPlace<B>;
+    /// Whether this storage has a frame stack.
+    const FRAMES: bool;
     /// The frame stack behind `this`, if this storage has one. Creates no reference to it, so
     /// that pointers to it taken by earlier resumes stay valid.
     fn frames(this: *mut Self) -> Option<NonNull<Frames<Y, R>>>;
@@ -582,6 +586,7 @@ pub struct NoFrames;
 impl<Y, R> Storage<Y, R> for NoFrames {
     // Delegates to nothing: polled in place.
     type InPlace<B> = Option<B>;
+    const FRAMES: bool = false;
 
     #[inline(always)]
     fn frames(_: *mut Self) -> Option<NonNull<Frames<Y, R>>> {
@@ -594,6 +599,7 @@ impl<Y, R> Storage<Y, R> for NoFrames {
 
 impl<Y, R> Storage<Y, R> for Frames<Y, R> {
     type InPlace<B> = AsFrame;
+    const FRAMES: bool = true;
 
     #[inline(always)]
     fn frames(this: *mut Self) -> Option<NonNull<Frames<Y, R>>> {
@@ -622,11 +628,12 @@ impl<Y, R> Storage<Y, R> for Frames<Y, R> {
 #[must_use = "coroutines do nothing unless resumed"]
 pub struct Gen<F, Y, R, K = TakesFirst, S = NoFrames, M: Mode = Instance> {
     // Declared first, so dropped first: its `yield_from!` futures drop the frames they pushed
-    // (innermost first) while everything those frames borrow is still alive.
-    body: F,
+    // (innermost first) while everything those frames borrow is still alive. Kept with its
+    // identity as a frame is, so that a delegating body is polled by the very function that
+    // polls its frames (see `drive`).
+    body: Detached<F, M>,
     frames: S,
     phase: Phase,
-    id: M::Id,
     _types: PhantomData<(Exchange<Y, R>, K)>,
 }
 
@@ -643,10 +650,9 @@ impl<F: Future, Y, R, K, S, M: Mode> Gen<F, Y, R, K, S, M> {
     #[inline(always)]
     const fn new(marker: Marker<Y, R, M>, body: F, frames: S) -> Self {
         Self {
-            body,
+            body: Detached::new(body, marker.id),
             frames,
             phase: Phase::Suspended,
-            id: marker.id,
             _types: PhantomData,
         }
     }
@@ -725,9 +731,11 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             Phase::Returned => resumed_after_return(),
         }
         this.phase = Phase::Running;
-        let owner = M::owner(this.id);
+        let id = this.body.id;
+        let owner = M::owner(id);
         let frames = S::frames(&raw mut this.frames);
-        let body_ptr = &raw mut this.body;
+        let detached = &raw mut this.body;
+        let body_ptr = &raw mut this.body.body;
         let mut slot = Slot::<Y, R> {
             header: Header {
                 owner,
@@ -757,6 +765,30 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 // until popped or dropped, and not borrowed elsewhere. `slot` is alive and not
                 // borrowed; the frame sets the slot's owner and body to its own.
                 unsafe { Frames::poll_frame(frame, slot.cast(), out).is_ready() }
+            } else if S::FRAMES {
+                // A delegating body is polled by the function that polls its frames (through the
+                // same owner and memory bookkeeping), so that this function is its poll's only
+                // caller and the optimiser can inline the poll there, checks folded, saving a call
+                // per frame poll.
+                let mut out = None;
+                // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment);
+                // `slot` is alive and not borrowed; `out` is a live `Option<F::Output>`.
+                let ready = unsafe {
+                    Pin::new_unchecked(&mut *detached)
+                        .poll_frame(slot.cast(), (&raw mut out).cast())
+                        .is_ready()
+                };
+                if ready {
+                    core::mem::forget(settle);
+                    // SAFETY: as above.
+                    unsafe { Frames::end(frames) };
+                    this.phase = Phase::Returned;
+                    return match out {
+                        Some(value) => State::Complete(value),
+                        None => unreachable!("a returned body left no value"),
+                    };
+                }
+                false
             } else {
                 // The body's owner and memory are stored right before its poll, and it gets a
                 // context of its own, so that once inlined the checks of its hand-off futures
@@ -764,7 +796,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 // SAFETY: `slot` is alive and not borrowed (no poll is running); see above for
                 // `frames`.
                 unsafe {
-                    M::enter(this.id, &mut (*slot).header.owner);
+                    M::enter(id, &mut (*slot).header.owner);
                     (*slot).header.set_body(body_ptr);
                 }
                 let waker = waker(slot);
@@ -860,11 +892,9 @@ where
 
     #[inline]
     fn __into_body(self) -> Detached<F, M> {
-        let Gen {
-            body, frames, id, ..
-        } = self;
+        let Gen { body, frames, .. } = self;
         S::discard(frames);
-        Detached::new(body, id)
+        body
     }
 }
 
