@@ -35,7 +35,7 @@ use core::any::TypeId;
 use core::fmt;
 use core::future::Future;
 use core::marker::PhantomData;
-use core::mem::ManuallyDrop;
+use core::mem::{ManuallyDrop, MaybeUninit};
 use core::num::NonZeroU64;
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
@@ -736,20 +736,22 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
         let frames = S::frames(&raw mut this.frames);
         let detached = &raw mut this.body;
         let body_ptr = &raw mut this.body.body;
-        let mut slot = Slot::<Y, R> {
-            header: Header {
-                owner,
-                start: ptr::null(),
-                end: ptr::null(),
-                flags: 0,
-            },
-            arg: Some(arg),
-            yielded: None,
-            frames,
-        };
+        // The header's body range is left unset here: every poll sets it first (the body branch
+        // below, or the frame's `poll_frame`), and nothing reads it but during a poll. (The
+        // owner is set whole: a level entering the slot may change only part of it.)
+        let mut slot = MaybeUninit::<Slot<Y, R>>::uninit();
         // Every access to `slot` from here on goes through this pointer, the one the waker hands
         // to the body, so that no access of ours invalidates it.
-        let slot = &raw mut slot;
+        let slot = slot.as_mut_ptr();
+        // SAFETY: `slot` points to (uninitialised) memory of a `Slot<Y, R>`; these writes
+        // initialise every field that is read before it is written.
+        unsafe {
+            (&raw mut (*slot).header.owner).write(owner);
+            (&raw mut (*slot).header.flags).write(0);
+            (&raw mut (*slot).arg).write(Some(arg));
+            (&raw mut (*slot).yielded).write(None);
+            (&raw mut (*slot).frames).write(frames);
+        }
         // Armed only while a frame can leave orphans behind; disarmed on every normal return.
         let settle = Settle(frames);
         if let Some(f) = frames {
