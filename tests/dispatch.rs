@@ -1,6 +1,9 @@
 //! The cooperative dispatcher (issue 6): downloads over HTTP/1.0 from local servers on 127.0.0.1
 //! with exact byte counts in every mode, faults (refused, reset, closed early, stalled, panic)
 //! that end only their own task, timers, and 10,000 connections at once in one dispatcher.
+//! Issue 12: hostile input (bad descriptors, duplicated sockets, stale timers) ends one task with
+//! an `io::Error` and nothing else, and a soak test mixes every fault over thousands of
+//! connections with the heap and RSS kept flat.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -15,6 +18,8 @@ use resumable::{resumable, yield_from};
 
 #[path = "../examples/shared/cpu_time.rs"]
 mod cpu_time;
+#[path = "many_sockets/heap.rs"]
+mod heap;
 #[path = "../examples/shared/http.rs"]
 mod http;
 mod many_sockets;
@@ -24,6 +29,9 @@ mod seed_files;
 use http::{fetch, parse};
 use many_sockets::{raise_open_files_limit, widen_backlog};
 use seed_files::SEED_FILES;
+
+#[global_allocator]
+static HEAP: heap::Counting = heap::Counting;
 
 /// Generous for a loaded 2-core machine; the stall test uses its own short timeout.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -834,4 +842,95 @@ fn yielding_tasks_do_not_starve_the_poll() {
     assert_eq!(*results[0].as_ref().unwrap(), 0);
     assert!(*results[1].as_ref().unwrap() > 0);
     drop(feeder.join().unwrap());
+}
+
+/// Something that names any descriptor number, open or not: what a hostile or careless caller
+/// can hand to [`Wait::readable`].
+struct AnyFd(i32);
+
+impl AsRawFd for AnyFd {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.0
+    }
+}
+
+/// Waits once for descriptor `fd` to be readable.
+#[resumable(yield = Wait)]
+fn wait_for_fd(fd: i32) -> io::Result<()> {
+    resumable::yield_!(Wait::readable(&AnyFd(fd)));
+    Ok(())
+}
+
+/// Regression (issue 12, item 1): waiting for a descriptor number that is not open ends only
+/// that task, with an `io::Error` naming the number, whatever the number. `i32::MAX` used to
+/// grow the reactor's per-descriptor table to 2^31 entries first, aborting the process.
+#[test]
+fn a_bad_descriptor_ends_its_task_with_an_error_whatever_its_number() {
+    let bad = [-1, i32::MIN, 60_000, 1 << 20, i32::MAX - 1, i32::MAX];
+    for mode in [Mode::Poll, Mode::Sequential] {
+        let mut dispatcher = Dispatcher::with_mode(mode);
+        let good = dispatcher.spawn(resumable::coroutine!(|()| -> io::Result<()> {
+            yield_from!(sleep(Duration::from_millis(5)));
+            Ok(())
+        }));
+        for fd in bad {
+            dispatcher.spawn(wait_for_fd(fd));
+        }
+        let results = dispatcher.run().unwrap();
+        results[good.index()].as_ref().unwrap();
+        for (fd, result) in bad.iter().zip(&results[1..]) {
+            let error = result.as_ref().unwrap_err();
+            assert!(
+                error.to_string().contains(&format!("file descriptor {fd}")),
+                "{mode:?}, {fd}: {error}"
+            );
+        }
+    }
+}
+
+/// Regression (issue 12, item 1): the reactor's table follows the descriptors registered, not
+/// the largest number seen: waiting for one socket moved to the highest number the process may
+/// open holds a few hundred bytes, not a slot for every smaller number.
+#[test]
+fn a_high_descriptor_costs_one_entry_not_a_table_up_to_it() {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::net::UnixStream;
+    let limit = i32::try_from(raise_open_files_limit()).unwrap_or(i32::MAX);
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    let high = limit - 1;
+    // SAFETY: `dup2(2)` on a descriptor `ours` keeps open; `high` is below the limit and not one
+    // this test or the harness uses (they take the lowest free numbers).
+    let rc = unsafe { libc::dup2(ours.as_raw_fd(), high) };
+    assert_eq!(rc, high, "dup2: {}", io::Error::last_os_error());
+    drop(ours);
+    // SAFETY: `high` was just opened by `dup2` above and nothing else owns it.
+    let ours = unsafe { UnixStream::from_raw_fd(high) };
+    ours.set_nonblocking(true).unwrap();
+    theirs.write_all(b"x").unwrap();
+
+    /// Reads one byte from `socket`, waiting for it first.
+    #[resumable(yield = Wait)]
+    fn read_one<'a>(socket: &'a UnixStream) -> io::Result<u8> {
+        resumable::yield_!(Wait::readable(socket));
+        let mut byte = [0];
+        (&*socket).read_exact(&mut byte)?;
+        Ok(byte[0])
+    }
+    // Warm up this thread's reactor (its poll and event buffer) on a low descriptor.
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(resumable::coroutine!(|()| -> io::Result<u8> {
+        yield_from!(sleep(Duration::from_millis(1)));
+        Ok(0)
+    }));
+    dispatcher.run().unwrap();
+
+    let before = heap::live_bytes();
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(read_one(&ours));
+    assert_eq!(*dispatcher.run().unwrap()[0].as_ref().unwrap(), b'x');
+    let grown = heap::live_bytes() - before;
+    assert!(
+        grown < 4096,
+        "waiting for descriptor {high} left {grown} bytes held by the reactor"
+    );
 }

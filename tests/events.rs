@@ -4,7 +4,8 @@
 //! seeds' input and the same output as each other on 100,000 lines through a pipe and on empty
 //! input; two coroutines interleave on one loop; dispatcher tasks and event-loop work share one
 //! reactor; late callbacks are harmless; coroutines left waiting are reported. Every test is
-//! bounded by a watchdog.
+//! bounded by a watchdog. Issue 12: bad descriptors, duplicated descriptors, waits of closed
+//! coroutines, finished tasks and endless lines neither abort, hang nor grow the heap.
 
 #![cfg(unix)]
 
@@ -27,6 +28,11 @@ use resumable::{coroutine, resumable, yield_, yield_from};
 
 mod example_runner;
 use example_runner::run_example;
+#[path = "many_sockets/heap.rs"]
+mod heap;
+
+#[global_allocator]
+static HEAP: heap::Counting = heap::Counting;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -508,4 +514,38 @@ fn waits_for_deadlines_and_descriptors_on_the_loop() {
             .contains("cannot wait for file descriptor"),
         "{error}"
     );
+}
+
+/// Something that names any descriptor number, open or not.
+struct AnyFd(i32);
+
+impl std::os::fd::AsRawFd for AnyFd {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.0
+    }
+}
+
+/// Regression (issue 12, item 1): a wait for a descriptor number that is not open calls back
+/// with an `io::Error` naming the number, whatever the number (`i32::MAX` used to abort the
+/// process while growing the reactor's table to it).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn a_bad_descriptor_calls_back_with_an_error_whatever_its_number() {
+    let _guard = watchdog(20);
+    let errors = Rc::new(RefCell::new(Vec::new()));
+    let bad = [-1, i32::MIN, 60_000, 1 << 20, i32::MAX - 1, i32::MAX];
+    for fd in bad {
+        let errors = errors.clone();
+        events::when(Wait::readable(&AnyFd(fd)), move |result| {
+            errors
+                .borrow_mut()
+                .push((fd, result.unwrap_err().to_string()));
+        });
+    }
+    run_loop().unwrap();
+    let errors = errors.borrow();
+    assert_eq!(errors.len(), bad.len());
+    for (fd, error) in errors.iter() {
+        assert!(error.contains(&format!("file descriptor {fd}")), "{error}");
+    }
 }

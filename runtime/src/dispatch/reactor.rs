@@ -15,7 +15,7 @@
 
 use core::cell::{Cell, RefCell};
 use core::cmp::Ordering as CmpOrdering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::io;
 use std::os::fd::RawFd;
 use std::rc::Rc;
@@ -103,8 +103,10 @@ pub(crate) type Hook = fn() -> bool;
 struct Reactor {
     poll: RefCell<Option<Poll>>,
     events: RefCell<Option<Events>>,
-    /// Indexed by descriptor.
-    fds: RefCell<Vec<Fd>>,
+    /// The descriptors registered or waited for, by number: as many entries as descriptors
+    /// the reactor was asked about and accepted, whatever their numbers (a descriptor is
+    /// checked by the poll before it gets an entry).
+    fds: RefCell<HashMap<RawFd, Fd>>,
     timers: RefCell<BinaryHeap<Timer>>,
     seq: Cell<u64>,
     hook: Cell<Option<Hook>>,
@@ -121,12 +123,12 @@ pub(crate) fn new_source() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// `fd` as an index, or the error for a descriptor that cannot be waited for.
-fn index(fd: RawFd) -> io::Result<usize> {
-    usize::try_from(fd).map_err(|_| {
+/// The poll's token for `fd`, or the error for a descriptor that cannot be waited for.
+fn token(fd: RawFd) -> io::Result<Token> {
+    usize::try_from(fd).map(Token).map_err(|_| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("cannot wait for file descriptor {fd}"),
+            format!("cannot wait for file descriptor {fd}: not a descriptor number"),
         )
     })
 }
@@ -137,26 +139,25 @@ fn index(fd: RawFd) -> io::Result<usize> {
 ///
 /// Registers `fd` with the poll unless it is already registered for the same source (with
 /// source 0 it is registered again every time: a descriptor nobody numbered may have been
-/// closed and its number reused).
+/// closed and its number reused). The descriptor gets an entry in the reactor's table only
+/// once the poll accepted it, so a number that is not an open descriptor costs nothing.
 pub(crate) fn wait_fd(
     fd: RawFd,
     source: u64,
     direction: Direction,
     waiter: Waiter,
 ) -> io::Result<()> {
-    let i = index(fd)?;
+    let token = token(fd)?;
     REACTOR.with(|r| {
         let mut fds = r.fds.borrow_mut();
-        if fds.len() <= i {
-            fds.resize_with(i + 1, Fd::default);
-        }
-        let entry = &mut fds[i];
-        if source == 0 || entry.registered != Some(source) {
+        let registered = fds.get(&fd).and_then(|entry| entry.registered);
+        if source == 0 || registered != Some(source) {
             // Registered under this source (only 0 gets here so): update it. Under another:
             // the usual reason is that the old object closed the descriptor, which took it out
             // of the poll, so add it (and update it if it turns out to be there after all).
-            let known = entry.registered == Some(source);
-            entry.registered = None;
+            if let Some(entry) = fds.get_mut(&fd) {
+                entry.registered = None;
+            }
             let poll = r.poll()?;
             let registry = poll
                 .as_ref()
@@ -165,9 +166,9 @@ pub(crate) fn wait_fd(
             register_fd(
                 registry,
                 fd,
-                Token(i),
+                token,
                 Interest::READABLE | Interest::WRITABLE,
-                known,
+                registered == Some(source),
             )
             .map_err(|error| {
                 io::Error::new(
@@ -175,8 +176,9 @@ pub(crate) fn wait_fd(
                     format!("cannot wait for file descriptor {fd} in the poll: {error}"),
                 )
             })?;
-            entry.registered = Some(source);
         }
+        let entry = fds.entry(fd).or_default();
+        entry.registered = Some(source);
         entry
             .waiters
             .retain(|(d, w)| *d != direction || !w.same_wait(&waiter));
@@ -218,18 +220,14 @@ pub(crate) fn wait_for(wait: &super::Wait, waiter: Waiter) -> io::Result<()> {
 /// `fd` is about to be closed (or to stop being used): forgets its waiters and removes it from
 /// the poll, so that its number is registered afresh when it is reused.
 pub(crate) fn forget(fd: RawFd) {
-    let Ok(i) = usize::try_from(fd) else {
-        return;
-    };
     let _ = REACTOR.try_with(|r| {
         let (Ok(mut fds), Ok(poll)) = (r.fds.try_borrow_mut(), r.poll.try_borrow()) else {
             return;
         };
-        let Some(entry) = fds.get_mut(i) else {
+        let Some(entry) = fds.remove(&fd) else {
             return;
         };
-        entry.waiters.clear();
-        if entry.registered.take().is_some()
+        if entry.registered.is_some()
             && let Some(poll) = poll.as_ref()
         {
             let _ = poll.registry().deregister(&mut SourceFd(&fd));
@@ -240,7 +238,7 @@ pub(crate) fn forget(fd: RawFd) {
 /// Drops every wait of `owner` (it is done: its keys mean nothing any more).
 pub(crate) fn purge(owner: &Rc<dyn Owner>) {
     let _ = REACTOR.try_with(|r| {
-        for entry in r.fds.borrow_mut().iter_mut() {
+        for entry in r.fds.borrow_mut().values_mut() {
             entry.waiters.retain(|(_, w)| !w.owned_by(owner));
         }
         r.timers.borrow_mut().retain(|t| !t.waiter.owned_by(owner));
@@ -286,7 +284,10 @@ pub(crate) fn turn(timeout: Option<Duration>) -> io::Result<()> {
         }
         let mut fds = r.fds.borrow_mut();
         for event in events.iter() {
-            let Some(entry) = fds.get_mut(event.token().0) else {
+            let Ok(fd) = RawFd::try_from(event.token().0) else {
+                continue;
+            };
+            let Some(entry) = fds.get_mut(&fd) else {
                 continue;
             };
             let failed = event.is_error();

@@ -3,9 +3,9 @@
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -67,8 +67,8 @@ impl<T: 'static> Watched for Task<T> {
 /// This thread's event loop.
 struct Loop {
     queue: RefCell<VecDeque<Cmd>>,
-    /// Operations waiting for their descriptor, by descriptor.
-    parked: RefCell<Vec<Vec<Cmd>>>,
+    /// Operations waiting for their descriptor, by descriptor (only those with operations).
+    parked: RefCell<HashMap<RawFd, Vec<Cmd>>>,
     parked_count: Cell<usize>,
     /// Waits for a [`Wait`] in the reactor, by slot: the ticket of the wait and its callback.
     waits: RefCell<Vec<Option<(u64, WaitCallback)>>>,
@@ -562,12 +562,14 @@ impl Loop {
     /// The reactor says descriptor `fd` is ready: its parked operations go back in the queue
     /// (they retry).
     fn unpark(&self, fd: usize) {
-        let mut parked = self.parked.borrow_mut();
-        let Some(cmds) = parked.get_mut(fd) else {
+        let Ok(fd) = RawFd::try_from(fd) else {
+            return;
+        };
+        let Some(cmds) = self.parked.borrow_mut().remove(&fd) else {
             return;
         };
         self.parked_count.set(self.parked_count.get() - cmds.len());
-        self.queue.borrow_mut().extend(cmds.drain(..));
+        self.queue.borrow_mut().extend(cmds);
     }
 
     /// Tries one operation: calls its callback, or parks it until its descriptor is ready.
@@ -654,12 +656,11 @@ impl Loop {
             }
             return;
         }
-        let fd = usize::try_from(stream.as_raw_fd()).unwrap_or_default();
-        let mut parked = self.parked.borrow_mut();
-        if parked.len() <= fd {
-            parked.resize_with(fd + 1, Vec::new);
-        }
-        parked[fd].push(cmd);
+        self.parked
+            .borrow_mut()
+            .entry(stream.as_raw_fd())
+            .or_default()
+            .push(cmd);
         self.parked_count.set(self.parked_count.get() + 1);
     }
 
