@@ -934,3 +934,81 @@ fn a_high_descriptor_costs_one_entry_not_a_table_up_to_it() {
         "waiting for descriptor {high} left {grown} bytes held by the reactor"
     );
 }
+
+/// A server on 127.0.0.1 that echoes every byte back on each connection, a thread per
+/// connection, until the peer closes.
+fn echo_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for peer in listener.incoming() {
+            let Ok(mut peer) = peer else { return };
+            thread::spawn(move || {
+                let mut buf = [0; 4096];
+                while let Ok(n @ 1..) = peer.read(&mut buf) {
+                    if peer.write_all(&buf[..n]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// Regression (issue 12, item 3): a read woken by its socket takes its timer back. One task
+/// waits with an early deadline (so it is the earliest timer, the only one a heap drops stale
+/// entries at) while another makes 20,000 reads with a one-hour timeout from an echo peer:
+/// the heap of the dispatcher's thread stays flat (it grew by ~56 bytes per wake, 4.9 MB for
+/// 88,000 reads).
+#[test]
+fn replaced_waits_leave_no_timers_behind() {
+    use std::os::unix::net::UnixStream;
+    const ROUNDS: usize = 20_000;
+    const WARM_UP: usize = 1_000;
+    let addr = echo_server();
+    let (done_tx, done_rx) = UnixStream::pair().unwrap();
+    done_rx.set_nonblocking(true).unwrap();
+
+    /// Sleeps for half an hour unless `done` becomes readable first.
+    #[resumable(yield = Wait)]
+    fn sleeper(done: UnixStream) -> io::Result<isize> {
+        let deadline = Instant::now() + Duration::from_secs(1800);
+        resumable::yield_!(Wait::readable(&done).or_until(Some(deadline)));
+        assert!(Instant::now() < deadline, "woken by the deadline");
+        Ok(0)
+    }
+
+    /// Ping-pongs one byte `ROUNDS` times; returns how much the heap grew after the warm-up.
+    #[resumable(yield = Wait)]
+    fn pinger(addr: SocketAddr, done: UnixStream) -> io::Result<isize> {
+        let mut stream = yield_from!(TcpStream::connect(addr))?;
+        stream.set_timeout(Some(Duration::from_secs(3600)));
+        let mut before = 0;
+        for round in 0..ROUNDS {
+            if round == WARM_UP {
+                before = heap::live_bytes();
+            }
+            let byte = [u8::try_from(round % 251).unwrap()];
+            yield_from!(stream.write_all(&byte))?;
+            let mut got = [0];
+            yield_from!(stream.read_exact(&mut got))?;
+            assert_eq!(got, byte);
+        }
+        let grown = heap::live_bytes() - before;
+        (&done).write_all(b"!")?;
+        Ok(grown)
+    }
+
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(sleeper(done_rx));
+    dispatcher.spawn(pinger(addr, done_tx));
+    let results = dispatcher.run().unwrap();
+    results[0].as_ref().unwrap();
+    let grown = *results[1].as_ref().unwrap();
+    assert!(
+        grown < 16 * 1024,
+        "{} reads grew the heap by {grown} bytes",
+        ROUNDS - WARM_UP
+    );
+}

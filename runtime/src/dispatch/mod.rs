@@ -38,8 +38,9 @@
 //!
 //! Unix only (tasks name sockets by file descriptor). One thread: the dispatcher and its tasks
 //! are not `Send`. Tasks are spawned before [`Dispatcher::run`], not from inside other tasks.
-//! Nothing cancels a wait: a task woken by its deadline leaves its socket wait behind, which
-//! wakes nobody when it fires (each wait has a ticket) and is dropped when the run ends.
+//! A task woken by its socket or its deadline leaves nothing behind in the reactor (the other
+//! half of its wait is taken back), so however many waits a long run makes, the reactor holds
+//! only the current ones.
 //!
 //! # Example
 //!

@@ -21,7 +21,8 @@ type ReadCallback = Callback<io::Result<Option<String>>>;
 type WriteCallback = Callback<io::Result<()>>;
 pub(super) type WaitCallback = Callback<io::Result<()>>;
 
-/// The keys of waits for a [`Wait`] have this bit set (the others are descriptors).
+/// The keys of waits for a [`Wait`] have this bit set, and their ticket in the others. The
+/// keys of parked operations are a descriptor and a direction: `fd << 1 | write`.
 const WAIT_KEY: usize = 1 << (usize::BITS - 1);
 
 /// What to call when an operation is done: a user's callback, or (for [`get_line`] and
@@ -46,8 +47,8 @@ enum Cmd {
     Read(Stream, ReadCallback),
     /// The text is `None` once it is in the stream's buffer.
     Write(Stream, Option<String>, WriteCallback),
-    /// Wait for what a dispatcher task would wait for.
-    When(Wait, WaitCallback),
+    /// Wait for what a dispatcher task would wait for, under this ticket.
+    When(Wait, usize, WaitCallback),
     /// A wait is over: call its callback.
     Woken(WaitCallback),
     Stop,
@@ -70,16 +71,18 @@ struct Loop {
     /// Operations waiting for their descriptor, by descriptor (only those with operations).
     parked: RefCell<HashMap<RawFd, Vec<Cmd>>>,
     parked_count: Cell<usize>,
-    /// Waits for a [`Wait`] in the reactor, by slot: the ticket of the wait and its callback.
-    waits: RefCell<Vec<Option<(u64, WaitCallback)>>>,
-    free_waits: RefCell<Vec<usize>>,
-    waits_count: Cell<usize>,
-    tickets: Cell<u64>,
+    /// Waits for a [`Wait`] in the reactor, by ticket.
+    waits: RefCell<HashMap<usize, WaitCallback>>,
+    tickets: Cell<usize>,
     /// How the reactor tells this loop that a descriptor is ready.
     owner: Rc<dyn Owner>,
     /// Streams whose output buffer is not empty.
     dirty: RefCell<Vec<Stream>>,
-    tasks: RefCell<Vec<Rc<dyn Watched>>>,
+    /// The tasks started on the loop that have not ended, by number: the loop keeps them alive
+    /// while they wait (their callbacks hold them weakly). A task leaves when it finishes or is
+    /// closed, so finished tasks whose handles are gone are freed whichever loop runs them.
+    tasks: RefCell<HashMap<u64, Rc<dyn Watched>>>,
+    next_task: Cell<u64>,
 }
 
 thread_local! {
@@ -92,48 +95,64 @@ thread_local! {
             parked: RefCell::default(),
             parked_count: Cell::new(0),
             waits: RefCell::default(),
-            free_waits: RefCell::default(),
-            waits_count: Cell::new(0),
             tickets: Cell::new(0),
             owner: Rc::new(LoopOwner),
             dirty: RefCell::default(),
             tasks: RefCell::default(),
+            next_task: Cell::new(0),
         }
     };
 }
 
-/// The loop as the reactor sees it: the key of a wait is the descriptor its parked operations
-/// wait for, or [`WAIT_KEY`] and the slot of a wait for a [`Wait`].
+/// The loop as the reactor sees it: the key of a wait is the descriptor and direction its
+/// parked operations wait for, or [`WAIT_KEY`] and the ticket of a wait for a [`Wait`].
 struct LoopOwner;
 
 impl Owner for LoopOwner {
-    fn wake(&self, key: usize, ticket: u64) {
+    fn wake(&self, key: usize, _ticket: u64) {
         let _ = LOOP.try_with(|l| {
             if key & WAIT_KEY == 0 {
-                l.unpark(key);
+                l.unpark(key >> 1);
             } else {
-                l.wake_wait(key & !WAIT_KEY, ticket);
+                l.wake_wait(key & !WAIT_KEY);
             }
         });
-    }
-
-    fn is_current(&self, key: usize, ticket: u64) -> bool {
-        key & WAIT_KEY == 0
-            || LOOP
-                .try_with(|l| {
-                    l.waits
-                        .borrow()
-                        .get(key & !WAIT_KEY)
-                        .is_some_and(|slot| slot.as_ref().is_some_and(|(t, _)| *t == ticket))
-                })
-                .unwrap_or(false)
     }
 }
 
 /// Asks the loop to call `callback` once what `wait` waits for may have happened (in the order
-/// of the operations asked for; nothing happens before the loop runs).
-pub(super) fn push_when(wait: Wait, callback: WaitCallback) {
-    push(Cmd::When(wait, callback));
+/// of the operations asked for; nothing happens before the loop runs). Returns the wait's
+/// ticket, for [`cancel_when`].
+pub(super) fn push_when(wait: Wait, callback: WaitCallback) -> usize {
+    LOOP.with(|l| {
+        let ticket = (l.tickets.get() + 1) & !WAIT_KEY;
+        l.tickets.set(ticket);
+        l.queue
+            .borrow_mut()
+            .push_back(Cmd::When(wait, ticket, callback));
+        ticket
+    })
+}
+
+/// Takes back the wait [`push_when`] returned `ticket` for, if it has not fired: its callback
+/// is dropped uncalled and the reactor holds nothing for it any more (what a coroutine closed
+/// or dropped while it waits does).
+pub(super) fn cancel_when(ticket: usize) {
+    let _ = LOOP.try_with(|l| {
+        let Ok(callback) = l.waits.try_borrow_mut().map(|mut w| w.remove(&ticket)) else {
+            return;
+        };
+        if callback.is_some() {
+            reactor::cancel(&l.owner, WAIT_KEY | ticket);
+        } else if let Ok(mut queue) = l.queue.try_borrow_mut() {
+            // Not registered yet: still queued.
+            let queued = queue
+                .iter()
+                .position(|cmd| matches!(cmd, Cmd::When(_, t, _) if *t == ticket));
+            drop(queued.and_then(|at| queue.remove(at)));
+        }
+        drop(callback);
+    });
 }
 
 fn push(cmd: Cmd) {
@@ -327,9 +346,31 @@ where
     G: Resumable<(), Yield = Suspend, Return = io::Result<T>> + 'static,
 {
     let task = Task::new(code);
-    LOOP.with(|l| l.tasks.borrow_mut().push(Rc::new(task.clone())));
+    keep(&task);
     task.start();
     task
+}
+
+/// Keeps `task` alive on the loop until it finishes or is closed.
+fn keep<T: 'static>(task: &Task<T>) {
+    let id = LOOP.with(|l| {
+        let id = l.next_task.get();
+        l.next_task.set(id + 1);
+        l.tasks.borrow_mut().insert(id, Rc::new(task.clone()));
+        id
+    });
+    task.on_end(move || {
+        let _ = LOOP.try_with(|l| {
+            // Dropped after the borrow: it may be the last handle, and its result's `Drop`
+            // may start another task.
+            let ended = l
+                .tasks
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut t| t.remove(&id));
+            drop(ended);
+        });
+    });
 }
 
 /// The seed's `run(code)`: runs `code` as a coroutine on this thread's loop and stops the loop
@@ -377,7 +418,7 @@ where
 {
     let task = Task::new(code);
     task.on_done(stop);
-    LOOP.with(|l| l.tasks.borrow_mut().push(Rc::new(task.clone())));
+    keep(&task);
     task.start();
     run_loop()?;
     task.take_result()
@@ -463,9 +504,9 @@ impl Loop {
         flushed?;
         let mut tasks = self.tasks.borrow_mut();
         // Finished and closed tasks need no watching any more.
-        tasks.retain(|task| task.is_waiting());
+        tasks.retain(|_, task| task.is_waiting());
         if end == End::Idle {
-            let suspended = tasks.iter().filter(|task| task.is_waiting()).count();
+            let suspended = tasks.len();
             let stalled = core::mem::take(&mut *tasks);
             drop(tasks);
             drop(stalled);
@@ -483,7 +524,7 @@ impl Loop {
                 self.queue.borrow_mut().pop_front();
                 return Ok(End::Stopped);
             }
-            if self.parked_count.get() == 0 && self.waits_count.get() == 0 {
+            if self.parked_count.get() == 0 && self.waits.borrow().is_empty() {
                 return Ok(End::Idle);
             }
             reactor::turn(reactor::next_timeout())?;
@@ -511,50 +552,29 @@ impl Loop {
         }
     }
 
-    /// Starts a wait for `wait`: registers it in the reactor under a slot of its own.
-    fn when(&self, wait: Wait, callback: WaitCallback) {
+    /// Starts a wait for `wait`: registers it in the reactor under its ticket.
+    fn when(&self, wait: Wait, ticket: usize, callback: WaitCallback) {
         let passed = wait
             .deadline
             .is_some_and(|deadline| deadline <= Instant::now());
         if passed || (wait.io.is_none() && wait.deadline.is_none()) {
             return callback.call(Ok(()));
         }
-        let ticket = self.tickets.get() + 1;
-        self.tickets.set(ticket);
-        let slot = self.free_waits.borrow_mut().pop().unwrap_or_else(|| {
-            let mut waits = self.waits.borrow_mut();
-            waits.push(None);
-            waits.len() - 1
-        });
         let waiter = Waiter {
             owner: self.owner.clone(),
-            key: WAIT_KEY | slot,
-            ticket,
+            key: WAIT_KEY | ticket,
+            ticket: ticket as u64,
         };
         if let Err(error) = reactor::wait_for(&wait, waiter) {
-            self.free_waits.borrow_mut().push(slot);
             return callback.call(Err(error));
         }
-        self.waits.borrow_mut()[slot] = Some((ticket, callback));
-        self.waits_count.set(self.waits_count.get() + 1);
+        self.waits.borrow_mut().insert(ticket, callback);
     }
 
-    /// The reactor says the wait in `slot` may be over (if `ticket` is still its ticket): its
-    /// callback is queued.
-    fn wake_wait(&self, slot: usize, ticket: u64) {
-        let callback = {
-            let mut waits = self.waits.borrow_mut();
-            let Some(entry) = waits.get_mut(slot) else {
-                return;
-            };
-            if entry.as_ref().is_none_or(|(t, _)| *t != ticket) {
-                return;
-            }
-            entry.take().map(|(_, callback)| callback)
-        };
+    /// The reactor says the wait of `ticket` may be over: its callback is queued.
+    fn wake_wait(&self, ticket: usize) {
+        let callback = self.waits.borrow_mut().remove(&ticket);
         if let Some(callback) = callback {
-            self.free_waits.borrow_mut().push(slot);
-            self.waits_count.set(self.waits_count.get() - 1);
             self.queue.borrow_mut().push_back(Cmd::Woken(callback));
         }
     }
@@ -598,7 +618,7 @@ impl Loop {
                     }
                 }
             }
-            Cmd::When(wait, callback) => self.when(wait, callback),
+            Cmd::When(wait, ticket, callback) => self.when(wait, ticket, callback),
             Cmd::Woken(callback) => callback.call(Ok(())),
             Cmd::Stop => {}
         }
@@ -649,7 +669,7 @@ impl Loop {
         if let Err(error) = self.watch(stream, direction) {
             match cmd {
                 Cmd::Read(_, callback) => callback.call(Err(error)),
-                Cmd::Write(_, _, callback) | Cmd::When(_, callback) | Cmd::Woken(callback) => {
+                Cmd::Write(_, _, callback) | Cmd::When(_, _, callback) | Cmd::Woken(callback) => {
                     callback.call(Err(error));
                 }
                 Cmd::Stop => {}
@@ -668,12 +688,22 @@ impl Loop {
     /// parked operations retry).
     fn watch(&self, stream: &Stream, direction: Direction) -> io::Result<()> {
         let fd = stream.as_raw_fd();
-        let key = usize::try_from(fd).map_err(|_| io::ErrorKind::InvalidInput)?;
+        let key = usize::try_from(fd).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("cannot wait for file descriptor {fd}: not a descriptor number"),
+            )
+        })?;
         let waiter = Waiter {
             owner: self.owner.clone(),
-            key,
+            key: key << 1 | usize::from(direction == Direction::Write),
             ticket: 0,
         };
-        reactor::wait_fd(fd, stream.inner.source, direction, waiter)
+        let wait = Wait {
+            io: Some((fd, direction)),
+            deadline: None,
+            source: stream.inner.source,
+        };
+        reactor::wait_for(&wait, waiter)
     }
 }
