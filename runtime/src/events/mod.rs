@@ -89,5 +89,5 @@ pub use bridge::{Resume, Suspend, Task, bridge};
 pub use event_loop::{
     Stalled, get_line, put_line, read_line, run, run_loop, start, stop, write_line,
 };
-pub use stream::Stream;
+pub use stream::{DEFAULT_MAX_LINE_LEN, Stream};
 pub use waits::{from_dispatch, wait, when};

@@ -11,6 +11,10 @@ use std::rc::Rc;
 /// How much is read at once, and how much written output is buffered before it is flushed.
 pub(super) const CHUNK: usize = 64 * 1024;
 
+/// The longest line a [`Stream`] reads unless told otherwise
+/// ([`Stream::set_max_line_len`]): 64 KiB, as Go's `bufio.Scanner`.
+pub const DEFAULT_MAX_LINE_LEN: usize = 64 * 1024;
+
 /// A socket, pipe, terminal or file that the event loop ([`read_line`](super::read_line),
 /// [`write_line`](super::write_line)) reads lines from and writes to, buffered like Lua's
 /// files. A cheap, clonable reference.
@@ -19,6 +23,12 @@ pub(super) const CHUNK: usize = 64 * 1024;
 /// regular files (which epoll cannot watch) are read and written directly, so their operations
 /// complete at once through the same API. When the last handle is dropped, the descriptor gets
 /// its blocking mode back and buffered output is written out.
+///
+/// A line may be [`max_line_len`](Self::max_line_len) bytes long at most (without its newline;
+/// [`DEFAULT_MAX_LINE_LEN`] unless [set](Self::set_max_line_len)), so a peer that never sends a
+/// newline cannot make the stream buffer without bound: reading a longer line fails with
+/// [`io::ErrorKind::InvalidData`], and nothing is lost (the lines before it were delivered, and
+/// the long line stays buffered: raising the limit lets the next read return it).
 ///
 /// [`stdin`](Self::stdin) and [`stdout`](Self::stdout) work on duplicates of descriptors 0 and
 /// 1, which share the non-blocking flag with them while the stream lives: do not use
@@ -51,6 +61,7 @@ pub(super) struct Inner {
     start: Cell<usize>,
     scanned: Cell<usize>,
     eof: Cell<bool>,
+    max_line_len: Cell<usize>,
     output: RefCell<Vec<u8>>,
 }
 
@@ -104,6 +115,7 @@ impl Stream {
                 start: Cell::new(0),
                 scanned: Cell::new(0),
                 eof: Cell::new(false),
+                max_line_len: Cell::new(DEFAULT_MAX_LINE_LEN),
                 output: RefCell::new(Vec::new()),
             }),
         })
@@ -141,6 +153,43 @@ impl Stream {
         Self::new(io::stdout().as_fd().try_clone_to_owned()?)
     }
 
+    /// The longest line (without its newline) that reading accepts, in bytes.
+    pub fn max_line_len(&self) -> usize {
+        self.inner.max_line_len.get()
+    }
+
+    /// Sets the longest line (without its newline) that reading accepts, for every handle of
+    /// this stream; [`DEFAULT_MAX_LINE_LEN`] until set. Reading a longer line fails with
+    /// [`io::ErrorKind::InvalidData`] and leaves it buffered, so a larger limit set after the
+    /// error lets the next read return it whole. The stream buffers at most about this much
+    /// plus 64 KiB of input.
+    ///
+    /// ```
+    /// # if cfg!(miri) { return; } // Miri has no epoll
+    /// use std::io::Write;
+    /// use resumable::events::{Stream, read_line, run_loop};
+    ///
+    /// let (mut peer, ours) = std::os::unix::net::UnixStream::pair().unwrap();
+    /// peer.write_all(b"short\nthis one is too long\n").unwrap();
+    /// let stream = Stream::new(ours).unwrap();
+    /// stream.set_max_line_len(8);
+    /// read_line(&stream, |line| assert_eq!(line.unwrap().as_deref(), Some("short")));
+    /// let again = stream.clone();
+    /// read_line(&stream, move |line| {
+    ///     let error = line.unwrap_err();
+    ///     assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+    ///     assert_eq!(error.to_string(), "line longer than 8 bytes");
+    ///     again.set_max_line_len(100);
+    ///     read_line(&again, |line| {
+    ///         assert_eq!(line.unwrap().as_deref(), Some("this one is too long"));
+    ///     });
+    /// });
+    /// run_loop().unwrap();
+    /// ```
+    pub fn set_max_line_len(&self, max: usize) {
+        self.inner.max_line_len.set(max);
+    }
+
     /// Whether this is a regular file (never waited for).
     pub fn is_regular_file(&self) -> bool {
         self.inner.regular
@@ -151,20 +200,34 @@ impl Stream {
         !self.inner.output.borrow().is_empty()
     }
 
-    /// The next line without its newline (`None` at the end), or `WouldBlock`.
+    /// The next line without its newline (`None` at the end), or `WouldBlock`. A line longer
+    /// than the limit is an error, and stays where it is.
     pub(super) fn try_read_line(&self) -> Attempt<io::Result<Option<String>>> {
         let inner = &*self.inner;
+        let max = inner.max_line_len.get();
+        let too_long = || {
+            Attempt::Done(Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("line longer than {max} bytes"),
+            )))
+        };
         let mut input = inner.input.borrow_mut();
         loop {
             let start = inner.start.get();
             let scanned = inner.scanned.get();
             if let Some(at) = input[scanned..].iter().position(|&b| b == b'\n') {
                 let end = scanned + at;
+                if end - start > max {
+                    return too_long();
+                }
                 inner.start.set(end + 1);
                 inner.scanned.set(end + 1);
                 return Attempt::Done(line(&input[start..end]));
             }
             inner.scanned.set(input.len());
+            if input.len() - start > max {
+                return too_long();
+            }
             if inner.eof.get() {
                 if start == input.len() {
                     return Attempt::Done(Ok(None));
