@@ -666,7 +666,7 @@ fn a_line_past_the_limit_fails_and_loses_nothing() {
     // The flood: 8 MiB without a newline, then the end.
     let (mut peer, ours) = UnixStream::pair().unwrap();
     let flooder = std::thread::spawn(move || {
-        let chunk = [b'y'; 64 * 1024];
+        let chunk = vec![b'y'; 64 * 1024];
         for _ in 0..128 {
             // Fails once the reader is gone: it read no more than the limit allows.
             peer.write_all(&chunk)?;
