@@ -1012,3 +1012,46 @@ fn replaced_waits_leave_no_timers_behind() {
         ROUNDS - WARM_UP
     );
 }
+
+/// Whether `fd`'s open file description is non-blocking (`O_NONBLOCK`, shared by duplicates).
+fn is_nonblocking(fd: &impl AsRawFd) -> bool {
+    // SAFETY: `fcntl(F_GETFL)` only reads the flags of a descriptor the caller keeps open.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    assert!(flags >= 0, "fcntl: {}", io::Error::last_os_error());
+    flags & libc::O_NONBLOCK != 0
+}
+
+/// Regression (issue 12, item 2): `TcpStream::from_std` used to make the socket non-blocking,
+/// which a clone the caller kept shares: the caller's blocking reads then failed with
+/// `WouldBlock`. Now the clone keeps its mode, and both work.
+#[test]
+fn taking_over_a_socket_leaves_its_clones_blocking() {
+    let addr = echo_server();
+    let std = std::net::TcpStream::connect(addr).unwrap();
+    let mut kept = std.try_clone().unwrap();
+    kept.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let mut stream = TcpStream::from_std(std).unwrap();
+    stream.set_timeout(Some(TIMEOUT));
+    assert!(
+        !is_nonblocking(&kept),
+        "from_std made the caller's clone non-blocking"
+    );
+
+    #[resumable(yield = Wait)]
+    fn echo_once(stream: TcpStream) -> io::Result<Vec<u8>> {
+        let mut stream = stream;
+        yield_from!(stream.write_all(b"ping"))?;
+        let mut got = vec![0; 4];
+        yield_from!(stream.read_exact(&mut got))?;
+        Ok(got)
+    }
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(echo_once(stream));
+    assert_eq!(dispatcher.run().unwrap().pop().unwrap().unwrap(), b"ping");
+    assert!(!is_nonblocking(&kept));
+    // The caller's clone still blocks for its data, as it did before.
+    kept.write_all(b"pong").unwrap();
+    let mut got = [0; 4];
+    kept.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"pong");
+}

@@ -688,3 +688,108 @@ fn a_line_past_the_limit_fails_and_loses_nothing() {
     let error = flooder.join().unwrap().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::BrokenPipe, "{error}");
 }
+
+/// Whether `fd`'s open file description is non-blocking (`O_NONBLOCK`, shared by duplicates).
+fn is_nonblocking(fd: &impl std::os::fd::AsRawFd) -> bool {
+    // SAFETY: `fcntl(F_GETFL)` only reads the flags of a descriptor the caller keeps open.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    assert!(flags >= 0, "fcntl: {}", std::io::Error::last_os_error());
+    flags & libc::O_NONBLOCK != 0
+}
+
+/// Regression (issue 12, item 2): two streams over one socket (`try_clone`): dropping one used
+/// to restore blocking mode on the open file description both share, so the other's next read
+/// blocked the whole thread, and the loop with it (here the line comes from the loop itself,
+/// so a blocking read waits for ever).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn dropping_one_stream_of_a_shared_socket_leaves_the_other_working() {
+    use std::time::Instant;
+    let _guard = watchdog(20);
+    let (ours, mut peer) = UnixStream::pair().unwrap();
+    let first = Stream::new(ours.try_clone().unwrap()).unwrap();
+    let second = Stream::new(ours).unwrap();
+    drop(first);
+    events::when(
+        Wait::until(Instant::now() + Duration::from_millis(50)),
+        move |result| {
+            result.unwrap();
+            peer.write_all(b"late\n").unwrap();
+        },
+    );
+    let got = Rc::new(RefCell::new(None));
+    let seen = got.clone();
+    read_line(&second, move |line| {
+        *seen.borrow_mut() = Some(line.unwrap());
+    });
+    run_loop().unwrap();
+    assert_eq!(got.borrow().clone().unwrap().as_deref(), Some("late"));
+}
+
+/// Regression (issue 12, item 2): creating or dropping a stream never changes the blocking mode
+/// of the descriptors the caller still holds, for sockets and pipes, blocking or not.
+#[test]
+#[cfg_attr(miri, ignore = "fcntl")]
+fn streams_leave_the_blocking_mode_of_shared_descriptors_alone() {
+    use std::os::fd::AsRawFd;
+    let _guard = watchdog(20);
+    for nonblocking in [false, true] {
+        let (socket, mut socket_peer) = UnixStream::pair().unwrap();
+        let (pipe_reader, mut pipe_writer) = std::io::pipe().unwrap();
+        socket.set_nonblocking(nonblocking).unwrap();
+        let kept_socket = socket.try_clone().unwrap();
+        let kept_pipe = pipe_reader.try_clone().unwrap();
+        if nonblocking {
+            // SAFETY: `fcntl(F_SETFL)` on a descriptor `kept_pipe` keeps open.
+            let rc = unsafe {
+                libc::fcntl(
+                    kept_pipe.as_raw_fd(),
+                    libc::F_SETFL,
+                    libc::O_NONBLOCK | libc::fcntl(kept_pipe.as_raw_fd(), libc::F_GETFL),
+                )
+            };
+            assert_eq!(rc, 0);
+        }
+        let streams = [
+            Stream::new(socket).unwrap(),
+            Stream::new(pipe_reader).unwrap(),
+        ];
+        let what = if nonblocking {
+            "non-blocking"
+        } else {
+            "blocking"
+        };
+        assert_eq!(
+            is_nonblocking(&kept_socket),
+            nonblocking,
+            "socket, {what}, created"
+        );
+        assert_eq!(
+            is_nonblocking(&kept_pipe),
+            nonblocking,
+            "pipe, {what}, created"
+        );
+        socket_peer.write_all(b"s\n").unwrap();
+        pipe_writer.write_all(b"p\n").unwrap();
+        let lines = Rc::new(RefCell::new(Vec::new()));
+        for stream in &streams {
+            let lines = lines.clone();
+            read_line(stream, move |line| {
+                lines.borrow_mut().push(line.unwrap().unwrap());
+            });
+        }
+        run_loop().unwrap();
+        assert_eq!(*lines.borrow(), ["s", "p"]);
+        drop(streams);
+        assert_eq!(
+            is_nonblocking(&kept_socket),
+            nonblocking,
+            "socket, {what}, dropped"
+        );
+        assert_eq!(
+            is_nonblocking(&kept_pipe),
+            nonblocking,
+            "pipe, {what}, dropped"
+        );
+    }
+}

@@ -87,6 +87,7 @@
 
 mod dispatcher;
 pub(crate) mod reactor;
+pub(crate) mod sys;
 mod tcp;
 mod time;
 mod wait;

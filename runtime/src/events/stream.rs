@@ -5,8 +5,10 @@ use core::fmt;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
-use std::os::unix::net::UnixStream;
+use std::os::unix::fs::FileTypeExt;
 use std::rc::Rc;
+
+use crate::dispatch::sys;
 
 /// How much is read at once, and how much written output is buffered before it is flushed.
 pub(super) const CHUNK: usize = 64 * 1024;
@@ -19,10 +21,17 @@ pub const DEFAULT_MAX_LINE_LEN: usize = 64 * 1024;
 /// [`write_line`](super::write_line)) reads lines from and writes to, buffered like Lua's
 /// files. A cheap, clonable reference.
 ///
-/// Sockets, pipes and terminals are made non-blocking and waited for in the loop's `mio::Poll`;
-/// regular files (which epoll cannot watch) are read and written directly, so their operations
-/// complete at once through the same API. When the last handle is dropped, the descriptor gets
-/// its blocking mode back and buffered output is written out.
+/// Sockets, pipes and terminals are read and written without blocking and waited for in the
+/// loop's `mio::Poll`; regular files (which epoll cannot watch) are read and written directly,
+/// so their operations complete at once through the same API. When the last handle is dropped,
+/// buffered output is written out.
+///
+/// A stream never changes the blocking mode of a descriptor someone else may share (a
+/// duplicate, `try_clone`, standard input): sockets are read and written with `MSG_DONTWAIT`,
+/// and a pipe, FIFO or terminal is reopened (through `/proc/self/fd`, Linux) as an open file
+/// description of its own, non-blocking, unless it was non-blocking already. So two streams
+/// over one socket, or a stream and the `std` handle it was cloned from, do not disturb each
+/// other when one of them is created or dropped.
 ///
 /// A line may be [`max_line_len`](Self::max_line_len) bytes long at most (without its newline;
 /// [`DEFAULT_MAX_LINE_LEN`] unless [set](Self::set_max_line_len)), so a peer that never sends a
@@ -30,9 +39,10 @@ pub const DEFAULT_MAX_LINE_LEN: usize = 64 * 1024;
 /// [`io::ErrorKind::InvalidData`], and nothing is lost (the lines before it were delivered, and
 /// the long line stays buffered: raising the limit lets the next read return it).
 ///
-/// [`stdin`](Self::stdin) and [`stdout`](Self::stdout) work on duplicates of descriptors 0 and
-/// 1, which share the non-blocking flag with them while the stream lives: do not use
-/// `std::io::stdin()` / `stdout()` at the same time (flush `stdout` before making the stream).
+/// [`stdin`](Self::stdin) and [`stdout`](Self::stdout) work on descriptors 0 and 1 without
+/// changing their blocking mode; still, do not read `std::io::stdin()` or write
+/// `std::io::stdout()` at the same time (each buffers on its own: flush `stdout` before making
+/// the stream).
 ///
 /// ```
 /// # if cfg!(miri) { return; } // Miri has no sockets
@@ -53,8 +63,8 @@ pub(super) struct Inner {
     file: File,
     /// This stream's number in the reactor (see `dispatch::reactor`).
     pub(super) source: u64,
-    /// Whether this stream made the descriptor non-blocking (and restores it on drop).
-    nonblocking: bool,
+    /// What the descriptor is, which says how it is read and written.
+    kind: Kind,
     regular: bool,
     /// Read buffer: `input[start..]` is unread; `input[start..scanned]` has no newline.
     input: RefCell<Vec<u8>>,
@@ -80,11 +90,15 @@ impl AsRawFd for Stream {
     }
 }
 
-/// Sets or clears `O_NONBLOCK` on the open file description behind `fd`.
-fn set_nonblocking(fd: &File, on: bool) -> io::Result<()> {
-    // A duplicate shares the description (and so the flag); std sets it with `ioctl(FIONBIO)`,
-    // which works on any descriptor, not only sockets.
-    UnixStream::from(OwnedFd::from(fd.try_clone()?)).set_nonblocking(on)
+/// How a stream's descriptor is read and written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A regular file: directly (it never blocks, and epoll cannot watch it).
+    Regular,
+    /// A socket: each call with `MSG_DONTWAIT`.
+    Socket,
+    /// A pipe, FIFO, terminal or other device, on a non-blocking description of our own.
+    Other,
 }
 
 /// What one attempt at reading a line came to.
@@ -100,16 +114,25 @@ impl Stream {
     ///
     /// When its type cannot be found out or it cannot be made non-blocking.
     pub fn new(fd: impl Into<OwnedFd>) -> io::Result<Self> {
-        let file = File::from(fd.into());
-        let regular = file.metadata()?.file_type().is_file();
-        if !regular {
-            set_nonblocking(&file, true)?;
-        }
+        let mut file = File::from(fd.into());
+        let file_type = file.metadata()?.file_type();
+        let kind = if file_type.is_file() {
+            Kind::Regular
+        } else if file_type.is_socket() {
+            Kind::Socket
+        } else {
+            if !sys::is_nonblocking(file.as_fd())? {
+                // Ours instead of the caller's: theirs keeps its mode, whoever else holds it.
+                file = File::from(sys::reopen_nonblocking(file.as_fd())?);
+            }
+            Kind::Other
+        };
+        let regular = kind == Kind::Regular;
         Ok(Self {
             inner: Rc::new(Inner {
                 file,
                 source: crate::dispatch::reactor::new_source(),
-                nonblocking: !regular,
+                kind,
                 regular,
                 input: RefCell::new(Vec::new()),
                 start: Cell::new(0),
@@ -242,7 +265,7 @@ impl Stream {
             }
             let len = input.len();
             input.resize(len + CHUNK, 0);
-            let read = (&inner.file).read(&mut input[len..]);
+            let read = inner.read_now(&mut input[len..]);
             input.truncate(len + *read.as_ref().unwrap_or(&0));
             match read {
                 Ok(0) => inner.eof.set(true),
@@ -267,19 +290,9 @@ impl Stream {
         self.inner.output.borrow().len() >= CHUNK
     }
 
-    /// Writes all buffered output, waiting (in blocking mode) if needed.
+    /// Writes all buffered output, blocking this thread while the descriptor cannot take it.
     pub(super) fn flush_blocking(&self) -> io::Result<()> {
-        if let Attempt::Done(result) = self.try_flush() {
-            return result;
-        }
-        set_nonblocking(&self.inner.file, false)?;
-        let result = loop {
-            if let Attempt::Done(result) = self.try_flush() {
-                break result;
-            }
-        };
-        set_nonblocking(&self.inner.file, true)?;
-        result
+        self.inner.flush_blocking()
     }
 
     /// Writes buffered output until it is all written (`Done(Ok)`) or the descriptor would block.
@@ -289,6 +302,31 @@ impl Stream {
 }
 
 impl Inner {
+    /// One read that does not block.
+    fn read_now(&self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.kind {
+            Kind::Socket => sys::recv_now(self.file.as_fd(), buf),
+            Kind::Regular | Kind::Other => (&self.file).read(buf),
+        }
+    }
+
+    /// One write that does not block.
+    fn write_now(&self, buf: &[u8]) -> io::Result<usize> {
+        match self.kind {
+            Kind::Socket => sys::send_now(self.file.as_fd(), buf),
+            Kind::Regular | Kind::Other => (&self.file).write(buf),
+        }
+    }
+
+    fn flush_blocking(&self) -> io::Result<()> {
+        loop {
+            match self.try_flush() {
+                Attempt::Done(result) => return result,
+                Attempt::WouldBlock => sys::wait_writable(self.file.as_fd())?,
+            }
+        }
+    }
+
     fn try_flush(&self) -> Attempt<io::Result<()>> {
         let mut output = self.output.borrow_mut();
         let mut written = 0;
@@ -296,7 +334,7 @@ impl Inner {
             if written == output.len() {
                 break Attempt::Done(Ok(()));
             }
-            match (&self.file).write(&output[written..]) {
+            match self.write_now(&output[written..]) {
                 Ok(0) => break Attempt::Done(Err(io::ErrorKind::WriteZero.into())),
                 Ok(n) => written += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -323,13 +361,7 @@ fn line(bytes: &[u8]) -> io::Result<Option<String>> {
 impl Drop for Inner {
     fn drop(&mut self) {
         crate::dispatch::reactor::forget(self.file.as_raw_fd());
-        if self.nonblocking {
-            // Best effort: nothing can report an error from here.
-            let _ = set_nonblocking(&self.file, false);
-        }
-        let output = self.output.get_mut();
-        if !output.is_empty() {
-            let _ = (&self.file).write_all(output);
-        }
+        // Best effort: nothing can report an error from here.
+        let _ = self.flush_blocking();
     }
 }
