@@ -324,12 +324,12 @@ pub(crate) fn turn(timeout: Option<Duration>) -> io::Result<()> {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
-        let mut fds = r.fds.borrow_mut();
+        let fds = r.fds.borrow();
         for event in events.iter() {
             let Ok(fd) = RawFd::try_from(event.token().0) else {
                 continue;
             };
-            let Some(entry) = fds.get_mut(&fd) else {
+            let Some(entry) = fds.get(&fd) else {
                 continue;
             };
             let failed = event.is_error();
