@@ -793,3 +793,37 @@ fn streams_leave_the_blocking_mode_of_shared_descriptors_alone() {
         );
     }
 }
+
+/// Regression (issue 12, item 3): a coroutine closed while `get_line` waits for its peer takes
+/// the read back: the stream it held is dropped at once (its peer sees the end), and no line
+/// that arrives later is read for nobody. 1,000 such coroutines leave the heap where it was.
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn a_coroutine_closed_in_get_line_releases_its_stream() {
+    const N: usize = 1_000;
+    let _guard = watchdog(60);
+    let round = |n: usize| {
+        events::run(coroutine!(move |()| -> std::io::Result<()> {
+            for _ in 0..n {
+                let (ours, mut peer) = UnixStream::pair().unwrap();
+                let stream = Stream::new(ours)?;
+                let reader = start(coroutine!(move |()| -> std::io::Result<Option<String>> {
+                    yield_from!(get_line(&stream))
+                }));
+                // Lets the loop try the read and park it, then closes the coroutine.
+                yield_from!(events::wait(Wait::yield_now()))?;
+                reader.close().unwrap();
+                // Our end is closed: the peer reads the end at once, and can no longer write.
+                peer.set_read_timeout(Some(Duration::from_secs(10)))?;
+                assert_eq!(peer.read(&mut [0; 8])?, 0, "the stream was not released");
+            }
+            Ok(())
+        }))
+        .unwrap();
+    };
+    round(10);
+    let before = heap::live_bytes();
+    round(N);
+    let grown = heap::live_bytes() - before;
+    assert!(grown < 16 * 1024, "{N} closed reads hold {grown} bytes");
+}

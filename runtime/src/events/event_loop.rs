@@ -42,11 +42,12 @@ impl<T> Callback<T> {
     }
 }
 
-/// A pending operation: the seed's `cmdQueue` entries.
+/// A pending operation: the seed's `cmdQueue` entries. The `usize` of an operation is its
+/// ticket for [`cancel`] (0 for a callback's: those are never cancelled).
 enum Cmd {
-    Read(Stream, ReadCallback),
+    Read(Stream, usize, ReadCallback),
     /// The text is `None` once it is in the stream's buffer.
-    Write(Stream, Option<String>, WriteCallback),
+    Write(Stream, Option<String>, usize, WriteCallback),
     /// Wait for what a dispatcher task would wait for, under this ticket.
     When(Wait, usize, WaitCallback),
     /// A wait is over: call its callback.
@@ -120,39 +121,42 @@ impl Owner for LoopOwner {
     }
 }
 
-/// Asks the loop to call `callback` once what `wait` waits for may have happened (in the order
-/// of the operations asked for; nothing happens before the loop runs). Returns the wait's
-/// ticket, for [`cancel_when`].
-pub(super) fn push_when(wait: Wait, callback: WaitCallback) -> usize {
+/// A new ticket for an operation that may be [`cancel`]led: never 0.
+fn new_ticket() -> usize {
     LOOP.with(|l| {
-        let ticket = (l.tickets.get() + 1) & !WAIT_KEY;
+        let ticket = ((l.tickets.get() + 1) & !WAIT_KEY).max(1);
         l.tickets.set(ticket);
-        l.queue
-            .borrow_mut()
-            .push_back(Cmd::When(wait, ticket, callback));
         ticket
     })
 }
 
-/// Takes back the wait [`push_when`] returned `ticket` for, if it has not fired: its callback
-/// is dropped uncalled and the reactor holds nothing for it any more (what a coroutine closed
-/// or dropped while it waits does).
-pub(super) fn cancel_when(ticket: usize) {
-    let _ = LOOP.try_with(|l| {
-        let Ok(callback) = l.waits.try_borrow_mut().map(|mut w| w.remove(&ticket)) else {
-            return;
-        };
-        if callback.is_some() {
-            reactor::cancel(&l.owner, WAIT_KEY | ticket);
-        } else if let Ok(mut queue) = l.queue.try_borrow_mut() {
-            // Not registered yet: still queued.
-            let queued = queue
-                .iter()
-                .position(|cmd| matches!(cmd, Cmd::When(_, t, _) if *t == ticket));
-            drop(queued.and_then(|at| queue.remove(at)));
+/// Asks the loop to call `callback` once what `wait` waits for may have happened (in the order
+/// of the operations asked for; nothing happens before the loop runs). Returns the wait's
+/// ticket, for [`cancel`].
+pub(super) fn push_when(wait: Wait, callback: WaitCallback) -> usize {
+    let ticket = new_ticket();
+    push(Cmd::When(wait, ticket, callback));
+    ticket
+}
+
+/// Takes back the operation of `ticket`, if it has not run: it is dropped with its callback
+/// uncalled, whether it is queued, parked on its descriptor or waiting in the reactor, and the
+/// reactor holds nothing for it any more (what a coroutine closed or dropped while it waits
+/// does, through [`CancelOnDrop`]).
+pub(super) fn cancel(ticket: usize) {
+    let _ = LOOP.try_with(|l| l.cancel(ticket));
+}
+
+/// Cancels the operation of its ticket when dropped armed: a coroutine waiting for it was
+/// closed or dropped before the operation's callback resumed it.
+pub(super) struct CancelOnDrop(pub(super) Option<usize>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(ticket) = self.0 {
+            cancel(ticket);
         }
-        drop(callback);
-    });
+    }
 }
 
 fn push(cmd: Cmd) {
@@ -182,6 +186,7 @@ fn push(cmd: Cmd) {
 pub fn read_line(stream: &Stream, callback: impl FnOnce(io::Result<Option<String>>) + 'static) {
     push(Cmd::Read(
         stream.clone(),
+        0,
         Callback::Boxed(Box::new(callback)),
     ));
 }
@@ -216,6 +221,7 @@ pub fn write_line(
     push(Cmd::Write(
         stream.clone(),
         Some(text.into()),
+        0,
         Callback::Boxed(Box::new(callback)),
     ));
 }
@@ -449,11 +455,18 @@ pub fn get_line(
         {
             return line;
         }
-        // `read_line(&stream, move |line| resume.resume(line))`, without boxing the closure.
-        suspend_on(&co, move |resume| {
-            push(Cmd::Read(stream, Callback::Resume(resume)));
+        // `read_line(&stream, move |line| resume.resume(line))`, without boxing the closure;
+        // taken back if the coroutine is closed while it waits.
+        let mut cancel = CancelOnDrop(None);
+        let ticket = &mut cancel.0;
+        let line = suspend_on(&co, move |resume| {
+            let t = new_ticket();
+            *ticket = Some(t);
+            push(Cmd::Read(stream, t, Callback::Resume(resume)));
         })
-        .await
+        .await;
+        cancel.0 = None;
+        line
     })
 }
 
@@ -481,11 +494,17 @@ pub fn put_line(
             }
         }
         // `write_line(&stream, text, move |done| resume.resume(done))`, without boxing the
-        // closure.
-        suspend_on(&co, move |resume| {
-            push(Cmd::Write(stream, text, Callback::Resume(resume)));
+        // closure; taken back if the coroutine is closed while it waits.
+        let mut cancel = CancelOnDrop(None);
+        let ticket = &mut cancel.0;
+        let done = suspend_on(&co, move |resume| {
+            let t = new_ticket();
+            *ticket = Some(t);
+            push(Cmd::Write(stream, text, t, Callback::Resume(resume)));
         })
-        .await
+        .await;
+        cancel.0 = None;
+        done
     })
 }
 
@@ -552,6 +571,57 @@ impl Loop {
         }
     }
 
+    /// See [`cancel`].
+    fn cancel(&self, ticket: usize) {
+        let is = |cmd: &Cmd| match cmd {
+            Cmd::Read(_, t, _) | Cmd::Write(_, _, t, _) | Cmd::When(_, t, _) => *t == ticket,
+            Cmd::Woken(_) | Cmd::Stop => false,
+        };
+        // Taken out under the borrows, dropped after them (a callback's captures may do
+        // anything when dropped).
+        let mut gone: Vec<Cmd> = Vec::new();
+        let Ok(mut waits) = self.waits.try_borrow_mut() else {
+            return;
+        };
+        if let Some(callback) = waits.remove(&ticket) {
+            drop(waits);
+            reactor::cancel(&self.owner, WAIT_KEY | ticket);
+            drop(callback);
+            return;
+        }
+        drop(waits);
+        if let Ok(mut queue) = self.queue.try_borrow_mut()
+            && let Some(at) = queue.iter().position(is)
+        {
+            gone.extend(queue.remove(at));
+        }
+        if gone.is_empty()
+            && let Ok(mut parked) = self.parked.try_borrow_mut()
+        {
+            let mut emptied = None;
+            for (fd, cmds) in parked.iter_mut() {
+                if let Some(at) = cmds.iter().position(is) {
+                    gone.push(cmds.swap_remove(at));
+                    self.parked_count.set(self.parked_count.get() - 1);
+                    if cmds.is_empty() {
+                        emptied = Some(*fd);
+                    }
+                    break;
+                }
+            }
+            if let Some(fd) = emptied {
+                parked.remove(&fd);
+                drop(parked);
+                // Nothing waits for it any more.
+                if let Ok(key) = usize::try_from(fd) {
+                    reactor::cancel(&self.owner, key << 1);
+                    reactor::cancel(&self.owner, key << 1 | 1);
+                }
+            }
+        }
+        drop(gone);
+    }
+
     /// Starts a wait for `wait`: registers it in the reactor under its ticket.
     fn when(&self, wait: Wait, ticket: usize, callback: WaitCallback) {
         let passed = wait
@@ -595,17 +665,17 @@ impl Loop {
     /// Tries one operation: calls its callback, or parks it until its descriptor is ready.
     fn step(&self, cmd: Cmd) {
         match cmd {
-            Cmd::Read(stream, callback) => match stream.try_read_line() {
+            Cmd::Read(stream, ticket, callback) => match stream.try_read_line() {
                 Attempt::Done(line) => callback.call(line),
                 Attempt::WouldBlock => {
                     self.park(
                         &stream,
                         Direction::Read,
-                        Cmd::Read(stream.clone(), callback),
+                        Cmd::Read(stream.clone(), ticket, callback),
                     );
                 }
             },
-            Cmd::Write(stream, mut text, callback) => {
+            Cmd::Write(stream, mut text, ticket, callback) => {
                 self.write_now(&stream, &mut text);
                 if !stream.is_full() {
                     return callback.call(Ok(()));
@@ -613,7 +683,7 @@ impl Loop {
                 match stream.try_flush() {
                     Attempt::Done(result) => callback.call(result),
                     Attempt::WouldBlock => {
-                        let cmd = Cmd::Write(stream.clone(), None, callback);
+                        let cmd = Cmd::Write(stream.clone(), None, ticket, callback);
                         self.park(&stream, Direction::Write, cmd);
                     }
                 }
@@ -668,8 +738,10 @@ impl Loop {
     fn park(&self, stream: &Stream, direction: Direction, cmd: Cmd) {
         if let Err(error) = self.watch(stream, direction) {
             match cmd {
-                Cmd::Read(_, callback) => callback.call(Err(error)),
-                Cmd::Write(_, _, callback) | Cmd::When(_, _, callback) | Cmd::Woken(callback) => {
+                Cmd::Read(_, _, callback) => callback.call(Err(error)),
+                Cmd::Write(_, _, _, callback)
+                | Cmd::When(_, _, callback)
+                | Cmd::Woken(callback) => {
                     callback.call(Err(error));
                 }
                 Cmd::Stop => {}

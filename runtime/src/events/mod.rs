@@ -46,8 +46,9 @@
 //!   are read and written with `MSG_DONTWAIT`, pipes and terminals are reopened as an open file
 //!   description of their own (Linux). Creating or dropping one stream does not disturb another
 //!   over the same socket, nor the caller's own descriptor.
-//! - A coroutine closed or dropped while it waits in [`wait`] takes its wait back (its timer,
-//!   its place in the reactor); a started coroutine leaves the loop's list when it finishes or
+//! - A coroutine closed or dropped while it waits in [`wait`], [`get_line`] or [`put_line`]
+//!   takes its operation back (its timer, its place in the reactor, the stream it held, and no
+//!   line is read for it later); a started coroutine leaves the loop's list when it finishes or
 //!   is closed, so a finished one whose [`Task`] handles are gone is freed whichever loop (this
 //!   one or a [`Dispatcher`](crate::dispatch::Dispatcher)) runs it.
 //! - A [`when`] or [`wait`] for a descriptor number that is not open calls back with an
@@ -59,9 +60,7 @@
 //!
 //! Unix only, and Linux for pipes and terminals that are not already non-blocking (reopening
 //! them goes through `/proc/self/fd`; elsewhere [`Stream::new`] returns an error for them). One
-//! loop per thread, not `Send`; callbacks and coroutines are `'static`. An operation parked on
-//! a descriptor ([`get_line`], [`put_line`]) whose coroutine is closed stays parked until the
-//! descriptor is ready.
+//! loop per thread, not `Send`; callbacks and coroutines are `'static`.
 //!
 //! # Example: seed 34, reversing lines with callbacks
 //!

@@ -5,7 +5,7 @@ use core::pin::pin;
 use std::io;
 
 use super::bridge::{Suspend, suspend_on};
-use super::event_loop::{Callback, cancel_when, push_when};
+use super::event_loop::{Callback, CancelOnDrop, push_when};
 use crate::delegate::Subroutine;
 use crate::dispatch::Wait;
 use crate::lower::{Co, Static, from_parts_starting};
@@ -77,17 +77,7 @@ pub fn wait(wait: Wait) -> impl Subroutine<Yield = Suspend, Return = io::Result<
 /// The body of [`wait`]: `when(wait, ..)` resuming the coroutine directly (no boxed closure).
 /// If the coroutine is closed or dropped while it waits, the wait is taken back.
 async fn suspend_until(co: &Co<Suspend, (), Static>, wait: Wait) -> io::Result<()> {
-    /// Cancels the wait of its ticket when dropped armed: the coroutine did not get to the end
-    /// of its wait.
-    struct Cancel(Option<usize>);
-    impl Drop for Cancel {
-        fn drop(&mut self) {
-            if let Some(ticket) = self.0 {
-                cancel_when(ticket);
-            }
-        }
-    }
-    let mut cancel = Cancel(None);
+    let mut cancel = CancelOnDrop(None);
     let ticket = &mut cancel.0;
     let result = suspend_on(co, move |resume| {
         *ticket = Some(push_when(wait, Callback::Resume(resume)));
