@@ -29,7 +29,8 @@ pub const DEFAULT_MAX_LINE_LEN: usize = 64 * 1024;
 /// A stream never changes the blocking mode of a descriptor someone else may share (a
 /// duplicate, `try_clone`, standard input): sockets are read and written with `MSG_DONTWAIT`,
 /// and a pipe, FIFO or terminal is reopened (through `/proc/self/fd`, Linux) as an open file
-/// description of its own, non-blocking, unless it was non-blocking already. So two streams
+/// description of its own, non-blocking (where it cannot be, a descriptor that is non-blocking
+/// already is used as it is; one that is not is an error). So two streams
 /// over one socket, or a stream and the `std` handle it was cloned from, do not disturb each
 /// other when one of them is created or dropped.
 ///
@@ -112,7 +113,10 @@ impl Stream {
     ///
     /// # Errors
     ///
-    /// When its type cannot be found out or it cannot be made non-blocking.
+    /// When its type cannot be found out, or when it is a pipe, FIFO or terminal that is
+    /// blocking and cannot be reopened as a non-blocking description of its own (outside Linux,
+    /// or without `/proc`): making it non-blocking in place would change the mode of every
+    /// other descriptor that shares it.
     pub fn new(fd: impl Into<OwnedFd>) -> io::Result<Self> {
         let mut file = File::from(fd.into());
         let file_type = file.metadata()?.file_type();
@@ -121,9 +125,13 @@ impl Stream {
         } else if file_type.is_socket() {
             Kind::Socket
         } else {
-            if !sys::is_nonblocking(file.as_fd())? {
-                // Ours instead of the caller's: theirs keeps its mode, whoever else holds it.
-                file = File::from(sys::reopen_nonblocking(file.as_fd())?);
+            // A description of our own instead of the caller's: theirs keeps its mode, whoever
+            // else holds it, and nobody can change ours. Where that is impossible, one that is
+            // non-blocking already will do.
+            match sys::reopen_nonblocking(file.as_fd()) {
+                Ok(own) => file = File::from(own),
+                Err(_) if sys::is_nonblocking(file.as_fd())? => {}
+                Err(error) => return Err(error),
             }
             Kind::Other
         };
