@@ -844,6 +844,27 @@ fn yielding_tasks_do_not_starve_the_poll() {
     drop(feeder.join().unwrap());
 }
 
+/// Ends the whole test process if the returned guard is still alive after `seconds`: a
+/// dispatcher that hangs fails the run instead of blocking CI.
+fn watchdog(what: &'static str, seconds: u64) -> impl Drop {
+    struct Guard(mpsc::Sender<()>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.send(());
+        }
+    }
+    let (done, wait) = mpsc::channel();
+    thread::spawn(move || {
+        if let Err(mpsc::RecvTimeoutError::Timeout) =
+            wait.recv_timeout(Duration::from_secs(seconds))
+        {
+            eprintln!("watchdog: {what} hung for {seconds} s");
+            std::process::exit(101);
+        }
+    });
+    Guard(done)
+}
+
 /// Something that names any descriptor number, open or not: what a hostile or careless caller
 /// can hand to [`Wait::readable`].
 struct AnyFd(i32);
@@ -866,6 +887,10 @@ fn wait_for_fd(fd: i32) -> io::Result<()> {
 /// grow the reactor's per-descriptor table to 2^31 entries first, aborting the process.
 #[test]
 fn a_bad_descriptor_ends_its_task_with_an_error_whatever_its_number() {
+    let _watchdog = watchdog(
+        "a_bad_descriptor_ends_its_task_with_an_error_whatever_its_number",
+        30,
+    );
     let bad = [-1, i32::MIN, 60_000, 1 << 20, i32::MAX - 1, i32::MAX];
     for mode in [Mode::Poll, Mode::Sequential] {
         let mut dispatcher = Dispatcher::with_mode(mode);
@@ -895,6 +920,7 @@ fn a_bad_descriptor_ends_its_task_with_an_error_whatever_its_number() {
 fn a_high_descriptor_costs_one_entry_not_a_table_up_to_it() {
     use std::os::fd::FromRawFd;
     use std::os::unix::net::UnixStream;
+    let _watchdog = watchdog("a_high_descriptor_costs_one_entry_not_a_table_up_to_it", 30);
     let limit = i32::try_from(raise_open_files_limit()).unwrap_or(i32::MAX);
     let (ours, mut theirs) = UnixStream::pair().unwrap();
     let high = limit - 1;
@@ -966,6 +992,7 @@ fn replaced_waits_leave_no_timers_behind() {
     use std::os::unix::net::UnixStream;
     const ROUNDS: usize = 20_000;
     const WARM_UP: usize = 1_000;
+    let _watchdog = watchdog("replaced_waits_leave_no_timers_behind", 60);
     let addr = echo_server();
     let (done_tx, done_rx) = UnixStream::pair().unwrap();
     done_rx.set_nonblocking(true).unwrap();
@@ -1026,6 +1053,7 @@ fn is_nonblocking(fd: &impl AsRawFd) -> bool {
 /// `WouldBlock`. Now the clone keeps its mode, and both work.
 #[test]
 fn taking_over_a_socket_leaves_its_clones_blocking() {
+    let _watchdog = watchdog("taking_over_a_socket_leaves_its_clones_blocking", 30);
     let addr = echo_server();
     let std = std::net::TcpStream::connect(addr).unwrap();
     let mut kept = std.try_clone().unwrap();
