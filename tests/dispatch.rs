@@ -1475,7 +1475,7 @@ fn soak_process() {
     println!(
         "SOAK {connections} connections ({faults} faults: {:?}), {} bytes checked, {took:.1?}; \
          RSS {:.1} MiB at the start, {:.1} MiB after the warm-up ({warm_up} connections), \
-         {:.1} MiB at the end (+{} KiB); the dispatcher thread's heap +{heap_grown} bytes",
+         {:.1} MiB at the end (+{} KiB); the dispatcher thread's heap {heap_grown:+} bytes",
         tally.ok,
         tally.bytes_checked,
         mib(rss_start),
