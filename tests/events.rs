@@ -4,7 +4,8 @@
 //! seeds' input and the same output as each other on 100,000 lines through a pipe and on empty
 //! input; two coroutines interleave on one loop; dispatcher tasks and event-loop work share one
 //! reactor; late callbacks are harmless; coroutines left waiting are reported. Every test is
-//! bounded by a watchdog.
+//! bounded by a watchdog. Issue 12: bad descriptors, duplicated descriptors, waits of closed
+//! coroutines, finished tasks and endless lines neither abort, hang nor grow the heap.
 
 #![cfg(unix)]
 
@@ -27,6 +28,11 @@ use resumable::{coroutine, resumable, yield_, yield_from};
 
 mod example_runner;
 use example_runner::run_example;
+#[path = "many_sockets/heap.rs"]
+mod heap;
+
+#[global_allocator]
+static HEAP: heap::Counting = heap::Counting;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -508,4 +514,316 @@ fn waits_for_deadlines_and_descriptors_on_the_loop() {
             .contains("cannot wait for file descriptor"),
         "{error}"
     );
+}
+
+/// Something that names any descriptor number, open or not.
+struct AnyFd(i32);
+
+impl std::os::fd::AsRawFd for AnyFd {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.0
+    }
+}
+
+/// Regression (issue 12, item 1): a wait for a descriptor number that is not open calls back
+/// with an `io::Error` naming the number, whatever the number (`i32::MAX` used to abort the
+/// process while growing the reactor's table to it).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn a_bad_descriptor_calls_back_with_an_error_whatever_its_number() {
+    let _guard = watchdog(20);
+    let errors = Rc::new(RefCell::new(Vec::new()));
+    let bad = [-1, i32::MIN, 60_000, 1 << 20, i32::MAX - 1, i32::MAX];
+    for fd in bad {
+        let errors = errors.clone();
+        events::when(Wait::readable(&AnyFd(fd)), move |result| {
+            errors
+                .borrow_mut()
+                .push((fd, result.unwrap_err().to_string()));
+        });
+    }
+    run_loop().unwrap();
+    let errors = errors.borrow();
+    assert_eq!(errors.len(), bad.len());
+    for (fd, error) in errors.iter() {
+        assert!(error.contains(&format!("file descriptor {fd}")), "{error}");
+    }
+}
+
+/// Regression (issue 12, item 3): a coroutine closed while it waits on the loop takes its wait
+/// back: 5,000 coroutines, each closed while waiting an hour for a socket, leave neither timers,
+/// callbacks nor tasks behind (they used to hold the heap, and to keep the loop from ending for
+/// that hour).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn closed_coroutines_take_their_waits_back() {
+    use std::time::Instant;
+    const N: usize = 5_000;
+    let _guard = watchdog(60);
+    let (socket, _peer) = UnixStream::pair().unwrap();
+    let socket = Rc::new(socket);
+    let round = |n: usize| {
+        let socket = socket.clone();
+        events::run(coroutine!(move |()| -> std::io::Result<()> {
+            for _ in 0..n {
+                let socket = socket.clone();
+                let waiter = start(coroutine!(move |()| -> std::io::Result<()> {
+                    let hour = Instant::now() + Duration::from_secs(3600);
+                    yield_from!(events::wait(Wait::readable(&*socket).or_until(Some(hour))))?;
+                    unreachable!("closed before its socket or deadline");
+                }));
+                // Lets the loop register the wait, then closes the coroutine.
+                yield_from!(events::wait(Wait::yield_now()))?;
+                waiter.close().unwrap();
+            }
+            Ok(())
+        }))
+        .unwrap();
+    };
+    round(10); // the loop's and the reactor's first allocations
+    let before = heap::live_bytes();
+    round(N);
+    let grown = heap::live_bytes() - before;
+    assert!(grown < 16 * 1024, "{N} closed waits hold {grown} bytes");
+    // Nothing waits any more: the loop ends at once.
+    let started = Instant::now();
+    run_loop().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// Regression (issue 12, item 4): with a `Dispatcher` as the main loop (`run_loop` never
+/// called), coroutines started on the loop are freed once they finish and their handles are
+/// gone: 20,000 of them leave the heap where it was (200,000 used to hold 43.7 MB).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn finished_tasks_are_freed_when_a_dispatcher_is_the_main_loop() {
+    const N: usize = 20_000;
+    const WARM_UP: usize = 100;
+    let _guard = watchdog(60);
+
+    /// Starts `N` coroutines on the loop, each finishing after one wait, and drops their
+    /// handles; returns how much the heap grew after the warm-up.
+    #[resumable(yield = Wait)]
+    fn starter() -> std::io::Result<isize> {
+        let mut before = 0;
+        for i in 0..N {
+            if i == WARM_UP {
+                before = heap::live_bytes();
+            }
+            drop(start(coroutine!(|()| -> std::io::Result<usize> {
+                yield_from!(events::wait(Wait::yield_now()))?;
+                Ok(1)
+            })));
+            // The loop's work runs between the dispatcher's rounds.
+            yield_from!(resumable::dispatch::yield_now());
+        }
+        Ok(heap::live_bytes() - before)
+    }
+
+    let mut dispatcher = Dispatcher::new();
+    dispatcher.spawn(starter());
+    let grown = dispatcher.run().unwrap().pop().unwrap().unwrap();
+    assert!(
+        grown < 16 * 1024,
+        "{} finished tasks hold {grown} bytes",
+        N - WARM_UP
+    );
+}
+
+/// Regression (issue 12, item 5): lines have a maximum length. A line past it fails with
+/// `InvalidData` after the lines before it were delivered, and stays buffered: raising the
+/// limit returns it whole, then the lines after it. A peer that floods without a newline gets
+/// the error once about the limit is buffered, not all it sends (8 MiB here).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn a_line_past_the_limit_fails_and_loses_nothing() {
+    use std::io::ErrorKind;
+    let _guard = watchdog(60);
+    let long = "x".repeat(100_000);
+    let (mut peer, ours) = UnixStream::pair().unwrap();
+    let text = format!("one\ntwo\n{long}\nlast\n");
+    let writer = std::thread::spawn(move || peer.write_all(text.as_bytes()));
+    let stream = Stream::new(ours).unwrap();
+    assert_eq!(stream.max_line_len(), events::DEFAULT_MAX_LINE_LEN);
+    let lines = events::run(coroutine!(move |()| -> std::io::Result<Vec<String>> {
+        let mut lines = Vec::new();
+        for _ in 0..2 {
+            lines.push(yield_from!(get_line(&stream))?.unwrap());
+        }
+        let error = yield_from!(get_line(&stream)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidData, "{error}");
+        assert_eq!(error.to_string(), "line longer than 65536 bytes");
+        stream.set_max_line_len(200_000);
+        while let Some(line) = yield_from!(get_line(&stream))? {
+            lines.push(line);
+        }
+        Ok(lines)
+    }))
+    .unwrap();
+    assert_eq!(lines, ["one", "two", &long, "last"]);
+    writer.join().unwrap().unwrap();
+
+    // The flood: 8 MiB without a newline, then the end.
+    let (mut peer, ours) = UnixStream::pair().unwrap();
+    let flooder = std::thread::spawn(move || {
+        let chunk = vec![b'y'; 64 * 1024];
+        for _ in 0..128 {
+            // Fails once the reader is gone: it read no more than the limit allows.
+            peer.write_all(&chunk)?;
+        }
+        Ok::<_, std::io::Error>(())
+    });
+    let before = heap::live_bytes();
+    let stream = Stream::new(ours).unwrap();
+    let held = events::run(coroutine!(move |()| -> std::io::Result<isize> {
+        let error = yield_from!(get_line(&stream)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidData, "{error}");
+        Ok(heap::live_bytes() - before)
+    }))
+    .unwrap();
+    assert!(
+        held < 512 * 1024,
+        "the flood made the stream hold {held} bytes"
+    );
+    let error = flooder.join().unwrap().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BrokenPipe, "{error}");
+}
+
+/// Whether `fd`'s open file description is non-blocking (`O_NONBLOCK`, shared by duplicates).
+fn is_nonblocking(fd: &impl std::os::fd::AsRawFd) -> bool {
+    // SAFETY: `fcntl(F_GETFL)` only reads the flags of a descriptor the caller keeps open.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    assert!(flags >= 0, "fcntl: {}", std::io::Error::last_os_error());
+    flags & libc::O_NONBLOCK != 0
+}
+
+/// Regression (issue 12, item 2): two streams over one socket (`try_clone`): dropping one used
+/// to restore blocking mode on the open file description both share, so the other's next read
+/// blocked the whole thread, and the loop with it (here the line comes from the loop itself,
+/// so a blocking read waits for ever).
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn dropping_one_stream_of_a_shared_socket_leaves_the_other_working() {
+    use std::time::Instant;
+    let _guard = watchdog(20);
+    let (ours, mut peer) = UnixStream::pair().unwrap();
+    let first = Stream::new(ours.try_clone().unwrap()).unwrap();
+    let second = Stream::new(ours).unwrap();
+    drop(first);
+    events::when(
+        Wait::until(Instant::now() + Duration::from_millis(50)),
+        move |result| {
+            result.unwrap();
+            peer.write_all(b"late\n").unwrap();
+        },
+    );
+    let got = Rc::new(RefCell::new(None));
+    let seen = got.clone();
+    read_line(&second, move |line| {
+        *seen.borrow_mut() = Some(line.unwrap());
+    });
+    run_loop().unwrap();
+    assert_eq!(got.borrow().clone().unwrap().as_deref(), Some("late"));
+}
+
+/// Regression (issue 12, item 2): creating or dropping a stream never changes the blocking mode
+/// of the descriptors the caller still holds, for sockets and pipes, blocking or not.
+#[test]
+#[cfg_attr(miri, ignore = "fcntl")]
+fn streams_leave_the_blocking_mode_of_shared_descriptors_alone() {
+    use std::os::fd::AsRawFd;
+    let _guard = watchdog(20);
+    for nonblocking in [false, true] {
+        let (socket, mut socket_peer) = UnixStream::pair().unwrap();
+        let (pipe_reader, mut pipe_writer) = std::io::pipe().unwrap();
+        socket.set_nonblocking(nonblocking).unwrap();
+        let kept_socket = socket.try_clone().unwrap();
+        let kept_pipe = pipe_reader.try_clone().unwrap();
+        if nonblocking {
+            // SAFETY: `fcntl(F_SETFL)` on a descriptor `kept_pipe` keeps open.
+            let rc = unsafe {
+                libc::fcntl(
+                    kept_pipe.as_raw_fd(),
+                    libc::F_SETFL,
+                    libc::O_NONBLOCK | libc::fcntl(kept_pipe.as_raw_fd(), libc::F_GETFL),
+                )
+            };
+            assert_eq!(rc, 0);
+        }
+        let streams = [
+            Stream::new(socket).unwrap(),
+            Stream::new(pipe_reader).unwrap(),
+        ];
+        let what = if nonblocking {
+            "non-blocking"
+        } else {
+            "blocking"
+        };
+        assert_eq!(
+            is_nonblocking(&kept_socket),
+            nonblocking,
+            "socket, {what}, created"
+        );
+        assert_eq!(
+            is_nonblocking(&kept_pipe),
+            nonblocking,
+            "pipe, {what}, created"
+        );
+        socket_peer.write_all(b"s\n").unwrap();
+        pipe_writer.write_all(b"p\n").unwrap();
+        let lines = Rc::new(RefCell::new(Vec::new()));
+        for stream in &streams {
+            let lines = lines.clone();
+            read_line(stream, move |line| {
+                lines.borrow_mut().push(line.unwrap().unwrap());
+            });
+        }
+        run_loop().unwrap();
+        assert_eq!(*lines.borrow(), ["s", "p"]);
+        drop(streams);
+        assert_eq!(
+            is_nonblocking(&kept_socket),
+            nonblocking,
+            "socket, {what}, dropped"
+        );
+        assert_eq!(
+            is_nonblocking(&kept_pipe),
+            nonblocking,
+            "pipe, {what}, dropped"
+        );
+    }
+}
+
+/// Regression (issue 12, item 3): a coroutine closed while `get_line` waits for its peer takes
+/// the read back: the stream it held is dropped at once (its peer sees the end), and no line
+/// that arrives later is read for nobody. 1,000 such coroutines leave the heap where it was.
+#[test]
+#[cfg_attr(miri, ignore = "epoll")]
+fn a_coroutine_closed_in_get_line_releases_its_stream() {
+    const N: usize = 1_000;
+    let _guard = watchdog(60);
+    let round = |n: usize| {
+        events::run(coroutine!(move |()| -> std::io::Result<()> {
+            for _ in 0..n {
+                let (ours, mut peer) = UnixStream::pair().unwrap();
+                let stream = Stream::new(ours)?;
+                let reader = start(coroutine!(move |()| -> std::io::Result<Option<String>> {
+                    yield_from!(get_line(&stream))
+                }));
+                // Lets the loop try the read and park it, then closes the coroutine.
+                yield_from!(events::wait(Wait::yield_now()))?;
+                reader.close().unwrap();
+                // Our end is closed: the peer reads the end at once, and can no longer write.
+                peer.set_read_timeout(Some(Duration::from_secs(10)))?;
+                assert_eq!(peer.read(&mut [0; 8])?, 0, "the stream was not released");
+            }
+            Ok(())
+        }))
+        .unwrap();
+    };
+    round(10);
+    let before = heap::live_bytes();
+    round(N);
+    let grown = heap::live_bytes() - before;
+    assert!(grown < 16 * 1024, "{N} closed reads hold {grown} bytes");
 }

@@ -405,8 +405,4 @@ impl Owner for Queue {
             self.ready.borrow_mut().push_back(key);
         }
     }
-
-    fn is_current(&self, key: usize, ticket: u64) -> bool {
-        ticket != 0 && self.waiting.borrow().get(key) == Some(&ticket)
-    }
 }

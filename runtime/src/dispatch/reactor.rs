@@ -12,10 +12,17 @@
 //! own number as the token: a second wait on the same descriptor costs no system call. Each
 //! registration remembers which object the descriptor belonged to (its *source* number), so a
 //! descriptor number that was closed and reused by another object is registered afresh.
+//!
+//! Each owner and key has at most one wait here at a time, and the reactor keeps what it holds
+//! (its place in a descriptor's waiter list, its timer): a new wait of the same owner and key
+//! replaces the old one, and a wait that wakes, or is [`cancel`]led, takes all of it back. So
+//! the reactor holds what is waited for now and nothing else: a read woken by its socket leaves
+//! no timer behind, a task woken by its deadline leaves no waiter on its socket, and memory
+//! stays flat however many waits come and go. The per-descriptor table has an entry for each
+//! descriptor the poll accepted, whatever its number.
 
 use core::cell::{Cell, RefCell};
-use core::cmp::Ordering as CmpOrdering;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::os::fd::RawFd;
 use std::rc::Rc;
@@ -30,9 +37,9 @@ use super::wait::Direction;
 /// Someone whose work waits in the reactor: told when what it waits for may have happened.
 pub(crate) trait Owner {
     /// What `key` waited for with `ticket` may have happened (a hint: retry and wait again).
+    /// Called once per wait, after the reactor took the wait back; it must not call into the
+    /// reactor (it queues the work).
     fn wake(&self, key: usize, ticket: u64);
-    /// Whether `key` still waits with `ticket`; stale deadlines are dropped unseen.
-    fn is_current(&self, key: usize, ticket: u64) -> bool;
 }
 
 /// One wait: whom to tell, about what.
@@ -43,14 +50,17 @@ pub(crate) struct Waiter {
     pub(crate) ticket: u64,
 }
 
-impl Waiter {
-    fn same_wait(&self, other: &Self) -> bool {
-        core::ptr::addr_eq(Rc::as_ptr(&self.owner), Rc::as_ptr(&other.owner))
-            && self.key == other.key
-    }
+/// Which wait: its owner's address and its key. An owner's address is unique while it has
+/// waits here, since each of them holds it (`Waiter::owner`).
+type WaitId = (usize, usize);
 
-    fn owned_by(&self, owner: &Rc<dyn Owner>) -> bool {
-        core::ptr::addr_eq(Rc::as_ptr(&self.owner), Rc::as_ptr(owner))
+fn owner_id(owner: &Rc<dyn Owner>) -> usize {
+    Rc::as_ptr(owner).cast::<()>().addr()
+}
+
+impl Waiter {
+    fn id(&self) -> WaitId {
+        (owner_id(&self.owner), self.key)
     }
 
     fn wake(self) {
@@ -58,41 +68,25 @@ impl Waiter {
     }
 }
 
+/// What a wait holds in the reactor, so that all of it can be taken back.
+#[derive(Default)]
+struct Holds {
+    /// The descriptor in whose waiter list it is.
+    fd: Option<RawFd>,
+    /// Its key in the timers.
+    timer: Option<TimerKey>,
+}
+
+/// A deadline and its order of arrival, so equal deadlines fire in the order they were asked
+/// for.
+type TimerKey = (Instant, u64);
+
 /// A descriptor the reactor knows.
 #[derive(Default)]
 struct Fd {
     /// The source number it is registered under, `None` when not registered.
     registered: Option<u64>,
     waiters: Vec<(Direction, Waiter)>,
-}
-
-/// A deadline someone waits for; the heap's top is the earliest.
-struct Timer {
-    deadline: Instant,
-    /// Order of arrival, so equal deadlines fire in the order they were asked for.
-    seq: u64,
-    waiter: Waiter,
-}
-
-impl PartialEq for Timer {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == CmpOrdering::Equal
-    }
-}
-
-impl Eq for Timer {}
-
-impl PartialOrd for Timer {
-    fn partial_cmp(&self, other: &Self) -> Option<CmpOrdering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Timer {
-    fn cmp(&self, other: &Self) -> CmpOrdering {
-        // Reversed: `BinaryHeap` is a max-heap.
-        (other.deadline, other.seq).cmp(&(self.deadline, self.seq))
-    }
 }
 
 /// Work other than the caller's that also runs on this thread's reactor (the event loop's
@@ -103,9 +97,14 @@ pub(crate) type Hook = fn() -> bool;
 struct Reactor {
     poll: RefCell<Option<Poll>>,
     events: RefCell<Option<Events>>,
-    /// Indexed by descriptor.
-    fds: RefCell<Vec<Fd>>,
-    timers: RefCell<BinaryHeap<Timer>>,
+    /// The descriptors registered or waited for, by number: as many entries as descriptors
+    /// the reactor was asked about and accepted, whatever their numbers (a descriptor is
+    /// checked by the poll before it gets an entry).
+    fds: RefCell<HashMap<RawFd, Fd>>,
+    /// The deadlines waited for, earliest first.
+    timers: RefCell<BTreeMap<TimerKey, Waiter>>,
+    /// What each current wait holds.
+    waits: RefCell<HashMap<WaitId, Holds>>,
     seq: Cell<u64>,
     hook: Cell<Option<Hook>>,
     in_hook: Cell<bool>,
@@ -121,42 +120,35 @@ pub(crate) fn new_source() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// `fd` as an index, or the error for a descriptor that cannot be waited for.
-fn index(fd: RawFd) -> io::Result<usize> {
-    usize::try_from(fd).map_err(|_| {
+/// The poll's token for `fd`, or the error for a descriptor that cannot be waited for.
+fn token(fd: RawFd) -> io::Result<Token> {
+    usize::try_from(fd).map(Token).map_err(|_| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("cannot wait for file descriptor {fd}"),
+            format!("cannot wait for file descriptor {fd}: not a descriptor number"),
         )
     })
 }
 
-/// Waits for `fd` (which belongs to the object numbered `source`, 0 if unknown) to become
-/// ready for `direction`, then wakes `waiter`. Replaces a wait of the same owner and key on
-/// `fd` in that direction.
+/// Puts `waiter` in `fd`'s waiter list for `direction` (`fd` belongs to the object numbered
+/// `source`, 0 if unknown).
 ///
 /// Registers `fd` with the poll unless it is already registered for the same source (with
 /// source 0 it is registered again every time: a descriptor nobody numbered may have been
-/// closed and its number reused).
-pub(crate) fn wait_fd(
-    fd: RawFd,
-    source: u64,
-    direction: Direction,
-    waiter: Waiter,
-) -> io::Result<()> {
-    let i = index(fd)?;
+/// closed and its number reused). The descriptor gets an entry in the reactor's table only
+/// once the poll accepted it, so a number that is not an open descriptor costs nothing.
+fn wait_fd(fd: RawFd, source: u64, direction: Direction, waiter: Waiter) -> io::Result<()> {
+    let token = token(fd)?;
     REACTOR.with(|r| {
         let mut fds = r.fds.borrow_mut();
-        if fds.len() <= i {
-            fds.resize_with(i + 1, Fd::default);
-        }
-        let entry = &mut fds[i];
-        if source == 0 || entry.registered != Some(source) {
+        let registered = fds.get(&fd).and_then(|entry| entry.registered);
+        if source == 0 || registered != Some(source) {
             // Registered under this source (only 0 gets here so): update it. Under another:
             // the usual reason is that the old object closed the descriptor, which took it out
             // of the poll, so add it (and update it if it turns out to be there after all).
-            let known = entry.registered == Some(source);
-            entry.registered = None;
+            if let Some(entry) = fds.get_mut(&fd) {
+                entry.registered = None;
+            }
             let poll = r.poll()?;
             let registry = poll
                 .as_ref()
@@ -165,9 +157,9 @@ pub(crate) fn wait_fd(
             register_fd(
                 registry,
                 fd,
-                Token(i),
+                token,
                 Interest::READABLE | Interest::WRITABLE,
-                known,
+                registered == Some(source),
             )
             .map_err(|error| {
                 io::Error::new(
@@ -175,61 +167,110 @@ pub(crate) fn wait_fd(
                     format!("cannot wait for file descriptor {fd} in the poll: {error}"),
                 )
             })?;
-            entry.registered = Some(source);
         }
-        entry
-            .waiters
-            .retain(|(d, w)| *d != direction || !w.same_wait(&waiter));
+        let entry = fds.entry(fd).or_default();
+        entry.registered = Some(source);
         entry.waiters.push((direction, waiter));
         Ok(())
     })
 }
 
-/// Wakes `waiter` at `deadline` (or at the first turn after it).
-pub(crate) fn wait_until(deadline: Instant, waiter: Waiter) {
-    REACTOR.with(|r| {
-        let seq = r.seq.get();
-        r.seq.set(seq + 1);
-        r.timers.borrow_mut().push(Timer {
-            deadline,
-            seq,
-            waiter,
-        });
-    });
-}
-
 /// Waits for what `wait` waits for: its descriptor (if any) to be ready, or its deadline (if
-/// any) to pass, whichever comes first; then wakes `waiter`. A [`Wait::yield_now`](super::Wait)
-/// waits for nothing: the caller handles it.
+/// any) to pass, whichever comes first; then wakes `waiter`. Replaces the wait of the same
+/// owner and key, if any. A [`Wait::yield_now`](super::Wait) waits for nothing: the caller
+/// handles it.
 ///
 /// # Errors
 ///
 /// When the descriptor cannot be waited for (see [`wait_fd`]); then nothing waits.
 pub(crate) fn wait_for(wait: &super::Wait, waiter: Waiter) -> io::Result<()> {
+    cancel(&waiter.owner, waiter.key);
+    let id = waiter.id();
+    let mut holds = Holds::default();
     if let Some((fd, direction)) = wait.io {
         wait_fd(fd, wait.source, direction, waiter.clone())?;
+        holds.fd = Some(fd);
     }
-    if let Some(deadline) = wait.deadline {
-        wait_until(deadline, waiter);
-    }
+    REACTOR.with(|r| {
+        if let Some(deadline) = wait.deadline {
+            let seq = r.seq.get();
+            r.seq.set(seq + 1);
+            r.timers.borrow_mut().insert((deadline, seq), waiter);
+            holds.timer = Some((deadline, seq));
+        }
+        if holds.fd.is_some() || holds.timer.is_some() {
+            r.waits.borrow_mut().insert(id, holds);
+        }
+    });
     Ok(())
+}
+
+/// Takes back the wait of `owner` and `key`, if there is one: its place in its descriptor's
+/// waiter list and its timer. Returns whether there was one.
+pub(crate) fn cancel(owner: &Rc<dyn Owner>, key: usize) -> bool {
+    take_back((owner_id(owner), key))
+}
+
+fn take_back(id: WaitId) -> bool {
+    REACTOR
+        .try_with(|r| {
+            let Some(holds) = r
+                .waits
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut w| w.remove(&id))
+            else {
+                return false;
+            };
+            // Taken out under the borrows, dropped after them.
+            let mut gone = Vec::new();
+            if let Some(fd) = holds.fd
+                && let Ok(mut fds) = r.fds.try_borrow_mut()
+                && let Some(entry) = fds.get_mut(&fd)
+            {
+                let mut i = 0;
+                while i < entry.waiters.len() {
+                    if entry.waiters[i].1.id() == id {
+                        gone.push(entry.waiters.swap_remove(i).1);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            if let Some(timer) = holds.timer
+                && let Ok(mut timers) = r.timers.try_borrow_mut()
+            {
+                gone.extend(timers.remove(&timer));
+            }
+            drop(gone);
+            true
+        })
+        .unwrap_or(false)
 }
 
 /// `fd` is about to be closed (or to stop being used): forgets its waiters and removes it from
 /// the poll, so that its number is registered afresh when it is reused.
 pub(crate) fn forget(fd: RawFd) {
-    let Ok(i) = usize::try_from(fd) else {
-        return;
-    };
     let _ = REACTOR.try_with(|r| {
         let (Ok(mut fds), Ok(poll)) = (r.fds.try_borrow_mut(), r.poll.try_borrow()) else {
             return;
         };
-        let Some(entry) = fds.get_mut(i) else {
+        let Some(entry) = fds.remove(&fd) else {
             return;
         };
-        entry.waiters.clear();
-        if entry.registered.take().is_some()
+        // Their waits go on for their deadlines, if any.
+        if let Ok(mut waits) = r.waits.try_borrow_mut() {
+            for (_, waiter) in &entry.waiters {
+                let id = waiter.id();
+                if let Some(holds) = waits.get_mut(&id) {
+                    holds.fd = None;
+                    if holds.timer.is_none() {
+                        waits.remove(&id);
+                    }
+                }
+            }
+        }
+        if entry.registered.is_some()
             && let Some(poll) = poll.as_ref()
         {
             let _ = poll.registry().deregister(&mut SourceFd(&fd));
@@ -237,32 +278,31 @@ pub(crate) fn forget(fd: RawFd) {
     });
 }
 
-/// Drops every wait of `owner` (it is done: its keys mean nothing any more).
+/// Takes back every wait of `owner` (it is done: its keys mean nothing any more).
 pub(crate) fn purge(owner: &Rc<dyn Owner>) {
-    let _ = REACTOR.try_with(|r| {
-        for entry in r.fds.borrow_mut().iter_mut() {
-            entry.waiters.retain(|(_, w)| !w.owned_by(owner));
-        }
-        r.timers.borrow_mut().retain(|t| !t.waiter.owned_by(owner));
-    });
+    let owner = owner_id(owner);
+    let ids: Vec<WaitId> = REACTOR
+        .try_with(|r| {
+            r.waits
+                .borrow()
+                .keys()
+                .filter(|(o, _)| *o == owner)
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default();
+    for id in ids {
+        take_back(id);
+    }
 }
 
-/// How long a turn may block for the earliest deadline still waited for, `None` for none.
-/// Drops the deadlines nobody waits for any more.
+/// How long a turn may block for the earliest deadline waited for, `None` for none.
 pub(crate) fn next_timeout() -> Option<Duration> {
     REACTOR.with(|r| {
-        let mut timers = r.timers.borrow_mut();
-        while let Some(top) = timers.peek() {
-            if top
-                .waiter
-                .owner
-                .is_current(top.waiter.key, top.waiter.ticket)
-            {
-                return Some(top.deadline.saturating_duration_since(Instant::now()));
-            }
-            timers.pop();
-        }
-        None
+        r.timers
+            .borrow()
+            .first_key_value()
+            .map(|((deadline, _), _)| deadline.saturating_duration_since(Instant::now()))
     })
 }
 
@@ -284,15 +324,18 @@ pub(crate) fn turn(timeout: Option<Duration>) -> io::Result<()> {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
-        let mut fds = r.fds.borrow_mut();
+        let fds = r.fds.borrow();
         for event in events.iter() {
-            let Some(entry) = fds.get_mut(event.token().0) else {
+            let Ok(fd) = RawFd::try_from(event.token().0) else {
+                continue;
+            };
+            let Some(entry) = fds.get(&fd) else {
                 continue;
             };
             let failed = event.is_error();
             let read = failed || event.is_readable() || event.is_read_closed();
             let write = failed || event.is_writable() || event.is_write_closed();
-            entry.waiters.retain(|(direction, waiter)| {
+            for (direction, waiter) in &entry.waiters {
                 let ready = match direction {
                     Direction::Read => read,
                     Direction::Write => write,
@@ -300,20 +343,22 @@ pub(crate) fn turn(timeout: Option<Duration>) -> io::Result<()> {
                 if ready {
                     woken.push(waiter.clone());
                 }
-                !ready
-            });
-        }
-        Ok(())
-    })?;
-    REACTOR.with(|r| {
-        let now = Instant::now();
-        let mut timers = r.timers.borrow_mut();
-        while timers.peek().is_some_and(|top| top.deadline <= now) {
-            if let Some(timer) = timers.pop() {
-                woken.push(timer.waiter);
             }
         }
-    });
+        drop(fds);
+        let now = Instant::now();
+        let timers = r.timers.borrow();
+        woken.extend(
+            timers
+                .iter()
+                .take_while(|((deadline, _), _)| *deadline <= now)
+                .map(|(_, waiter)| waiter.clone()),
+        );
+        Ok(())
+    })?;
+    // Each wait is taken back whole (its other half too: the timer of a wait its socket woke,
+    // the socket of one its deadline woke), then its owner is told, once.
+    woken.retain(|waiter| take_back(waiter.id()));
     for waiter in woken {
         waiter.wake();
     }

@@ -1,12 +1,13 @@
 //! [`TcpStream`]: a non-blocking TCP connection whose operations look blocking inside a task.
 
 use core::fmt;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 use super::Wait;
+use super::sys;
 use super::time::deadline_after;
 use crate::delegate::Subroutine;
 use crate::lower::{Co, Static, from_parts_starting};
@@ -20,6 +21,10 @@ use crate::lower::{Co, Static, from_parts_starting};
 /// peer, e.g. `connect to 127.0.0.1:9: Connection refused (os error 111)` or
 /// `read from 127.0.0.1:8080: Connection reset by peer (os error 104)`. A
 /// [timeout](Self::set_timeout) ends an operation with [`io::ErrorKind::TimedOut`].
+///
+/// Reads and writes are non-blocking call by call (`MSG_DONTWAIT`), so a socket taken over
+/// with [`from_std`](Self::from_std) keeps its blocking mode, which its other descriptors (a
+/// `try_clone` the caller kept) share.
 ///
 /// ```
 /// # if cfg!(miri) { return; } // Miri has no epoll or sockets
@@ -54,7 +59,7 @@ use crate::lower::{Co, Static, from_parts_starting};
 /// assert_eq!(reply, b"HELLO");
 /// ```
 pub struct TcpStream {
-    inner: mio::net::TcpStream,
+    inner: std::net::TcpStream,
     /// This stream's number, unique in the process (see [`Wait`]'s `source`).
     id: u64,
     peer: SocketAddr,
@@ -153,7 +158,7 @@ impl TcpStream {
                 match inner.peer_addr() {
                     Ok(peer) => {
                         return Ok(Self {
-                            inner,
+                            inner: inner.into(),
                             id,
                             peer,
                             timeout,
@@ -171,7 +176,9 @@ impl TcpStream {
         })
     }
 
-    /// Takes over a connected `std` stream, making it non-blocking. No timeout.
+    /// Takes over a connected `std` stream. No timeout. Its blocking mode stays as it is (the
+    /// stream's operations do not depend on it), so a clone of it that the caller kept is not
+    /// disturbed.
     ///
     /// ```
     /// # if cfg!(miri) { return; } // Miri has no sockets
@@ -183,12 +190,11 @@ impl TcpStream {
     ///
     /// # Errors
     ///
-    /// When the stream cannot be made non-blocking or is not connected.
+    /// When the stream is not connected.
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<Self> {
-        stream.set_nonblocking(true)?;
         let peer = stream.peer_addr()?;
         Ok(Self {
-            inner: mio::net::TcpStream::from_std(stream),
+            inner: stream,
             id: super::reactor::new_source(),
             peer,
             timeout: None,
@@ -339,7 +345,7 @@ impl TcpStream {
             let mut written = 0;
             let mut deadline = self.timeout.map(deadline_after);
             while written < buf.len() {
-                match (&self.inner).write(&buf[written..]) {
+                match sys::send_now(self.inner.as_fd(), &buf[written..]) {
                     Ok(0) => {
                         return Err(io::Error::new(
                             io::ErrorKind::WriteZero,
@@ -380,7 +386,7 @@ impl TcpStream {
     async fn read_some(&mut self, co: &Co<Wait, (), Static>, buf: &mut [u8]) -> io::Result<usize> {
         let deadline = self.timeout.map(deadline_after);
         loop {
-            match (&self.inner).read(buf) {
+            match sys::recv_now(self.inner.as_fd(), buf) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}

@@ -282,6 +282,8 @@ struct TaskInner<T> {
     started: Cell<bool>,
     finished: Cell<bool>,
     on_done: Cell<Option<Box<dyn FnOnce()>>>,
+    /// Called when the body finishes or is closed, after `on_done`.
+    on_end: Cell<Option<Box<dyn FnOnce()>>>,
 }
 
 impl<T: 'static> Wake for TaskInner<T> {
@@ -301,6 +303,9 @@ impl<T: 'static> Wake for TaskInner<T> {
         self.finished.set(true);
         if let Some(done) = self.on_done.take() {
             done();
+        }
+        if let Some(end) = self.on_end.take() {
+            end();
         }
     }
 }
@@ -329,6 +334,7 @@ impl<T: 'static> Task<T> {
                 started: Cell::new(false),
                 finished: Cell::new(false),
                 on_done: Cell::new(None),
+                on_end: Cell::new(None),
             }),
         }
     }
@@ -397,11 +403,20 @@ impl<T: 'static> Task<T> {
     ///
     /// [`CloseError`](crate::CloseError) when the body is running (closing itself).
     pub fn close(&self) -> Result<(), crate::CloseError> {
-        self.inner.co.close()
+        self.inner.co.close()?;
+        if let Some(end) = self.inner.on_end.take() {
+            end();
+        }
+        Ok(())
     }
 
     /// Calls `done` when the body finishes (not when it is closed).
     pub(crate) fn on_done(&self, done: impl FnOnce() + 'static) {
         self.inner.on_done.set(Some(Box::new(done)));
+    }
+
+    /// Calls `end` when the body finishes or is closed, whichever comes first.
+    pub(crate) fn on_end(&self, end: impl FnOnce() + 'static) {
+        self.inner.on_end.set(Some(Box::new(end)));
     }
 }

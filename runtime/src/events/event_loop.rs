@@ -3,9 +3,9 @@
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -21,7 +21,8 @@ type ReadCallback = Callback<io::Result<Option<String>>>;
 type WriteCallback = Callback<io::Result<()>>;
 pub(super) type WaitCallback = Callback<io::Result<()>>;
 
-/// The keys of waits for a [`Wait`] have this bit set (the others are descriptors).
+/// The keys of waits for a [`Wait`] have this bit set, and their ticket in the others. The
+/// keys of parked operations are a descriptor and a direction: `fd << 1 | write`.
 const WAIT_KEY: usize = 1 << (usize::BITS - 1);
 
 /// What to call when an operation is done: a user's callback, or (for [`get_line`] and
@@ -41,13 +42,14 @@ impl<T> Callback<T> {
     }
 }
 
-/// A pending operation: the seed's `cmdQueue` entries.
+/// A pending operation: the seed's `cmdQueue` entries. The `usize` of an operation is its
+/// ticket for [`cancel`] (0 for a callback's: those are never cancelled).
 enum Cmd {
-    Read(Stream, ReadCallback),
+    Read(Stream, usize, ReadCallback),
     /// The text is `None` once it is in the stream's buffer.
-    Write(Stream, Option<String>, WriteCallback),
-    /// Wait for what a dispatcher task would wait for.
-    When(Wait, WaitCallback),
+    Write(Stream, Option<String>, usize, WriteCallback),
+    /// Wait for what a dispatcher task would wait for, under this ticket.
+    When(Wait, usize, WaitCallback),
     /// A wait is over: call its callback.
     Woken(WaitCallback),
     Stop,
@@ -67,19 +69,21 @@ impl<T: 'static> Watched for Task<T> {
 /// This thread's event loop.
 struct Loop {
     queue: RefCell<VecDeque<Cmd>>,
-    /// Operations waiting for their descriptor, by descriptor.
-    parked: RefCell<Vec<Vec<Cmd>>>,
+    /// Operations waiting for their descriptor, by descriptor (only those with operations).
+    parked: RefCell<HashMap<RawFd, Vec<Cmd>>>,
     parked_count: Cell<usize>,
-    /// Waits for a [`Wait`] in the reactor, by slot: the ticket of the wait and its callback.
-    waits: RefCell<Vec<Option<(u64, WaitCallback)>>>,
-    free_waits: RefCell<Vec<usize>>,
-    waits_count: Cell<usize>,
-    tickets: Cell<u64>,
+    /// Waits for a [`Wait`] in the reactor, by ticket.
+    waits: RefCell<HashMap<usize, WaitCallback>>,
+    tickets: Cell<usize>,
     /// How the reactor tells this loop that a descriptor is ready.
     owner: Rc<dyn Owner>,
     /// Streams whose output buffer is not empty.
     dirty: RefCell<Vec<Stream>>,
-    tasks: RefCell<Vec<Rc<dyn Watched>>>,
+    /// The tasks started on the loop that have not ended, by number: the loop keeps them alive
+    /// while they wait (their callbacks hold them weakly). A task leaves when it finishes or is
+    /// closed, so finished tasks whose handles are gone are freed whichever loop runs them.
+    tasks: RefCell<HashMap<u64, Rc<dyn Watched>>>,
+    next_task: Cell<u64>,
 }
 
 thread_local! {
@@ -92,48 +96,67 @@ thread_local! {
             parked: RefCell::default(),
             parked_count: Cell::new(0),
             waits: RefCell::default(),
-            free_waits: RefCell::default(),
-            waits_count: Cell::new(0),
             tickets: Cell::new(0),
             owner: Rc::new(LoopOwner),
             dirty: RefCell::default(),
             tasks: RefCell::default(),
+            next_task: Cell::new(0),
         }
     };
 }
 
-/// The loop as the reactor sees it: the key of a wait is the descriptor its parked operations
-/// wait for, or [`WAIT_KEY`] and the slot of a wait for a [`Wait`].
+/// The loop as the reactor sees it: the key of a wait is the descriptor and direction its
+/// parked operations wait for, or [`WAIT_KEY`] and the ticket of a wait for a [`Wait`].
 struct LoopOwner;
 
 impl Owner for LoopOwner {
-    fn wake(&self, key: usize, ticket: u64) {
+    fn wake(&self, key: usize, _ticket: u64) {
         let _ = LOOP.try_with(|l| {
             if key & WAIT_KEY == 0 {
-                l.unpark(key);
+                l.unpark(key >> 1);
             } else {
-                l.wake_wait(key & !WAIT_KEY, ticket);
+                l.wake_wait(key & !WAIT_KEY);
             }
         });
     }
+}
 
-    fn is_current(&self, key: usize, ticket: u64) -> bool {
-        key & WAIT_KEY == 0
-            || LOOP
-                .try_with(|l| {
-                    l.waits
-                        .borrow()
-                        .get(key & !WAIT_KEY)
-                        .is_some_and(|slot| slot.as_ref().is_some_and(|(t, _)| *t == ticket))
-                })
-                .unwrap_or(false)
-    }
+/// A new ticket for an operation that may be [`cancel`]led: never 0.
+fn new_ticket() -> usize {
+    LOOP.with(|l| {
+        let ticket = ((l.tickets.get() + 1) & !WAIT_KEY).max(1);
+        l.tickets.set(ticket);
+        ticket
+    })
 }
 
 /// Asks the loop to call `callback` once what `wait` waits for may have happened (in the order
-/// of the operations asked for; nothing happens before the loop runs).
-pub(super) fn push_when(wait: Wait, callback: WaitCallback) {
-    push(Cmd::When(wait, callback));
+/// of the operations asked for; nothing happens before the loop runs). Returns the wait's
+/// ticket, for [`cancel`].
+pub(super) fn push_when(wait: Wait, callback: WaitCallback) -> usize {
+    let ticket = new_ticket();
+    push(Cmd::When(wait, ticket, callback));
+    ticket
+}
+
+/// Takes back the operation of `ticket`, if it has not run: it is dropped with its callback
+/// uncalled, whether it is queued, parked on its descriptor or waiting in the reactor, and the
+/// reactor holds nothing for it any more (what a coroutine closed or dropped while it waits
+/// does, through [`CancelOnDrop`]).
+pub(super) fn cancel(ticket: usize) {
+    let _ = LOOP.try_with(|l| l.cancel(ticket));
+}
+
+/// Cancels the operation of its ticket when dropped armed: a coroutine waiting for it was
+/// closed or dropped before the operation's callback resumed it.
+pub(super) struct CancelOnDrop(pub(super) Option<usize>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(ticket) = self.0 {
+            cancel(ticket);
+        }
+    }
 }
 
 fn push(cmd: Cmd) {
@@ -163,6 +186,7 @@ fn push(cmd: Cmd) {
 pub fn read_line(stream: &Stream, callback: impl FnOnce(io::Result<Option<String>>) + 'static) {
     push(Cmd::Read(
         stream.clone(),
+        0,
         Callback::Boxed(Box::new(callback)),
     ));
 }
@@ -197,6 +221,7 @@ pub fn write_line(
     push(Cmd::Write(
         stream.clone(),
         Some(text.into()),
+        0,
         Callback::Boxed(Box::new(callback)),
     ));
 }
@@ -327,9 +352,31 @@ where
     G: Resumable<(), Yield = Suspend, Return = io::Result<T>> + 'static,
 {
     let task = Task::new(code);
-    LOOP.with(|l| l.tasks.borrow_mut().push(Rc::new(task.clone())));
+    keep(&task);
     task.start();
     task
+}
+
+/// Keeps `task` alive on the loop until it finishes or is closed.
+fn keep<T: 'static>(task: &Task<T>) {
+    let id = LOOP.with(|l| {
+        let id = l.next_task.get();
+        l.next_task.set(id + 1);
+        l.tasks.borrow_mut().insert(id, Rc::new(task.clone()));
+        id
+    });
+    task.on_end(move || {
+        let _ = LOOP.try_with(|l| {
+            // Dropped after the borrow: it may be the last handle, and its result's `Drop`
+            // may start another task.
+            let ended = l
+                .tasks
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut t| t.remove(&id));
+            drop(ended);
+        });
+    });
 }
 
 /// The seed's `run(code)`: runs `code` as a coroutine on this thread's loop and stops the loop
@@ -377,7 +424,7 @@ where
 {
     let task = Task::new(code);
     task.on_done(stop);
-    LOOP.with(|l| l.tasks.borrow_mut().push(Rc::new(task.clone())));
+    keep(&task);
     task.start();
     run_loop()?;
     task.take_result()
@@ -408,11 +455,18 @@ pub fn get_line(
         {
             return line;
         }
-        // `read_line(&stream, move |line| resume.resume(line))`, without boxing the closure.
-        suspend_on(&co, move |resume| {
-            push(Cmd::Read(stream, Callback::Resume(resume)));
+        // `read_line(&stream, move |line| resume.resume(line))`, without boxing the closure;
+        // taken back if the coroutine is closed while it waits.
+        let mut cancel = CancelOnDrop(None);
+        let ticket = &mut cancel.0;
+        let line = suspend_on(&co, move |resume| {
+            let t = new_ticket();
+            *ticket = Some(t);
+            push(Cmd::Read(stream, t, Callback::Resume(resume)));
         })
-        .await
+        .await;
+        cancel.0 = None;
+        line
     })
 }
 
@@ -440,11 +494,17 @@ pub fn put_line(
             }
         }
         // `write_line(&stream, text, move |done| resume.resume(done))`, without boxing the
-        // closure.
-        suspend_on(&co, move |resume| {
-            push(Cmd::Write(stream, text, Callback::Resume(resume)));
+        // closure; taken back if the coroutine is closed while it waits.
+        let mut cancel = CancelOnDrop(None);
+        let ticket = &mut cancel.0;
+        let done = suspend_on(&co, move |resume| {
+            let t = new_ticket();
+            *ticket = Some(t);
+            push(Cmd::Write(stream, text, t, Callback::Resume(resume)));
         })
-        .await
+        .await;
+        cancel.0 = None;
+        done
     })
 }
 
@@ -463,9 +523,9 @@ impl Loop {
         flushed?;
         let mut tasks = self.tasks.borrow_mut();
         // Finished and closed tasks need no watching any more.
-        tasks.retain(|task| task.is_waiting());
+        tasks.retain(|_, task| task.is_waiting());
         if end == End::Idle {
-            let suspended = tasks.iter().filter(|task| task.is_waiting()).count();
+            let suspended = tasks.len();
             let stalled = core::mem::take(&mut *tasks);
             drop(tasks);
             drop(stalled);
@@ -483,7 +543,7 @@ impl Loop {
                 self.queue.borrow_mut().pop_front();
                 return Ok(End::Stopped);
             }
-            if self.parked_count.get() == 0 && self.waits_count.get() == 0 {
+            if self.parked_count.get() == 0 && self.waits.borrow().is_empty() {
                 return Ok(End::Idle);
             }
             reactor::turn(reactor::next_timeout())?;
@@ -511,50 +571,80 @@ impl Loop {
         }
     }
 
-    /// Starts a wait for `wait`: registers it in the reactor under a slot of its own.
-    fn when(&self, wait: Wait, callback: WaitCallback) {
+    /// See [`cancel`].
+    fn cancel(&self, ticket: usize) {
+        let is = |cmd: &Cmd| match cmd {
+            Cmd::Read(_, t, _) | Cmd::Write(_, _, t, _) | Cmd::When(_, t, _) => *t == ticket,
+            Cmd::Woken(_) | Cmd::Stop => false,
+        };
+        // Taken out under the borrows, dropped after them (a callback's captures may do
+        // anything when dropped).
+        let mut gone: Vec<Cmd> = Vec::new();
+        let Ok(mut waits) = self.waits.try_borrow_mut() else {
+            return;
+        };
+        if let Some(callback) = waits.remove(&ticket) {
+            drop(waits);
+            reactor::cancel(&self.owner, WAIT_KEY | ticket);
+            drop(callback);
+            return;
+        }
+        drop(waits);
+        if let Ok(mut queue) = self.queue.try_borrow_mut()
+            && let Some(at) = queue.iter().position(is)
+        {
+            gone.extend(queue.remove(at));
+        }
+        if gone.is_empty()
+            && let Ok(mut parked) = self.parked.try_borrow_mut()
+        {
+            let mut emptied = None;
+            for (fd, cmds) in parked.iter_mut() {
+                if let Some(at) = cmds.iter().position(is) {
+                    gone.push(cmds.swap_remove(at));
+                    self.parked_count.set(self.parked_count.get() - 1);
+                    if cmds.is_empty() {
+                        emptied = Some(*fd);
+                    }
+                    break;
+                }
+            }
+            if let Some(fd) = emptied {
+                parked.remove(&fd);
+                drop(parked);
+                // Nothing waits for it any more.
+                if let Ok(key) = usize::try_from(fd) {
+                    reactor::cancel(&self.owner, key << 1);
+                    reactor::cancel(&self.owner, key << 1 | 1);
+                }
+            }
+        }
+        drop(gone);
+    }
+
+    /// Starts a wait for `wait`: registers it in the reactor under its ticket.
+    fn when(&self, wait: Wait, ticket: usize, callback: WaitCallback) {
         let passed = wait
             .deadline
             .is_some_and(|deadline| deadline <= Instant::now());
         if passed || (wait.io.is_none() && wait.deadline.is_none()) {
             return callback.call(Ok(()));
         }
-        let ticket = self.tickets.get() + 1;
-        self.tickets.set(ticket);
-        let slot = self.free_waits.borrow_mut().pop().unwrap_or_else(|| {
-            let mut waits = self.waits.borrow_mut();
-            waits.push(None);
-            waits.len() - 1
-        });
         let waiter = Waiter {
             owner: self.owner.clone(),
-            key: WAIT_KEY | slot,
-            ticket,
+            key: WAIT_KEY | ticket,
+            ticket: ticket as u64,
         };
         if let Err(error) = reactor::wait_for(&wait, waiter) {
-            self.free_waits.borrow_mut().push(slot);
             return callback.call(Err(error));
         }
-        self.waits.borrow_mut()[slot] = Some((ticket, callback));
-        self.waits_count.set(self.waits_count.get() + 1);
+        self.waits.borrow_mut().insert(ticket, callback);
     }
 
-    /// The reactor says the wait in `slot` may be over (if `ticket` is still its ticket): its
-    /// callback is queued.
-    fn wake_wait(&self, slot: usize, ticket: u64) {
-        let callback = {
-            let mut waits = self.waits.borrow_mut();
-            let Some(entry) = waits.get_mut(slot) else {
-                return;
-            };
-            if entry.as_ref().is_none_or(|(t, _)| *t != ticket) {
-                return;
-            }
-            entry.take().map(|(_, callback)| callback)
-        };
+    /// The reactor says the wait of `ticket` may be over: its callback is queued.
+    fn wake_wait(&self, ticket: usize) {
+        let callback = self.waits.borrow_mut().remove(&ticket);
         if let Some(callback) = callback {
-            self.free_waits.borrow_mut().push(slot);
-            self.waits_count.set(self.waits_count.get() - 1);
             self.queue.borrow_mut().push_back(Cmd::Woken(callback));
         }
     }
@@ -562,28 +652,30 @@ impl Loop {
     /// The reactor says descriptor `fd` is ready: its parked operations go back in the queue
     /// (they retry).
     fn unpark(&self, fd: usize) {
-        let mut parked = self.parked.borrow_mut();
-        let Some(cmds) = parked.get_mut(fd) else {
+        let Ok(fd) = RawFd::try_from(fd) else {
+            return;
+        };
+        let Some(cmds) = self.parked.borrow_mut().remove(&fd) else {
             return;
         };
         self.parked_count.set(self.parked_count.get() - cmds.len());
-        self.queue.borrow_mut().extend(cmds.drain(..));
+        self.queue.borrow_mut().extend(cmds);
     }
 
     /// Tries one operation: calls its callback, or parks it until its descriptor is ready.
     fn step(&self, cmd: Cmd) {
         match cmd {
-            Cmd::Read(stream, callback) => match stream.try_read_line() {
+            Cmd::Read(stream, ticket, callback) => match stream.try_read_line() {
                 Attempt::Done(line) => callback.call(line),
                 Attempt::WouldBlock => {
                     self.park(
                         &stream,
                         Direction::Read,
-                        Cmd::Read(stream.clone(), callback),
+                        Cmd::Read(stream.clone(), ticket, callback),
                     );
                 }
             },
-            Cmd::Write(stream, mut text, callback) => {
+            Cmd::Write(stream, mut text, ticket, callback) => {
                 self.write_now(&stream, &mut text);
                 if !stream.is_full() {
                     return callback.call(Ok(()));
@@ -591,12 +683,12 @@ impl Loop {
                 match stream.try_flush() {
                     Attempt::Done(result) => callback.call(result),
                     Attempt::WouldBlock => {
-                        let cmd = Cmd::Write(stream.clone(), None, callback);
+                        let cmd = Cmd::Write(stream.clone(), None, ticket, callback);
                         self.park(&stream, Direction::Write, cmd);
                     }
                 }
             }
-            Cmd::When(wait, callback) => self.when(wait, callback),
+            Cmd::When(wait, ticket, callback) => self.when(wait, ticket, callback),
             Cmd::Woken(callback) => callback.call(Ok(())),
             Cmd::Stop => {}
         }
@@ -646,20 +738,21 @@ impl Loop {
     fn park(&self, stream: &Stream, direction: Direction, cmd: Cmd) {
         if let Err(error) = self.watch(stream, direction) {
             match cmd {
-                Cmd::Read(_, callback) => callback.call(Err(error)),
-                Cmd::Write(_, _, callback) | Cmd::When(_, callback) | Cmd::Woken(callback) => {
+                Cmd::Read(_, _, callback) => callback.call(Err(error)),
+                Cmd::Write(_, _, _, callback)
+                | Cmd::When(_, _, callback)
+                | Cmd::Woken(callback) => {
                     callback.call(Err(error));
                 }
                 Cmd::Stop => {}
             }
             return;
         }
-        let fd = usize::try_from(stream.as_raw_fd()).unwrap_or_default();
-        let mut parked = self.parked.borrow_mut();
-        if parked.len() <= fd {
-            parked.resize_with(fd + 1, Vec::new);
-        }
-        parked[fd].push(cmd);
+        self.parked
+            .borrow_mut()
+            .entry(stream.as_raw_fd())
+            .or_default()
+            .push(cmd);
         self.parked_count.set(self.parked_count.get() + 1);
     }
 
@@ -667,12 +760,22 @@ impl Loop {
     /// parked operations retry).
     fn watch(&self, stream: &Stream, direction: Direction) -> io::Result<()> {
         let fd = stream.as_raw_fd();
-        let key = usize::try_from(fd).map_err(|_| io::ErrorKind::InvalidInput)?;
+        let key = usize::try_from(fd).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("cannot wait for file descriptor {fd}: not a descriptor number"),
+            )
+        })?;
         let waiter = Waiter {
             owner: self.owner.clone(),
-            key,
+            key: key << 1 | usize::from(direction == Direction::Write),
             ticket: 0,
         };
-        reactor::wait_fd(fd, stream.inner.source, direction, waiter)
+        let wait = Wait {
+            io: Some((fd, direction)),
+            deadline: None,
+            source: stream.inner.source,
+        };
+        reactor::wait_for(&wait, waiter)
     }
 }

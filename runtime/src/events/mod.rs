@@ -36,9 +36,31 @@
 //! coroutine, and [`from_dispatch`] runs a whole dispatcher task (e.g. one using
 //! [`TcpStream`](crate::dispatch::TcpStream)) as a coroutine of the loop.
 //!
+//! # Hostile input
+//!
+//! - A line is [`Stream::max_line_len`] bytes long at most ([`DEFAULT_MAX_LINE_LEN`], 64 KiB,
+//!   unless set): a peer that never sends a newline gets [`InvalidData`] once
+//!   about that much is buffered, and nothing already delivered is lost (the long line stays
+//!   buffered; raising the limit returns it).
+//! - A [`Stream`] never changes the blocking mode of a descriptor someone else holds: sockets
+//!   are read and written with `MSG_DONTWAIT`, pipes and terminals are reopened as an open file
+//!   description of their own (Linux). Creating or dropping one stream does not disturb another
+//!   over the same socket, nor the caller's own descriptor.
+//! - A coroutine closed or dropped while it waits in [`wait`], [`get_line`] or [`put_line`]
+//!   takes its operation back (its timer, its place in the reactor, the stream it held, and no
+//!   line is read for it later); a started coroutine leaves the loop's list when it finishes or
+//!   is closed, so a finished one whose [`Task`] handles are gone is freed whichever loop (this
+//!   one or a [`Dispatcher`](crate::dispatch::Dispatcher)) runs it.
+//! - A [`when`] or [`wait`] for a descriptor number that is not open calls back with an
+//!   `io::Error`, whatever the number.
+//!
+//! [`InvalidData`]: std::io::ErrorKind::InvalidData
+//!
 //! # Limits
 //!
-//! Unix only. One loop per thread, not `Send`; callbacks and coroutines are `'static`.
+//! Unix only, and Linux for pipes and terminals that are not already non-blocking (reopening
+//! them goes through `/proc/self/fd`; elsewhere [`Stream::new`] returns an error for them). One
+//! loop per thread, not `Send`; callbacks and coroutines are `'static`.
 //!
 //! # Example: seed 34, reversing lines with callbacks
 //!
@@ -89,5 +111,5 @@ pub use bridge::{Resume, Suspend, Task, bridge};
 pub use event_loop::{
     Stalled, get_line, put_line, read_line, run, run_loop, start, stop, write_line,
 };
-pub use stream::Stream;
+pub use stream::{DEFAULT_MAX_LINE_LEN, Stream};
 pub use waits::{from_dispatch, wait, when};

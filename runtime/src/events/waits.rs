@@ -5,7 +5,7 @@ use core::pin::pin;
 use std::io;
 
 use super::bridge::{Suspend, suspend_on};
-use super::event_loop::{Callback, push_when};
+use super::event_loop::{Callback, CancelOnDrop, push_when};
 use crate::delegate::Subroutine;
 use crate::dispatch::Wait;
 use crate::lower::{Co, Static, from_parts_starting};
@@ -75,8 +75,16 @@ pub fn wait(wait: Wait) -> impl Subroutine<Yield = Suspend, Return = io::Result<
 }
 
 /// The body of [`wait`]: `when(wait, ..)` resuming the coroutine directly (no boxed closure).
+/// If the coroutine is closed or dropped while it waits, the wait is taken back.
 async fn suspend_until(co: &Co<Suspend, (), Static>, wait: Wait) -> io::Result<()> {
-    suspend_on(co, move |resume| push_when(wait, Callback::Resume(resume))).await
+    let mut cancel = CancelOnDrop(None);
+    let ticket = &mut cancel.0;
+    let result = suspend_on(co, move |resume| {
+        *ticket = Some(push_when(wait, Callback::Resume(resume)));
+    })
+    .await;
+    cancel.0 = None;
+    result
 }
 
 /// A dispatcher task (a coroutine yielding [`Wait`]s, such as a `#[resumable(yield = Wait)]`
