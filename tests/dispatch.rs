@@ -199,23 +199,7 @@ fn fault_server(
             let _ = peer.write_all(&[b'x'; 100]);
             match fault {
                 Fault::Reset => {
-                    let linger = libc::linger {
-                        l_onoff: 1,
-                        l_linger: 0,
-                    };
-                    // SAFETY: `setsockopt(2)` on a socket `peer` owns and keeps open for the
-                    // call, with a pointer to a live `linger` and its exact size. A zero linger
-                    // makes the close below send a reset.
-                    let rc = unsafe {
-                        libc::setsockopt(
-                            peer.as_raw_fd(),
-                            libc::SOL_SOCKET,
-                            libc::SO_LINGER,
-                            (&raw const linger).cast(),
-                            libc::socklen_t::try_from(size_of::<libc::linger>()).unwrap(),
-                        )
-                    };
-                    assert_eq!(rc, 0);
+                    reset_on_close(&peer);
                     // Let the client wait in its read first, so the reset comes mid-body.
                     thread::sleep(Duration::from_millis(20));
                     drop(peer);
@@ -1209,22 +1193,7 @@ fn soak_serve(peer: &mut std::net::TcpStream, kind: &str, i: usize) -> io::Resul
             peer.write_all(&soak_bytes(i, 100))?;
             // Let the client wait in its read first, so the reset comes mid-body.
             thread::sleep(Duration::from_millis(20));
-            let linger = libc::linger {
-                l_onoff: 1,
-                l_linger: 0,
-            };
-            // SAFETY: `setsockopt(2)` on a socket `peer` keeps open for the call, with a pointer
-            // to a live `linger` and its exact size. A zero linger makes the close send a reset.
-            let rc = unsafe {
-                libc::setsockopt(
-                    peer.as_raw_fd(),
-                    libc::SOL_SOCKET,
-                    libc::SO_LINGER,
-                    (&raw const linger).cast(),
-                    libc::socklen_t::try_from(size_of::<libc::linger>()).unwrap(),
-                )
-            };
-            assert_eq!(rc, 0);
+            reset_on_close(peer);
             Ok(())
         }
         "Early" => peer.write_all(&soak_bytes(i, 100)),
@@ -1554,4 +1523,29 @@ fn soak_every_fault_over_thousands_of_connections() {
     eprintln!("{figures}");
     assert!(status.success(), "the soak failed:\n{out}");
     assert!(figures.contains("SOAK "), "{out}");
+}
+
+/// Makes closing `peer` send a reset instead of a normal close (a zero linger).
+fn reset_on_close(peer: &std::net::TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `setsockopt(2)` on a socket `peer` keeps open for the call, with a pointer to a
+    // live `linger` and its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            peer.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&raw const linger).cast(),
+            libc::socklen_t::try_from(size_of::<libc::linger>()).unwrap(),
+        )
+    };
+    assert_eq!(
+        rc,
+        0,
+        "setsockopt(SO_LINGER): {}",
+        std::io::Error::last_os_error()
+    );
 }
