@@ -384,11 +384,14 @@ fn move_params_in(sig: &mut Signature) -> TokenStream {
                     // A reference or a primitive owns nothing to drop, so it need not be moved in
                     // to live as long as the body: the body uses the captured parameter itself,
                     // which saves copying it when the coroutine starts.
+                    // (An ignored one, `_: &T`, stays as written too: nothing to keep alive.)
                     Pat::Ident(PatIdent {
                         by_ref: None,
                         subpat: None,
                         ..
-                    }) if mode::is_plain_copy(&typed.ty) => {}
+                    })
+                    | Pat::Wild(_)
+                        if mode::is_plain_copy(&typed.ty) => {}
                     Pat::Ident(PatIdent {
                         by_ref: None,
                         mutability,
