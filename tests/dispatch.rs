@@ -1402,14 +1402,10 @@ fn soak_round(
     *tally = Rc::try_unwrap(shared).ok().unwrap().into_inner();
 }
 
-/// The soak's body, in a process of its own so that its RSS is its own: run by
-/// [`soak_every_fault_over_thousands_of_connections`] (this binary again, with
-/// `DISPATCH_SOAK_PROCESS` set). Without that variable it has nothing to do.
-#[test]
+/// The soak's body, in a process of its own so that its RSS is its own: the child that
+/// [`soak_every_fault_over_thousands_of_connections`] runs (this binary again, that test alone,
+/// with `DISPATCH_SOAK_PROCESS` set).
 fn soak_process() {
-    if std::env::var_os("DISPATCH_SOAK_PROCESS").is_none() {
-        return;
-    }
     raise_open_files_limit();
     let scale: usize = std::env::var("RESUMABLE_SOAK_SCALE")
         .ok()
@@ -1480,6 +1476,11 @@ fn mib(bytes: usize) -> f64 {
 #[test]
 fn soak_every_fault_over_thousands_of_connections() {
     use std::process::{Command, Stdio};
+    if std::env::var_os("DISPATCH_SOAK_PROCESS").is_some() {
+        // The child: the soak itself.
+        soak_process();
+        return;
+    }
     let scale: u64 = std::env::var("RESUMABLE_SOAK_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -1488,7 +1489,7 @@ fn soak_every_fault_over_thousands_of_connections() {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "soak_process",
+            "soak_every_fault_over_thousands_of_connections",
             "--nocapture",
             "--test-threads",
             "1",
