@@ -5,7 +5,8 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenS
 use proptest::prelude::*;
 use quote::quote;
 
-use crate::{coroutine_impl, resumable_impl};
+use crate::corpus::{self, Invocation};
+use crate::{coroutine as coroutine_impl, resumable as resumable_impl};
 
 /// How many `compile_error!` calls `tokens` holds: one per error reported.
 fn errors(tokens: &TokenStream) -> usize {
@@ -449,6 +450,84 @@ fn seeds() -> Vec<(TokenStream, TokenStream)> {
     ]
 }
 
+/// Every macro invocation in the repository's `.rs` files under `dirs` (relative to the
+/// workspace root), with the file it is in.
+fn repository(dirs: &[&str]) -> Vec<(String, Invocation)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut found = Vec::new();
+    for dir in dirs {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        files.sort();
+        for path in files {
+            let source = std::fs::read_to_string(&path).expect("a source file");
+            let name = path.display().to_string();
+            found.extend(
+                corpus::invocations(&source)
+                    .into_iter()
+                    .map(|i| (name.clone(), i)),
+            );
+        }
+    }
+    found
+}
+
+/// Code that compiles: each of its invocations expands, to valid Rust syntax.
+#[test]
+fn every_invocation_in_the_tests_and_examples_expands() {
+    let found = repository(&["tests", "examples", "benches", "benches/workloads"]);
+    assert!(found.len() > 200, "only {} invocations found", found.len());
+    eprintln!("{} invocations in tests, examples and benches", found.len());
+    for (file, invocation) in &found {
+        match invocation.expand() {
+            Ok(tokens) => assert!(
+                invocation.parses(tokens),
+                "{file}: {}",
+                invocation.to_text()
+            ),
+            Err(e) => panic!("{file}: {e}\n{}", invocation.to_text()),
+        }
+    }
+}
+
+/// The compile-fail cases: each of their invocations is reported, or expands to valid syntax
+/// (the mistake is then one rustc finds in the expansion), and the corpus text form reads back.
+#[test]
+fn every_ui_invocation_is_reported_or_expands() {
+    let found = repository(&["tests/ui"]);
+    assert!(found.len() > 50, "only {} invocations found", found.len());
+    let mut reported = 0;
+    for (file, invocation) in &found {
+        match invocation.expand() {
+            Ok(tokens) => assert!(
+                invocation.parses(tokens),
+                "{file}: {}",
+                invocation.to_text()
+            ),
+            Err(_) => reported += 1,
+        }
+        assert!(!invocation.emit().is_empty());
+        let again = Invocation::from_text(&invocation.to_text()).expect("the text form reads back");
+        assert_eq!(again.to_text(), invocation.to_text());
+    }
+    assert!(reported > 25, "only {reported} reported");
+}
+
+/// The seeds to mutate: the ones above, and every invocation in the repository.
+fn all_seeds() -> Vec<(TokenStream, TokenStream)> {
+    let mut all = seeds();
+    for (_, invocation) in repository(&["tests", "tests/ui", "examples"]) {
+        all.push(match invocation {
+            Invocation::Resumable { args, item } => (args, item),
+            Invocation::Coroutine { input } => (TokenStream::new(), input),
+        });
+    }
+    all
+}
+
 /// One edit of a flattened token stream, at a position taken modulo its length.
 #[derive(Clone, Debug)]
 enum Edit {
@@ -485,7 +564,15 @@ fn apply(toks: &mut Vec<Tok>, edit: &Edit) {
     }
 }
 
+thread_local! {
+    static SEEDS: Vec<(TokenStream, TokenStream)> = all_seeds();
+}
+
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1024)
+    ))]
+
     #[test]
     fn random_tokens_never_panic(
         args in prop::collection::vec(leaf(), 0..12),
@@ -498,11 +585,11 @@ proptest! {
 
     #[test]
     fn mutated_valid_input_never_panics(
-        seed in 0..3usize,
+        seed in any::<prop::sample::Index>(),
         edits in prop::collection::vec(edit(), 1..8),
         in_args in any::<bool>(),
     ) {
-        let (args, item) = seeds().swap_remove(seed);
+        let (args, item) = SEEDS.with(|seeds| seed.get(seeds).clone());
         let mut toks = Vec::new();
         flatten(if in_args { args.clone() } else { item.clone() }, &mut toks);
         for e in &edits {
@@ -510,9 +597,15 @@ proptest! {
         }
         let mutated = build(&toks);
         let (args, item) = if in_args { (mutated, item) } else { (args, mutated) };
-        let out = resumable_impl(args, item.clone());
-        prop_assert!(!out.is_empty());
-        let out = coroutine_impl(item);
-        prop_assert!(!out.is_empty());
+        // No panic; an expansion is valid syntax; an error is emitted as something.
+        for invocation in [
+            Invocation::Resumable { args, item: item.clone() },
+            Invocation::Coroutine { input: item },
+        ] {
+            if let Ok(tokens) = invocation.expand() {
+                prop_assert!(invocation.parses(tokens), "{}", invocation.to_text());
+            }
+            prop_assert!(!invocation.emit().is_empty());
+        }
     }
 }

@@ -44,10 +44,73 @@ impl Parse for Arg {
                 syn::Error::new(e.span(), "expected `yield = Type` or `resume = Type`")
             })?
         };
+        if !input.peek(Token![=]) {
+            return Err(missing_equals(&key, input));
+        }
         input.parse::<Token![=]>()?;
         let ty = input.parse()?;
         Ok(Self { key, ty })
     }
+}
+
+/// The error for an argument written without `=`: `yield(u32)` or a bare `u32`. It names the
+/// fix with the user's own type, `yield = u32`.
+fn missing_equals(key: &Ident, input: ParseStream<'_>) -> syn::Error {
+    let rest: TokenStream = input
+        .step(|cursor| {
+            let mut rest = *cursor;
+            let mut taken = TokenStream::new();
+            while let Some((tree, next)) = rest.token_tree() {
+                if matches!(&tree, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
+                    break;
+                }
+                taken.extend([tree]);
+                rest = next;
+            }
+            Ok((taken, rest))
+        })
+        .unwrap_or_default();
+    let mut whole = TokenStream::from(proc_macro2::TokenTree::Ident(key.clone()));
+    whole.extend(rest.clone());
+    let keyword = key == "yield" || key == "resume";
+    let ty = if keyword {
+        // `yield(u32)`: the type is inside the group.
+        match rest.clone().into_iter().next() {
+            Some(proc_macro2::TokenTree::Group(g)) => g.stream().to_string(),
+            _ => rest.to_string(),
+        }
+    } else {
+        // A bare type: the key is its first token.
+        whole.to_string()
+    };
+    let ty = if ty.is_empty() {
+        "Type".to_owned()
+    } else {
+        tidy(&ty)
+    };
+    let message = if keyword {
+        format!("expected `=` after `{key}`: write `{key} = {ty}`")
+    } else {
+        format!(
+            "expected `yield = Type` or `resume = Type`: write `yield = {ty}` for a coroutine that yields `{ty}`"
+        )
+    };
+    syn::Error::new_spanned(whole, message)
+}
+
+/// `ty`'s tokens as a user writes them: `Vec<&'a str>`, not `Vec < & 'a str >`.
+fn tidy(ty: &str) -> String {
+    [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ::", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        ("& ", "&"),
+    ]
+    .iter()
+    .fold(ty.to_owned(), |s, (from, to)| s.replace(from, to))
 }
 
 /// Parses the attribute's arguments, reporting every unknown or duplicate key together.

@@ -1,0 +1,151 @@
+//! The expansion of [`resumable`](https://docs.rs/resumable)'s macros, `#[resumable]` and
+//! `coroutine!`, as ordinary functions from `proc_macro2` token streams to token streams.
+//!
+//! The proc-macro crate `resumable-macros` is a thin wrapper over this one, so the whole
+//! expansion can be called, tested and fuzzed outside a compiler (`fuzz/` in the repository
+//! drives these functions with libFuzzer). Generated code refers to `::resumable::__private`;
+//! use the macros through the `resumable` crate, which documents them.
+//!
+//! Every input gives an expansion or a [`syn::Error`], never a panic:
+//!
+//! ```
+//! use quote::quote;
+//!
+//! let ok = resumable_macros_core::expand_resumable(
+//!     quote!(yield = u32),
+//!     quote!(fn count(n: u32) { for i in 0..n { yield_!(i); } }),
+//! );
+//! assert!(ok.is_ok());
+//!
+//! let error = resumable_macros_core::expand_resumable(quote!(u32), quote!(fn f() {}))
+//!     .unwrap_err();
+//! assert!(error.to_string().contains("yield = u32"), "{error}");
+//! ```
+#![forbid(unsafe_code)]
+
+mod args;
+pub mod corpus;
+mod expand;
+mod fallback;
+mod hoist;
+mod mode;
+mod scan;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use proc_macro2::TokenStream;
+use syn::visit_mut::VisitMut;
+
+/// What `#[resumable(args)]` on `item` expands to: the coroutine for valid input; for invalid
+/// input, every error found as a `compile_error!`, next to a stand-in for the item that keeps
+/// its callers compiling (so no cascade of unrelated errors follows).
+pub fn resumable(args: TokenStream, item: TokenStream) -> TokenStream {
+    match checked_function(args, item) {
+        Checked::Valid(tokens)
+        | Checked::Invalid {
+            fallback: tokens, ..
+        } => tokens,
+    }
+}
+
+/// What `coroutine!(input)` expands to: the coroutine for valid input; for invalid input,
+/// every error found as a `compile_error!` in an expression of a coroutine type.
+pub fn coroutine(input: TokenStream) -> TokenStream {
+    match checked_closure(input) {
+        Checked::Valid(tokens)
+        | Checked::Invalid {
+            fallback: tokens, ..
+        } => tokens,
+    }
+}
+
+/// The expansion of `#[resumable(args)]` on `item`, or every error found, combined.
+///
+/// # Errors
+/// Each mistake in the arguments, the signature or the body, at the user's tokens.
+pub fn expand_resumable(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    checked_function(args, item).into_result()
+}
+
+/// The expansion of `coroutine!(input)`, or every error found, combined.
+///
+/// # Errors
+/// Each mistake in the closure's head or body, at the user's tokens.
+pub fn expand_coroutine(input: TokenStream) -> syn::Result<TokenStream> {
+    checked_closure(input).into_result()
+}
+
+/// An expansion, or the errors with what is emitted in the expansion's place.
+enum Checked {
+    Valid(TokenStream),
+    Invalid {
+        error: syn::Error,
+        fallback: TokenStream,
+    },
+}
+
+impl Checked {
+    fn into_result(self) -> syn::Result<TokenStream> {
+        match self {
+            Checked::Valid(tokens) => Ok(tokens),
+            Checked::Invalid { error, .. } => Err(error),
+        }
+    }
+}
+
+fn checked_function(args: TokenStream, item: TokenStream) -> Checked {
+    let (args, mut errors) = args::parse(args);
+    let Ok(mut item) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        let mut error = validate::not_a_function(&item);
+        if let Some(e) = errors {
+            error.combine(e);
+        }
+        let fallback = fallback::item(item, &error);
+        return Checked::Invalid { error, fallback };
+    };
+    let takes_first = validate::has_resume_param(&item);
+    let first = validate::function(&mut item).unwrap_or_else(|e| {
+        validate::push(&mut errors, e);
+        None
+    });
+    let mut scan = scan::Scan::new(expand::checked_yield_type(&args));
+    scan.visit_block_mut(&mut item.block);
+    let paths = scan.yield_paths().to_vec();
+    let delegates = scan.delegates();
+    if let Some(e) = scan.finish() {
+        validate::push(&mut errors, e);
+    }
+    match errors {
+        Some(error) => {
+            let fallback = fallback::function(item, &args, takes_first, &error, &paths);
+            Checked::Invalid { error, fallback }
+        }
+        None => Checked::Valid(expand::function(&item, &args, first, delegates)),
+    }
+}
+
+fn checked_closure(input: TokenStream) -> Checked {
+    let mut closure = match validate::parse_closure(input) {
+        Ok(c) => c,
+        Err(error) => {
+            let fallback = fallback::closure(&error, &[]);
+            return Checked::Invalid { error, fallback };
+        }
+    };
+    let mut errors = validate::closure(&closure).err();
+    let mut scan = scan::Scan::new(None);
+    scan.visit_expr_mut(&mut closure.body);
+    let paths = scan.yield_paths().to_vec();
+    let delegates = scan.delegates();
+    if let Some(e) = scan.finish() {
+        validate::push(&mut errors, e);
+    }
+    match errors {
+        Some(error) => {
+            let fallback = fallback::closure(&error, &paths);
+            Checked::Invalid { error, fallback }
+        }
+        None => Checked::Valid(expand::closure(&closure, delegates)),
+    }
+}
