@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(tokens) = invocation.expand() {
-        assert!(invocation.parses(tokens), "an expansion that is not valid Rust");
+        assert!(
+            invocation.parses(tokens),
+            "an expansion that is not valid Rust"
+        );
     }
     assert!(!invocation.emit().is_empty(), "nothing emitted");
 });

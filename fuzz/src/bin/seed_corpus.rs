@@ -15,7 +15,14 @@ fn main() -> std::io::Result<()> {
     let out = fuzz.join("corpus/expand");
     std::fs::create_dir_all(&out)?;
     let mut written = 0;
-    for dir in ["tests", "tests/ui", "examples", "benches", "benches/workloads", "difftest/cases"] {
+    for dir in [
+        "tests",
+        "tests/ui",
+        "examples",
+        "benches",
+        "benches/workloads",
+        "difftest/cases",
+    ] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };
