@@ -36,7 +36,7 @@ fn running_total(label: &str, #[resume] first: i64) -> String {
 
 fn main() {
     println!("1. A generator is an iterator:");
-    let numbers: Vec<u64> = fibonacci(100).into_iter().collect();
+    let numbers: Vec<u64> = fibonacci(100).iter().collect();
     println!("   fibonacci below 100 = {numbers:?}");
 
     println!("2. Resuming step by step shows the return value too:");

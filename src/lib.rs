@@ -14,13 +14,15 @@ pub use resumable_runtime::{
     is_yieldable, running,
 };
 pub use resumable_runtime::{
-    IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, delegate, iter, pinned, pipe, state,
+    IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, TryIter, delegate, iter, pinned,
+    pipe, state,
 };
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
 /// to the next `resume`.
 ///
-/// `yield_!(v)` yields `v`; `yield_!()` yields `()`; `yield_!(a, b)` yields the tuple `(a, b)`.
+/// `yield_!(v)` yields `v`; `yield_!()` yields `()`; `yield_!(a, b)` yields the tuple `(a, b)`; a
+/// trailing comma is ignored (`yield_!(v,)` yields `v`).
 /// It is only meaningful directly inside the body of a `#[resumable]` function or a
 /// `coroutine!` closure, which rewrite it. Anywhere else, including inside a closure, an `async`
 /// block or a nested fn within such a body, it is a compile-time error.

@@ -96,7 +96,7 @@ fn for_loop_allocates_once_per_generator_and_nothing_per_item() {
         let (n, sum) = allocations(|| {
             let mut sum = 0;
             // `black_box`: the optimiser may not elide the box it cannot see the end of.
-            for x in black_box(count_up(items).into_iter()) {
+            for x in black_box(count_up(items).iter()) {
                 sum += x;
             }
             sum
@@ -108,7 +108,8 @@ fn for_loop_allocates_once_per_generator_and_nothing_per_item() {
 
 #[test]
 fn two_generators_allocate_twice() {
-    let (n, pairs) = allocations(|| black_box(count_up(50).into_iter().zip(count_up(70))).count());
+    let (n, pairs) =
+        allocations(|| black_box(count_up(50).iter().zip(count_up(70).iter())).count());
     assert_eq!(n, 2);
     assert_eq!(pairs, 50);
 }

@@ -1034,3 +1034,17 @@ fn yield_type_with_impl_trait() {
         .collect();
     assert_eq!(shown, ["a=1", "b=2"]);
 }
+
+/// Found by fuzzing the macro: `yield_!(v,)` expanded to code that did not parse.
+#[resumable(yield = (u8, char))]
+fn trailing_commas() {
+    let one: u8 = 1;
+    yield_!(one, 'a',);
+    yield_!((2, 'b'),);
+}
+
+#[test]
+fn a_trailing_comma_in_yield_is_ignored() {
+    let (yielded, ()) = drain(trailing_commas());
+    assert_eq!(yielded, [(1, 'a'), (2, 'b')]);
+}

@@ -432,7 +432,7 @@ fn generic_subs() {
     let mut it = Iter::new(co.as_mut());
     assert_eq!(it.by_ref().collect::<Vec<_>>(), ["1", "2", "3", "x", "y"]);
     assert_eq!(it.returned(), Some(5));
-    let ints: Vec<u8> = flatten(&[vec![1u8, 2], vec![3]]).into_iter().collect();
+    let ints: Vec<u8> = flatten(&[vec![1u8, 2], vec![3]]).iter().collect();
     assert_eq!(ints, [1, 2, 3]);
 }
 

@@ -20,7 +20,7 @@ fn fibonacci(count: usize) -> usize {
 #[test]
 fn for_loop_over_a_generator() {
     let mut seen = Vec::new();
-    for x in fibonacci(8) {
+    for x in fibonacci(8).iter() {
         seen.push(x);
     }
     assert_eq!(seen, [0, 1, 1, 2, 3, 5, 8, 13]);
@@ -28,16 +28,16 @@ fn for_loop_over_a_generator() {
 
 #[test]
 fn generator_with_iterator_adapters() {
-    let evens: Vec<u64> = fibonacci(12).into_iter().filter(|x| x % 2 == 0).collect();
+    let evens: Vec<u64> = fibonacci(12).iter().filter(|x| x % 2 == 0).collect();
     assert_eq!(evens, [0, 2, 8, 34]);
-    let zipped: Vec<(u64, u64)> = fibonacci(3).into_iter().zip(fibonacci(5)).collect();
+    let zipped: Vec<(u64, u64)> = fibonacci(3).iter().zip(fibonacci(5).iter()).collect();
     assert_eq!(zipped, [(0, 0), (1, 1), (1, 1)]);
-    assert_eq!(fibonacci(0).into_iter().next(), None);
+    assert_eq!(fibonacci(0).iter().next(), None);
 }
 
 #[test]
 fn into_iter_is_fused_after_the_end() {
-    let mut it = fibonacci(2).into_iter();
+    let mut it = fibonacci(2).iter();
     assert_eq!(it.next(), Some(0));
     assert_eq!(it.next(), Some(1));
     // Resuming the finished generator would panic; the iterator must not do it.
@@ -93,7 +93,7 @@ fn closure_generators_are_iterators_too() {
         }
         "done"
     });
-    assert_eq!(squares.into_iter().collect::<Vec<u32>>(), [1, 4, 9, 16]);
+    assert_eq!(squares.iter().collect::<Vec<u32>>(), [1, 4, 9, 16]);
 
     let generator = pin!(coroutine!(|()| {
         yield_!('a');
@@ -152,10 +152,45 @@ fn generator_borrowing_its_argument_in_a_for_loop() {
 #[test]
 fn nested_generators() {
     let mut pairs = Vec::new();
-    for a in fibonacci(3) {
-        for b in fibonacci(usize::try_from(a).unwrap() + 1) {
+    for a in fibonacci(3).iter() {
+        for b in fibonacci(usize::try_from(a).unwrap() + 1).iter() {
             pairs.push((a, b));
         }
     }
     assert_eq!(pairs, [(0, 0), (1, 0), (1, 1), (1, 0), (1, 1)]);
+}
+
+#[resumable(yield = &'static str)]
+fn fallible(fail: bool) -> Result<(), &'static str> {
+    yield_!("a");
+    if fail {
+        Err("b")?;
+    }
+    yield_!("c");
+    Ok(())
+}
+
+/// A generator that returns a value is not an iterator itself (a `for` loop would drop the
+/// value: a UI test); `try_iter` ends with the error of `?`, `iter` keeps the value.
+#[test]
+fn try_iter_ends_with_the_error() {
+    assert_eq!(
+        fallible(false).try_iter().collect::<Vec<_>>(),
+        [Ok("a"), Ok("c")]
+    );
+    assert_eq!(
+        fallible(true).try_iter().collect::<Vec<_>>(),
+        [Ok("a"), Err("b")]
+    );
+    assert_eq!(
+        fallible(true).try_iter().collect::<Result<Vec<_>, _>>(),
+        Err("b")
+    );
+    let mut it = fallible(true).try_iter();
+    assert_eq!(it.by_ref().count(), 2);
+    assert_eq!(it.next(), None); // fused
+
+    let mut it = fallible(true).iter();
+    assert_eq!(it.by_ref().collect::<Vec<_>>(), ["a"]);
+    assert_eq!(it.returned(), Some(Err("b")));
 }

@@ -128,3 +128,53 @@ fn not_send_state_that_is_not_held_across_a_yield_does_not_matter() {
         .unwrap();
     assert_eq!(yielded, [7]);
 }
+
+#[resumable(yield = u64)]
+fn naturals(n: u64) {
+    for i in 1..=n {
+        yield_!(i);
+    }
+}
+
+/// A `Send` generator's iterator is `Send` too (its type is named, not an opaque projection).
+#[test]
+fn a_send_generators_iterator_crosses_threads() {
+    let it = naturals(100).into_iter();
+    assert_send(&it);
+    assert_eq!(thread::spawn(move || it.sum::<u64>()).join().unwrap(), 5050);
+    let boxed: Box<dyn Iterator<Item = u64> + Send> = Box::new(naturals(3).into_iter());
+    assert_eq!(
+        thread::spawn(move || boxed.collect::<Vec<_>>())
+            .join()
+            .unwrap(),
+        [1, 2, 3]
+    );
+    // The closure form and a generator iterated with `iter()`, kept for its return value.
+    let squares = coroutine!(|| {
+        for i in 1..=3u32 {
+            yield_!(i * i);
+        }
+    });
+    let it = squares.into_iter();
+    assert_eq!(thread::spawn(move || it.sum::<u32>()).join().unwrap(), 14);
+    let mut words = coroutine!(|| {
+        yield_!("a");
+        yield_!("b");
+        2
+    })
+    .iter();
+    let (words, count) =
+        thread::spawn(move || (words.by_ref().collect::<Vec<_>>(), words.returned()))
+            .join()
+            .unwrap();
+    assert_eq!((words, count), (vec!["a", "b"], Some(2)));
+}
+
+/// How a user spreads a generator's work over cores: rayon's `par_bridge` needs a `Send`
+/// iterator.
+#[test]
+fn a_generator_feeds_rayon() {
+    use rayon::iter::{ParallelBridge, ParallelIterator};
+    let sum: u64 = naturals(1000).into_iter().par_bridge().map(|i| i * i).sum();
+    assert_eq!(sum, (1..=1000u64).map(|i| i * i).sum());
+}

@@ -20,6 +20,7 @@ use crate::validate::FirstArg;
 /// yield_!(v)      =>  { yield_!(@rewritten); let __value: Y = v; Co::yield_(&__co, __value).await }
 /// yield_!()       =>  { yield_!(@rewritten); let __value: Y = (); Co::yield_(&__co, __value).await }
 /// yield_!(a, b)   =>  { yield_!(@rewritten); let __value: Y = (a, b); Co::yield_(&__co, __value).await }
+/// yield_!(v,)     =>  as yield_!(v): a trailing comma is ignored, as in `vec![v,]`
 /// ```
 ///
 /// `Co` is `::resumable::__private::Co`. Its methods are called by path, never as `__co.yield_(..)`,
@@ -34,7 +35,8 @@ pub(crate) fn yield_point(
     let co = args::co_ident();
     let value = match values.len() {
         0 => quote_spanned!(span=> ()),
-        1 => quote!(#values),
+        // Without its trailing comma, if any: `yield_!(v,)` yields `v`, as `vec![v,]` holds `v`.
+        1 => values[0].to_token_stream(),
         _ => {
             let values = values.iter();
             quote!((#(#values),*))
@@ -239,12 +241,19 @@ pub(crate) fn return_type(output: &ReturnType) -> Type {
 
 /// The `impl Trait` a coroutine function returns. With a `#[resume]` parameter it is resumed;
 /// without one it starts without an argument and can be delegated to (a `Subroutine`), and it
-/// can also be resumed when its resume type is `()`. Generators are also `IntoIterator`.
+/// can also be resumed when its resume type is `()`. Generators that return `()` are also
+/// `IntoIterator`; one that returns a value is not, so that a `for` loop cannot drop the value
+/// unseen (it has `Resumable::iter` and `try_iter`).
+///
+/// The iterator type is named, `resumable::IntoIter<impl Resumable<..>>`, and not left as the
+/// projection `<.. as IntoIterator>::IntoIter`, which would hide its auto traits: it is `Send`
+/// exactly when the generator is.
 ///
 /// ```text
 /// yield = Y, resume = R, #[resume] x, -> T   =>   impl Resumable<R, Yield = Y, Return = T>
-/// yield = Y, #[resume] x, -> T               =>   impl Resumable<(), ..> + IntoIterator<Item = Y>
-/// yield = Y, -> T                            =>   impl Resumable<(), ..> + IntoIterator<Item = Y> + Subroutine<(), ..>
+/// yield = Y, #[resume] x                     =>   impl Resumable<(), ..> + IntoIterator<IntoIter = IntoIter<impl Resumable<(), ..>>>
+/// yield = Y, -> T                            =>   impl Resumable<(), ..> + Subroutine<(), ..>
+/// yield = Y                                  =>   impl Resumable<(), ..> + IntoIterator<..> + Subroutine<(), ..>
 /// yield = Y, resume = R, -> T                =>   impl Subroutine<R, Yield = Y, Return = T>
 /// ```
 pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream {
@@ -254,11 +263,16 @@ pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream 
     } = args;
     let resumable = quote!(::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret>);
     let subroutine = quote!(::resumable::Subroutine<#resume_ty, Yield = #yield_ty, Return = #ret>);
-    let iter = quote!(::core::iter::IntoIterator<Item = #yield_ty>);
-    match (takes_first, args::is_unit(resume_ty)) {
+    let generator = args::is_unit(resume_ty);
+    let iter = (generator && args::is_unit(ret)).then(|| {
+        quote!(+ ::core::iter::IntoIterator<
+            IntoIter = ::resumable::IntoIter<impl ::resumable::Resumable<(), Yield = #yield_ty, Return = ()>>
+        >)
+    });
+    match (takes_first, generator) {
         (true, false) => quote!(impl #resumable),
-        (true, true) => quote!(impl #resumable + #iter),
-        (false, true) => quote!(impl #resumable + #iter + #subroutine),
+        (true, true) => quote!(impl #resumable #iter),
+        (false, true) => quote!(impl #resumable #iter + #subroutine),
         (false, false) => quote!(impl #subroutine),
     }
 }

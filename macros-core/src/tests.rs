@@ -93,6 +93,33 @@ fn valid_closure_expands_to_a_coroutine() {
     );
 }
 
+/// Found by the fuzzer: `yield_!(v,)` expanded to `let value = v,;`, which is not Rust.
+#[test]
+fn a_trailing_comma_in_yield_is_ignored() {
+    for (args, item) in [
+        (
+            quote!(yield = u32),
+            quote!(
+                fn one() {
+                    yield_!(1,);
+                }
+            ),
+        ),
+        (
+            quote!(yield = (u32, bool)),
+            quote!(
+                fn two() {
+                    yield_!(1, true,);
+                }
+            ),
+        ),
+    ] {
+        let invocation = Invocation::Resumable { args, item };
+        let tokens = invocation.expand().expect("a valid coroutine");
+        assert!(invocation.parses(tokens), "{}", invocation.to_text());
+    }
+}
+
 /// The body of the `#[resumable]` fn `f` whose body is `yield_from!(#sub);`, expanded.
 fn delegating(sub: &TokenStream) -> TokenStream {
     let out = resumable_impl(

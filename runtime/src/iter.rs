@@ -55,14 +55,7 @@ impl<'a, G: Resumable<()> + ?Sized> Iter<'a, G> {
 
     /// The generator's return value, once iteration reached it (taken by the first call).
     pub fn returned(&mut self) -> Option<G::Return> {
-        match core::mem::replace(&mut self.end, End::Taken) {
-            End::Returned(value) => Some(value),
-            End::Running => {
-                self.end = End::Running;
-                None
-            }
-            End::Taken => None,
-        }
+        self.end.take()
     }
 }
 
@@ -94,7 +87,8 @@ impl<G: Resumable<()> + ?Sized> fmt::Debug for Iter<'_, G> {
     }
 }
 
-/// A generator moved into a box and iterated: what `for x in generator()` uses.
+/// A generator moved into a box and iterated: what `for x in generator()` uses, and what
+/// [`Resumable::iter`] returns.
 ///
 /// This costs one heap allocation per generator (the box that pins its state), made when
 /// iteration starts, and nothing per item. To iterate without allocating, pin the generator
@@ -116,10 +110,28 @@ impl<G: Resumable<()> + ?Sized> fmt::Debug for Iter<'_, G> {
 /// }
 /// assert_eq!(total, 14);
 /// ```
+///
+/// It is [`Send`] exactly when the generator is, so a generator's work can move to another
+/// thread or be spread with rayon's `par_bridge`:
+///
+/// ```
+/// use resumable::{resumable, yield_};
+///
+/// #[resumable(yield = u64)]
+/// fn naturals(n: u64) {
+///     for i in 1..=n {
+///         yield_!(i);
+///     }
+/// }
+///
+/// let it = naturals(10).into_iter();
+/// let sum = std::thread::spawn(move || it.sum::<u64>()).join().unwrap();
+/// assert_eq!(sum, 55);
+/// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct IntoIter<G: Resumable<()>> {
     generator: Pin<Box<G>>,
-    finished: bool,
+    end: End<G::Return>,
 }
 
 impl<G: Resumable<()>> IntoIter<G> {
@@ -127,7 +139,44 @@ impl<G: Resumable<()>> IntoIter<G> {
     pub fn new(generator: G) -> Self {
         Self {
             generator: Box::pin(generator),
-            finished: false,
+            end: End::Running,
+        }
+    }
+
+    /// The generator's return value, once iteration reached it (taken by the first call).
+    ///
+    /// ```
+    /// use resumable::{resumable, yield_, Resumable};
+    ///
+    /// #[resumable(yield = char)]
+    /// fn letters(word: &str) -> usize {
+    ///     for c in word.chars() {
+    ///         yield_!(c);
+    ///     }
+    ///     word.len()
+    /// }
+    ///
+    /// let mut it = letters("abc").iter();
+    /// assert_eq!(it.returned(), None); // not there yet
+    /// assert_eq!(it.by_ref().count(), 3);
+    /// assert_eq!(it.returned(), Some(3));
+    /// assert_eq!(it.returned(), None); // taken
+    /// ```
+    pub fn returned(&mut self) -> Option<G::Return> {
+        self.end.take()
+    }
+}
+
+impl<T> End<T> {
+    /// The return value, if reached and not yet taken.
+    fn take(&mut self) -> Option<T> {
+        match core::mem::replace(self, End::Taken) {
+            End::Returned(value) => Some(value),
+            End::Running => {
+                *self = End::Running;
+                None
+            }
+            End::Taken => None,
         }
     }
 }
@@ -137,13 +186,13 @@ impl<G: Resumable<()>> Iterator for IntoIter<G> {
 
     #[inline]
     fn next(&mut self) -> Option<G::Yield> {
-        if self.finished {
+        if !matches!(self.end, End::Running) {
             return None;
         }
         match self.generator.as_mut().resume(()) {
             State::Yielded(value) => Some(value),
-            State::Complete(_) => {
-                self.finished = true;
+            State::Complete(value) => {
+                self.end = End::Returned(value);
                 None
             }
         }
@@ -155,14 +204,70 @@ impl<G: Resumable<()>> FusedIterator for IntoIter<G> {}
 impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoIter")
+            .field("finished", &!matches!(self.end, End::Running))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A generator that returns `Result<(), E>`, iterated as `Ok(value)` for each value it yields
+/// and a last `Err(e)` if it fails: what [`Resumable::try_iter`] returns.
+///
+/// Like [`IntoIter`], it boxes the generator once, when created, and is fused.
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct TryIter<G: Resumable<()>> {
+    generator: Pin<Box<G>>,
+    finished: bool,
+}
+
+impl<G, E> TryIter<G>
+where
+    G: Resumable<(), Return = Result<(), E>>,
+{
+    /// Boxes `generator` and iterates over what it yields, then its error.
+    pub fn new(generator: G) -> Self {
+        Self {
+            generator: Box::pin(generator),
+            finished: false,
+        }
+    }
+}
+
+impl<G, E> Iterator for TryIter<G>
+where
+    G: Resumable<(), Return = Result<(), E>>,
+{
+    type Item = Result<G::Yield, E>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        match self.generator.as_mut().resume(()) {
+            State::Yielded(value) => Some(Ok(value)),
+            State::Complete(result) => {
+                self.finished = true;
+                result.err().map(Err)
+            }
+        }
+    }
+}
+
+impl<G, E> FusedIterator for TryIter<G> where G: Resumable<(), Return = Result<(), E>> {}
+
+impl<G: Resumable<()>> fmt::Debug for TryIter<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TryIter")
             .field("finished", &self.finished)
             .finish_non_exhaustive()
     }
 }
 
+/// Only generators that return `()` are iterators themselves: one that returns a value would
+/// drop it unseen in a `for` loop. Those use [`Resumable::iter`] or [`Resumable::try_iter`].
 impl<F: Future, Y, K, S, M: Mode> IntoIterator for Gen<F, Y, (), K, S, M>
 where
-    Self: Resumable<(), Yield = Y>,
+    Self: Resumable<(), Yield = Y, Return = ()>,
 {
     type Item = Y;
     type IntoIter = IntoIter<Self>;

@@ -41,7 +41,7 @@ pub mod wrap;
 pub use coroutine::{Coroutine, MAX_DEPTH};
 pub use delegate::Subroutine;
 pub use error::{CloseError, Panic, ResumeError};
-pub use iter::{IntoIter, Iter};
+pub use iter::{IntoIter, Iter, TryIter};
 pub use pinned::PinnedSlice;
 pub use running::{CoroutineRef, Running, is_yieldable, running};
 pub use state::{Resumable, State};

@@ -962,11 +962,11 @@ impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     }
 }
 
-impl<Y, T> IntoIterator for Stub<Y, (), T> {
+impl<Y> IntoIterator for Stub<Y, (), ()> {
     type Item = Y;
-    type IntoIter = core::iter::Empty<Y>;
+    type IntoIter = crate::IntoIter<Self>;
 
     fn into_iter(self) -> Self::IntoIter {
-        core::iter::empty()
+        crate::IntoIter::new(self)
     }
 }

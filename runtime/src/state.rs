@@ -123,6 +123,65 @@ pub trait Resumable<R = ()> {
 
     /// Runs the body until its next `yield_!` or its end, passing `arg` in.
     fn resume(self: Pin<&mut Self>, arg: R) -> State<Self::Yield, Self::Return>;
+
+    /// Iterates over what a generator yields, keeping its return value for
+    /// [`IntoIter::returned`](crate::IntoIter::returned).
+    ///
+    /// A generator that returns `()` is [`IntoIterator`] itself (`for x in gen()`); one that
+    /// returns a value is not, so that the value is not dropped unseen: iterate it with `iter()`
+    /// and ask for the value afterwards, or with [`try_iter`](Self::try_iter) when it returns
+    /// `Result<(), E>`.
+    ///
+    /// ```
+    /// use resumable::{resumable, yield_, Resumable};
+    ///
+    /// #[resumable(yield = u32)]
+    /// fn countdown(from: u32) -> &'static str {
+    ///     for i in (1..=from).rev() {
+    ///         yield_!(i);
+    ///     }
+    ///     "liftoff"
+    /// }
+    ///
+    /// let mut it = countdown(3).iter();
+    /// assert_eq!(it.by_ref().collect::<Vec<_>>(), [3, 2, 1]);
+    /// assert_eq!(it.returned(), Some("liftoff"));
+    /// ```
+    fn iter(self) -> crate::IntoIter<Self>
+    where
+        Self: Sized + Resumable<()>,
+    {
+        crate::IntoIter::new(self)
+    }
+
+    /// Iterates over a generator that returns `Result<(), E>`: each yielded `v` as `Ok(v)`, then
+    /// its error, if it returns one, as a last `Err(e)` (as async-stream's `try_stream!` does).
+    /// So `?` in the body ends the iteration with the error, and `collect::<Result<Vec<_>, _>>()`
+    /// gives either every value or the error.
+    ///
+    /// ```
+    /// use resumable::{resumable, yield_, Resumable};
+    ///
+    /// #[resumable(yield = u32)]
+    /// fn numbers(text: &str) -> Result<(), std::num::ParseIntError> {
+    ///     for word in text.split_whitespace() {
+    ///         yield_!(word.parse()?);
+    ///     }
+    ///     Ok(())
+    /// }
+    ///
+    /// assert_eq!(numbers("1 2 3").try_iter().collect::<Result<Vec<_>, _>>(), Ok(vec![1, 2, 3]));
+    /// let items: Vec<_> = numbers("1 x 3").try_iter().collect();
+    /// assert_eq!(items.len(), 2);
+    /// assert_eq!(items[0], Ok(1));
+    /// assert!(items[1].is_err()); // and nothing after the error
+    /// ```
+    fn try_iter<E>(self) -> crate::TryIter<Self>
+    where
+        Self: Sized + Resumable<(), Return = Result<(), E>>,
+    {
+        crate::TryIter::new(self)
+    }
 }
 
 impl<G: Resumable<R> + Unpin + ?Sized, R> Resumable<R> for &mut G {

@@ -2,7 +2,7 @@
 // our error, and its callers compile.
 use std::fmt::Display;
 
-use resumable::{resumable, yield_};
+use resumable::{Resumable, resumable, yield_};
 
 #[resumable(yield = impl Display)]
 async fn labels() -> impl Display {
@@ -11,7 +11,7 @@ async fn labels() -> impl Display {
 }
 
 fn main() {
-    for label in labels() {
+    for label in labels().iter() {
         println!("{label}");
     }
 }

@@ -1,4 +1,4 @@
-use resumable::{resumable, yield_};
+use resumable::{Resumable, resumable, yield_};
 
 #[resumable(yield = u32)]
 fn numbers(fail: bool) -> u32 {
@@ -10,5 +10,5 @@ fn numbers(fail: bool) -> u32 {
 }
 
 fn main() {
-    for _ in numbers(false) {}
+    for _ in numbers(false).iter() {}
 }

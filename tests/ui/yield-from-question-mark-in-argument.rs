@@ -1,4 +1,4 @@
-use resumable::{resumable, yield_, yield_from};
+use resumable::{Resumable, resumable, yield_, yield_from};
 
 #[resumable(yield = u32)]
 fn count(n: u32) {
@@ -14,5 +14,5 @@ fn parse_and_count(text: &str) -> Result<(), std::num::ParseIntError> {
 }
 
 fn main() {
-    for _ in parse_and_count("3") {}
+    for _ in parse_and_count("3").try_iter() {}
 }
