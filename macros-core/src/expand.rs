@@ -68,10 +68,10 @@ pub(crate) fn yield_point(
 /// delegation ends (see [`hoist`](crate::hoist)).
 ///
 /// ```text
-/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); ({ Co::delegate(&__co, || { sub }) }).await })
+/// yield_from!(sub)   =>   ({ yield_from!(@rewritten); ({ Subroutine::__delegate({ &__co }, || { sub }) }).await })
 /// yield_from!(each(&vec![n]))
 ///   =>   ({ yield_from!(@rewritten);
-///           match (&vec![n],) { (__sub0,) => ({ Co::delegate(&__co, || { each(__sub0) }) }).await } })
+///           match (&vec![n],) { (__sub0,) => ({ Subroutine::__delegate({ &__co }, || { each(__sub0) }) }).await } })
 /// ```
 pub(crate) fn delegate_point(
     path: &syn::Path,
@@ -87,16 +87,21 @@ pub(crate) fn delegate_point(
         .map_or_else(|| sub.to_token_stream(), |h| h.call.to_token_stream());
     // `|| f()` is what clippy's `redundant_closure` flags in user code (the closure carries the
     // user's spans); in braces it is not, and the closure is needed (see above).
-    let call = quote_spanned! {span=>
-        ::resumable::__private::Co::delegate(&#co, || { #called })
+    // The call, its block and the `.await` are spanned at the user's argument: a `yield_from!`
+    // of something that is not a coroutine it can delegate to fails the same bound at each, and
+    // rustc reports a bound that fails at one place once.
+    let arg = sub.span();
+    co.set_span(co.span().located_at(arg));
+    let call = quote_spanned! {arg=>
+        <_ as ::resumable::Subroutine<_>>::__delegate({ &#co }, || { #called })
     };
     // The call is in a block, so that the awaited expression is not a call: rustc labels an
     // awaited call that fails a bound with "this call returns `S`", which can name internal
     // types. The block's span comes from the macro, or rustc suggests "remove the `.await`".
     let mut call = Group::new(Delimiter::Brace, call);
-    call.set_span(Span::mixed_site().located_at(span));
-    let call = parenthesized(call.into_token_stream(), span);
-    let mut delegation = quote_spanned!(span=> #call.await);
+    call.set_span(Span::mixed_site().located_at(arg));
+    let call = parenthesized(call.into_token_stream(), arg);
+    let mut delegation = quote_spanned!(arg=> #call.await);
     if let Some(hoist::Hoisted { bindings, .. }) = hoisted {
         let names = bindings.iter().map(|(name, mutable, _)| {
             let mutability = mutable.then(|| quote_spanned!(name.span()=> mut));

@@ -43,7 +43,7 @@ use core::task::{Context, Poll};
 use std::alloc::{alloc, dealloc, handle_alloc_error};
 
 use crate::lower::{
-    Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker,
+    Co, Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker,
 };
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
@@ -104,6 +104,51 @@ pub trait Subroutine<R = ()>: Sealed {
     /// The body with its identity, to be polled in place or as a frame. Not API.
     #[doc(hidden)]
     fn __into_body(self) -> Detached<Self::__Body, Self::__Mode>;
+
+    /// What `yield_from!` calls: the delegation to the coroutine `thunk` builds, by the
+    /// coroutine `co` is the token of. Not API.
+    ///
+    /// Called as a method of this trait, so that a `yield_from!` of something else fails
+    /// `Self: Subroutine` first, reported with this trait's message at the user's argument (the
+    /// types after it are then errors, about which rustc says nothing more); a coroutine with
+    /// other yield values fails only [`SameYield`], reported in its words. The `Delegate`
+    /// returned is typed by `Self::Yield`, which `SameYield` proves equal to the caller's `Y`,
+    /// so its own bounds do not repeat that error. It is a concrete type, not a projection, so
+    /// that it is `Send` when the coroutine is (a projection through the `impl Subroutine` a
+    /// `#[resumable]` fn returns would hide its auto traits).
+    #[doc(hidden)]
+    #[inline(always)]
+    #[allow(clippy::type_complexity)]
+    fn __delegate<Y, M: Mode, C: FnOnce() -> Self>(
+        co: &Co<Y, R, M>,
+        thunk: C,
+    ) -> Delegate<Self::Yield, R, M, C, Self, Self::Return, Self::__InPlace>
+    where
+        Self: Sized,
+        Self::Yield: SameYield<Y>,
+    {
+        Delegate::new(co.id(), thunk)
+    }
+}
+
+/// `Self` is `Y`: the bound that checks that a coroutine delegated to with `yield_from!` yields
+/// what its caller yields. Its only implementation is `T: SameYield<T>`, and no other crate can
+/// add one (its supertrait cannot be named outside this crate): delegation's soundness relies
+/// on it, as the coroutine delegated to hands its values to its caller's resumer.
+#[diagnostic::on_unimplemented(
+    message = "`yield_from!` passes on what the coroutine it runs yields, `{Self}`, but this coroutine yields `{Y}`",
+    label = "yields `{Self}`, not `{Y}`",
+    note = "a coroutine delegated to with `yield_from!` must have the same `yield` type as its caller (and the same `resume` type)"
+)]
+pub trait SameYield<Y>: same::Same<Y> {}
+
+impl<T> SameYield<T> for T {}
+
+/// The seal of [`SameYield`]: a public trait in a private module.
+mod same {
+    pub trait Same<Y> {}
+
+    impl<T> Same<T> for T {}
 }
 
 /// Seals [`Subroutine`] and the modes: a public trait in a private module, so that no other crate

@@ -403,6 +403,12 @@ impl<Y: 'static, R: 'static> Co<Y, R, Static> {
 }
 
 impl<Y, R, M: Mode> Co<Y, R, M> {
+    /// The identity the hand-off futures of this token's coroutine check.
+    #[inline(always)]
+    pub(crate) const fn id(&self) -> M::Id {
+        self.id
+    }
+
     /// The type witness of this token.
     #[inline(always)]
     pub const fn marker(&self) -> Marker<Y, R, M> {
@@ -878,10 +884,21 @@ where
     }
 }
 
-impl<F: Future, Y, R, S, M: Mode> Sealed for Gen<F, Y, R, Starts, S, M> {}
+impl<F: Future, Y, R, K, S, M: Mode> Sealed for Gen<F, Y, R, K, S, M> {}
 
-impl<F, Y, R, S, M> Subroutine<R> for Gen<F, Y, R, Starts, S, M>
+/// The kind of a [`Gen`] that can be delegated to: [`Starts`] only. A bound rather than the
+/// kind in the impl's header, so that a `yield_from!` of a `coroutine!` fails this impl's
+/// where-clause, which is not recommended, and is reported as `Subroutine` not implemented,
+/// without rustc pointing at this impl and the internal `Starts` and `TakesFirst`.
+pub trait Delegable: Sealed {}
+
+impl Delegable for Starts {}
+impl Sealed for Starts {}
+
+#[diagnostic::do_not_recommend]
+impl<F, Y, R, K, S, M> Subroutine<R> for Gen<F, Y, R, K, S, M>
 where
+    K: Delegable,
     F: Future,
     S: Storage<Y, R>,
     M: Keyed<Y, R>,
