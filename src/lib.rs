@@ -15,7 +15,7 @@ pub use resumable_runtime::{
 };
 pub use resumable_runtime::{
     IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, TryIter, delegate, iter, pinned,
-    pipe, state,
+    pipe, state, wrap,
 };
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
