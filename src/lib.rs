@@ -9,6 +9,7 @@ pub use resumable_runtime::dispatch;
 /// of it (cargo feature `io`, on by default; Unix).
 #[cfg(all(feature = "io", unix))]
 pub use resumable_runtime::events;
+pub use resumable_runtime::{BoxResumable, LocalBoxResumable, boxed};
 pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
     is_yieldable, running,

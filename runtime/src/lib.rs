@@ -5,6 +5,7 @@
 //! the macros. Layers, each using only those above it in this list:
 //!
 //! - [`state`]: [`State`] and the [`Resumable`] trait (Layer 1).
+//! - [`boxed`]: [`BoxResumable`] and [`LocalBoxResumable`], boxed coroutines with a name.
 //! - `lower` (hidden): what generated code builds on.
 //! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
@@ -21,6 +22,7 @@
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
 #![allow(clippy::inline_always)]
 
+pub mod boxed;
 pub mod coroutine;
 pub mod delegate;
 #[cfg(all(feature = "io", unix))]
@@ -38,6 +40,7 @@ pub mod state;
 pub mod status;
 pub mod wrap;
 
+pub use boxed::{BoxResumable, LocalBoxResumable};
 pub use coroutine::{Coroutine, MAX_DEPTH};
 pub use delegate::Subroutine;
 pub use error::{CloseError, Panic, ResumeError};
