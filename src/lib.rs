@@ -18,6 +18,8 @@ pub use resumable_runtime::{
     IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, TryIter, delegate, iter, pinned,
     pipe, state, wrap,
 };
+#[cfg(feature = "stream")]
+pub use resumable_runtime::{IntoStream, stream};
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
 /// to the next `resume`.

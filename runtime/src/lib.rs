@@ -9,6 +9,7 @@
 //! - `lower` (hidden): what generated code builds on.
 //! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
+//! - `stream` (cargo feature `stream`): generators as `futures_core::Stream`s, `IntoStream`.
 //! - [`pinned`]: many coroutines pinned in one allocation.
 //! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed.
 //! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
@@ -38,6 +39,8 @@ pub mod pipe;
 pub mod running;
 pub mod state;
 pub mod status;
+#[cfg(feature = "stream")]
+pub mod stream;
 pub mod wrap;
 
 pub use boxed::{BoxResumable, LocalBoxResumable};
@@ -49,4 +52,6 @@ pub use pinned::PinnedSlice;
 pub use running::{CoroutineRef, Running, is_yieldable, running};
 pub use state::{Resumable, State};
 pub use status::Status;
+#[cfg(feature = "stream")]
+pub use stream::IntoStream;
 pub use wrap::Wrap;

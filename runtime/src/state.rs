@@ -4,6 +4,8 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 
 use crate::boxed::{BoxResumable, LocalBoxResumable};
+#[cfg(feature = "stream")]
+use crate::stream::IntoStream;
 
 /// The outcome of one [`Resumable::resume`]: the coroutine either stopped at a `yield_!` and handed
 /// out a value, or ran to the end of its body and returned.
@@ -258,6 +260,34 @@ pub trait Resumable<R = ()> {
         Self: Sized + 'a,
     {
         LocalBoxResumable::new(self)
+    }
+
+    /// The generator as a [`futures_core::Stream`] of what it yields (cargo feature `stream`).
+    ///
+    /// The [`IntoStream`] is only a stream, not also an iterator, so `StreamExt::next` on it is
+    /// never ambiguous; it is `Unpin` (the generator is boxed, once), fused, and keeps the
+    /// generator's return value for [`IntoStream::returned`]. Every poll is ready at once:
+    /// a generator never waits.
+    ///
+    /// ```
+    /// use resumable::{resumable, yield_, Resumable};
+    ///
+    /// #[resumable(yield = u32)]
+    /// fn upto(n: u32) {
+    ///     for i in 0..n {
+    ///         yield_!(i);
+    ///     }
+    /// }
+    ///
+    /// let items: Vec<u32> = futures_executor::block_on_stream(upto(3).into_stream()).collect();
+    /// assert_eq!(items, [0, 1, 2]);
+    /// ```
+    #[cfg(feature = "stream")]
+    fn into_stream(self) -> IntoStream<Self>
+    where
+        Self: Sized + Resumable<()>,
+    {
+        IntoStream::new(self)
     }
 }
 

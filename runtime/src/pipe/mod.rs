@@ -105,8 +105,10 @@ use core::pin::Pin;
 
 use crate::state::{Resumable, State};
 
-pub use pull::{FromIter, IntoIter, Iter, Pipe, Pull, from_iter};
+pub use pull::{FromIter, Iter, Pipe, PipeIter, Pull, from_iter};
 pub use push::{Consumer, Filtered, Fold, ForEach, Sink, consumer, fold, for_each};
+#[cfg(feature = "stream")]
+pub use stream::PipeStream;
 
 /// What a [`Filter`] yields: a request for input, or a value for downstream.
 ///
