@@ -196,7 +196,9 @@ macro_rules! boxed_resumable {
             /// assert_eq!(Iter::new(co.as_mut()).take(2).collect::<Vec<_>>(), [1, 2]);
             /// assert_eq!(co.resume(()).yielded(), Some(3));
             /// ```
-            pub fn as_mut(&mut self) -> Pin<&mut (dyn Resumable<R, Yield = Y, Return = T> $($bound)* + 'a)> {
+            pub fn as_mut(
+                &mut self,
+            ) -> Pin<&mut (dyn Resumable<R, Yield = Y, Return = T> $($bound)* + 'a)> {
                 self.inner.as_mut()
             }
 
@@ -206,11 +208,21 @@ macro_rules! boxed_resumable {
             /// use core::pin::Pin;
             /// use resumable::{coroutine, yield_, Resumable};
             ///
-            #[doc = concat!("let co = coroutine!(|()| {\n    yield_!('x');\n    1_u8\n})\n.", boxed_resumable!(@method $name), "();")]
-            #[doc = concat!("let mut pinned: Pin<Box<dyn Resumable<(), Yield = char, Return = u8>", boxed_resumable!(@dyn $name), ">> =\n    co.into_pin();")]
+            #[doc = concat!(
+                "let co = coroutine!(|()| {\n    yield_!('x');\n    1_u8\n})\n.",
+                boxed_resumable!(@method $name),
+                "();",
+            )]
+            #[doc = concat!(
+                "let mut pinned: Pin<Box<dyn Resumable<(), Yield = char, Return = u8>",
+                boxed_resumable!(@dyn $name),
+                ">> =\n    co.into_pin();",
+            )]
             /// assert_eq!(pinned.as_mut().resume(()).yielded(), Some('x'));
             /// ```
-            pub fn into_pin(self) -> Pin<Box<dyn Resumable<R, Yield = Y, Return = T> $($bound)* + 'a>> {
+            pub fn into_pin(
+                self,
+            ) -> Pin<Box<dyn Resumable<R, Yield = Y, Return = T> $($bound)* + 'a>> {
                 self.inner
             }
         }
@@ -219,7 +231,9 @@ macro_rules! boxed_resumable {
             for $name<'a, R, Y, T>
         {
             /// Wraps a coroutine already pinned in a box, without allocating again.
-            fn from(inner: Pin<Box<dyn Resumable<R, Yield = Y, Return = T> $($bound)* + 'a>>) -> Self {
+            fn from(
+                inner: Pin<Box<dyn Resumable<R, Yield = Y, Return = T> $($bound)* + 'a>>,
+            ) -> Self {
                 Self { inner }
             }
         }
@@ -295,7 +309,8 @@ impl<'a, R, Y, T> BoxResumable<'a, R, Y, T> {
     /// ```
     /// use resumable::{coroutine, yield_, LocalBoxResumable, Resumable};
     ///
-    /// let local: LocalBoxResumable<'_, (), u8, ()> = coroutine!(|()| yield_!(1_u8)).boxed().boxed_local();
+    /// let sendable = coroutine!(|()| yield_!(1_u8)).boxed();
+    /// let local: LocalBoxResumable<'_, (), u8, ()> = sendable.boxed_local();
     /// assert_eq!(local.into_iter().count(), 1);
     /// ```
     pub fn boxed_local(self) -> LocalBoxResumable<'a, R, Y, T> {

@@ -41,7 +41,8 @@
 //!   generator, or any iterator through [`from_iter`]). Each pull resumes the last stage; when
 //!   it yields `Receive`, the stage before it is pulled, and so on up to the producer. The
 //!   consumer is a loop: [`Pull::for_each`], [`Pull::fold`], or a `for` loop over the pipeline
-//!   ([`IntoIterator`], [`Iter`]).
+//!   ([`IntoIterator`], [`Iter`]); or async code, with cargo feature `stream`: the pipeline's
+//!   `into_stream()` is a `futures_core::Stream`.
 //! - **push** (producer-driven, [`Sink`]): [`Filter::sink`] puts a filter in front of a sink.
 //!   Each [`Sink::push`] resumes the filter with `Some(item)` and passes everything it emits on
 //!   to the sink, until it asks for input again. A consumer is a sink: a closure

@@ -295,7 +295,7 @@ impl<U: Pull, F: Filter<U::Item>> Pull for Pipe<U, F> {
 #[cfg(feature = "stream")]
 impl<U: Pull, F: Filter<U::Item>> Pipe<U, F> {
     /// The pipeline as a [`futures_core::Stream`] of what its last stage emits (cargo feature
-    /// `stream`): a [`PipeStream`], which is only a stream (so `StreamExt::next` on it is never
+    /// `stream`): a [`PipeStream`](super::PipeStream), which is only a stream (so `StreamExt::next` on it is never
     /// ambiguous), boxed once so that it is `Unpin`. A generator alone has
     /// [`Resumable::into_stream`](crate::Resumable::into_stream).
     ///
@@ -401,9 +401,9 @@ impl<P: ?Sized> fmt::Debug for Iter<'_, P> {
 /// A stage moved into a box and iterated: what `for x in pipeline` uses. One allocation per
 /// pipeline, none per item; [`Iter`] borrows a pinned stage instead.
 ///
-/// Only an iterator: [`PipeStream`] (from [`Pipe::into_stream`]) is the stream, so that
-/// `.next()` is never ambiguous with `futures::StreamExt` in scope. (What `for x in generator()`
-/// uses is [`resumable::IntoIter`](crate::IntoIter).)
+/// Only an iterator: `PipeStream` (from `Pipe::into_stream`, cargo feature `stream`) is the
+/// stream, so that `.next()` is never ambiguous with `futures::StreamExt` in scope. (What
+/// `for x in generator()` uses is [`resumable::IntoIter`](crate::IntoIter).)
 ///
 /// ```
 /// use resumable::pipe::{from_iter, PipeIter};
