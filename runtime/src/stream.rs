@@ -45,15 +45,10 @@ use crate::state::{Resumable, State};
 #[must_use = "streams do nothing unless polled"]
 pub struct IntoStream<G: Resumable<()> + ?Sized> {
     generator: Pin<Box<G>>,
-    end: End<G::Return>,
-}
-
-/// Where an [`IntoStream`] is: still streaming, or past the generator's return (value kept or
-/// taken).
-enum End<T> {
-    Running,
-    Returned(T),
-    Taken,
+    /// Whether the generator has returned.
+    done: bool,
+    /// Its return value, until [`returned`](Self::returned) takes it.
+    value: Option<G::Return>,
 }
 
 impl<G: Resumable<()>> IntoStream<G> {
@@ -87,7 +82,8 @@ impl<G: Resumable<()> + ?Sized> IntoStream<G> {
     pub fn from_pin(generator: Pin<Box<G>>) -> Self {
         Self {
             generator,
-            end: End::Running,
+            done: false,
+            value: None,
         }
     }
 
@@ -109,14 +105,7 @@ impl<G: Resumable<()> + ?Sized> IntoStream<G> {
     /// assert_eq!(s.returned(), None); // taken
     /// ```
     pub fn returned(&mut self) -> Option<G::Return> {
-        match core::mem::replace(&mut self.end, End::Taken) {
-            End::Returned(value) => Some(value),
-            End::Running => {
-                self.end = End::Running;
-                None
-            }
-            End::Taken => None,
-        }
+        self.value.take()
     }
 }
 
@@ -130,13 +119,14 @@ impl<G: Resumable<()> + ?Sized> Stream for IntoStream<G> {
     /// If the generator panics (the panic propagates).
     fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<G::Yield>> {
         let this = self.get_mut();
-        if !matches!(this.end, End::Running) {
+        if this.done {
             return Poll::Ready(None);
         }
         Poll::Ready(match this.generator.as_mut().resume(()) {
             State::Yielded(value) => Some(value),
             State::Complete(value) => {
-                this.end = End::Returned(value);
+                this.done = true;
+                this.value = Some(value);
                 None
             }
         })
@@ -146,18 +136,18 @@ impl<G: Resumable<()> + ?Sized> Stream for IntoStream<G> {
 impl<G: Resumable<()> + ?Sized> FusedStream for IntoStream<G> {
     /// Whether the generator has returned.
     fn is_terminated(&self) -> bool {
-        !matches!(self.end, End::Running)
+        self.done
     }
 }
 
-// The generator is pinned in its box, and `end` is never pinned (`poll_next` reaches it through
+// The generator is pinned in its box, and the return value is never pinned (`poll_next` reaches it through
 // `&mut`), so the stream moves freely whatever the return type.
 impl<G: Resumable<()> + ?Sized> Unpin for IntoStream<G> {}
 
 impl<G: Resumable<()> + ?Sized> fmt::Debug for IntoStream<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoStream")
-            .field("finished", &!matches!(self.end, End::Running))
+            .field("finished", &self.done)
             .finish_non_exhaustive()
     }
 }
