@@ -140,8 +140,8 @@ impl<G: Resumable<()> + ?Sized> FusedStream for IntoStream<G> {
     }
 }
 
-// The generator is pinned in its box, and the return value is never pinned (`poll_next` reaches it through
-// `&mut`), so the stream moves freely whatever the return type.
+// The generator is pinned in its box, and the return value is never pinned (`poll_next` reaches
+// it through `&mut`), so the stream moves freely whatever the return type.
 impl<G: Resumable<()> + ?Sized> Unpin for IntoStream<G> {}
 
 impl<G: Resumable<()> + ?Sized> fmt::Debug for IntoStream<G> {
