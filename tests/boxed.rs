@@ -203,3 +203,22 @@ fn a_box_pin_converts_without_reboxing() {
     let co: BoxResumable<'_, (), u32, ()> = pinned.into();
     assert_eq!(co.into_iter().count(), 3);
 }
+
+#[test]
+fn a_boxed_generator_keeps_its_return_value_through_iter_and_try_iter() {
+    let mut it = bytes("ok").boxed().iter();
+    assert_eq!(it.by_ref().collect::<Vec<_>>(), b"ok");
+    assert_eq!(it.returned(), Some(2));
+
+    #[resumable(yield = u32)]
+    fn parsed(text: &str) -> Result<(), std::num::ParseIntError> {
+        for w in text.split_whitespace() {
+            yield_!(w.parse()?);
+        }
+        Ok(())
+    }
+    let all: Result<Vec<u32>, _> = parsed("1 2").boxed_local().try_iter().collect();
+    assert_eq!(all, Ok(vec![1, 2]));
+    let failed: Result<Vec<u32>, _> = parsed("1 x").boxed().try_iter().collect();
+    assert!(failed.is_err());
+}

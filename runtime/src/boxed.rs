@@ -61,7 +61,8 @@ use crate::state::{Resumable, State};
 /// Made by [`Resumable::boxed`] (or [`BoxResumable::new`]); one allocation, no cost per resume
 /// beyond a virtual call. Resume it through `&mut self` with [`resume`](Self::resume); a
 /// generator (`R = ()`) returning `()` goes straight into a `for` loop; any generator has the
-/// provided methods of [`Resumable`]. [`LocalBoxResumable`] is the same without `Send`. See the
+/// provided methods of [`Resumable`] ([`iter`](Resumable::iter),
+/// [`try_iter`](Resumable::try_iter), and with cargo feature `stream`, `into_stream`). [`LocalBoxResumable`] is the same without `Send`. See the
 /// [module docs](crate::boxed) for why this is a struct and not an alias of
 /// `Pin<Box<dyn Resumable>>`.
 ///
@@ -262,9 +263,10 @@ macro_rules! boxed_resumable {
             type IntoIter = IntoIter<Self>;
 
             /// Iterates over what the generator yields, as `for x in generator()` does for the
-            /// unboxed one. Only for generators returning `()`: call
-            /// [`Iter::new`](crate::Iter::new)`(boxed.as_mut())` to iterate another, and keep
-            /// its return value with [`Iter::returned`](crate::Iter::returned).
+            /// unboxed one. Only for generators returning `()`, as for the unboxed one: iterate
+            /// another with [`iter`](Resumable::iter), whose
+            /// [`returned`](crate::IntoIter::returned) then gives its return value, or without
+            /// moving it with [`Iter::new`](crate::Iter::new)`(boxed.as_mut())`.
             fn into_iter(self) -> IntoIter<Self> {
                 IntoIter::new(self)
             }
