@@ -9,14 +9,17 @@ pub use resumable_runtime::dispatch;
 /// of it (cargo feature `io`, on by default; Unix).
 #[cfg(all(feature = "io", unix))]
 pub use resumable_runtime::events;
+pub use resumable_runtime::{BoxResumable, LocalBoxResumable, boxed};
 pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
     is_yieldable, running,
 };
 pub use resumable_runtime::{
     IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, TryIter, delegate, iter, pinned,
-    pipe, state,
+    pipe, state, wrap,
 };
+#[cfg(feature = "stream")]
+pub use resumable_runtime::{IntoStream, stream};
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
 /// to the next `resume`.

@@ -1,11 +1,11 @@
 //! Pipelines (`resumable::pipe`): the same filters pulled and pushed, composition, early end,
 //! end of input, interop with `Iterator` and `futures_core::Stream`.
 
-use core::pin::pin;
+use core::pin::{Pin, pin};
 use std::cell::RefCell;
 
 use resumable::pipe::Step::{self, Emit, Receive};
-use resumable::pipe::{Filter, IntoIter, Iter, Pull, Sink, consumer, fold, for_each, from_iter};
+use resumable::pipe::{Filter, Iter, PipeIter, Pull, Sink, consumer, fold, for_each, from_iter};
 use resumable::{coroutine, resumable, yield_};
 
 /// Numbers its inputs with `%5d %s`, the seed's filter.
@@ -266,7 +266,7 @@ fn pipelines_are_iterators() {
     assert!(rest.is_done());
 
     // Iterator adapters on top.
-    let total: u32 = IntoIter::new(upto(5).pipe(evens())).map(|x| x * 10).sum();
+    let total: u32 = PipeIter::new(upto(5).pipe(evens())).map(|x| x * 10).sum();
     assert_eq!(total, 60);
 }
 
@@ -323,28 +323,31 @@ fn finishing_a_sink_twice_panics() {
 #[test]
 fn streams_run_on_a_real_executor() {
     use futures_core::Stream;
+    use resumable::Resumable;
 
     // A generator and a pipeline as `futures_core::Stream`s, consumed by futures-executor.
-    let from_gen: Vec<u32> = futures_executor::block_on_stream(IntoIter::new(upto(3))).collect();
+    let from_gen: Vec<u32> = futures_executor::block_on_stream(upto(3).into_stream()).collect();
     assert_eq!(from_gen, [0, 1, 2]);
-    let pipeline = IntoIter::new(upto(10).pipe(evens()).pipe(take(2)));
+    let pipeline = upto(10).pipe(evens()).pipe(take(2)).into_stream();
     let piped: Vec<u32> = futures_executor::block_on_stream(pipeline).collect();
     assert_eq!(piped, [0, 2]);
 
     // Polled by hand inside `block_on`: always ready, then terminated.
     let sum = futures_executor::block_on(async {
-        let mut s = pin!(IntoIter::new(upto(4)));
+        let mut s = from_iter([5u32, 6, 8]).pipe(evens()).into_stream();
         let mut sum = 0;
-        while let Some(x) = core::future::poll_fn(|cx| s.as_mut().poll_next(cx)).await {
+        while let Some(x) = core::future::poll_fn(|cx| Pin::new(&mut s).poll_next(cx)).await {
             sum += x;
         }
-        assert!(futures_core::FusedStream::is_terminated(&*s));
+        assert!(futures_core::FusedStream::is_terminated(&s));
         sum
     });
-    assert_eq!(sum, 6);
+    assert_eq!(sum, 14);
 
-    // A pinned pipeline borrowed as a stream.
-    let mut p = pin!(from_iter([5u32, 6]).pipe(evens()));
-    let borrowed: Vec<u32> = futures_executor::block_on_stream(Iter::new(p.as_mut())).collect();
-    assert_eq!(borrowed, [6]);
+    // Any pull stage, through `PipeStream::new`.
+    let any = resumable::pipe::PipeStream::new(from_iter("ab".chars()));
+    assert_eq!(
+        futures_executor::block_on_stream(any).collect::<String>(),
+        "ab"
+    );
 }

@@ -160,3 +160,69 @@ fn dropping_the_last_wrap_of_an_unfinished_generator_closes_it_inside() {
     assert_eq!(seen.get(), Some((Status::Running, false)));
     assert_eq!(r.status(), Status::Dead);
 }
+
+/// A generator of the kind the issue called with `call(())`: returns `()`, yields `u32`, so
+/// `(): Into<u32>` does not hold and `call` is not available (see
+/// `tests/ui/wrap-call-on-generator.rs`).
+#[resumable(yield = u32)]
+fn upto(n: u32) {
+    for i in 0..n {
+        yield_!(i);
+    }
+}
+
+#[test]
+fn call_opt_calls_a_generator_like_lua_then_panics_when_dead() {
+    let f = Wrap::new(upto(2));
+    assert_eq!(f.call_opt(()), Some(0));
+    assert_eq!(f.call_opt(()), Some(1));
+    assert_eq!(
+        f.call_opt(()),
+        None,
+        "the call where the body returns gives nothing"
+    );
+    assert_eq!(f.coroutine().status(), Status::Dead);
+    // Lua: a wrapped generator called after its end raises.
+    let payload = catch_unwind(|| f.call_opt(())).unwrap_err();
+    assert_eq!(message(&*payload), "cannot resume dead coroutine");
+}
+
+#[test]
+fn call_opt_passes_resume_arguments_of_any_type() {
+    // A consumer: adds up what it is fed, yields the running total, ends on zero.
+    let total = Wrap::new(coroutine!(|first: u64| {
+        let mut sum = first;
+        loop {
+            let x = yield_!(sum);
+            if x == 0 {
+                return;
+            }
+            sum += x;
+        }
+    }));
+    assert_eq!(total.call_opt(5), Some(5));
+    assert_eq!(total.call_opt(7), Some(12));
+    assert_eq!(total.call_opt(0), None);
+}
+
+#[test]
+fn call_opt_re_raises_a_panic_with_its_payload() {
+    let f: Wrap<'_, (), u8, ()> = Wrap::new(coroutine!(|()| {
+        yield_!(1);
+        panic_any(42_u16);
+    }));
+    assert_eq!(f.call_opt(()), Some(1));
+    let payload = catch_unwind(AssertUnwindSafe(|| f.call_opt(()))).unwrap_err();
+    assert_eq!(payload.downcast_ref::<u16>(), Some(&42));
+}
+
+#[test]
+fn call_opt_and_iteration_agree_until_the_end() {
+    let by_call: Vec<u32> = {
+        let f = Wrap::new(upto(4));
+        core::iter::from_fn(|| f.call_opt(())).collect()
+    };
+    let by_iter: Vec<u32> = Wrap::new(upto(4)).collect();
+    assert_eq!(by_call, by_iter);
+    assert_eq!(by_call, [0, 1, 2, 3]);
+}

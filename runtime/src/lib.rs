@@ -5,9 +5,11 @@
 //! the macros. Layers, each using only those above it in this list:
 //!
 //! - [`state`]: [`State`] and the [`Resumable`] trait (Layer 1).
+//! - [`boxed`]: [`BoxResumable`] and [`LocalBoxResumable`], boxed coroutines with a name.
 //! - `lower` (hidden): what generated code builds on.
 //! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
+//! - `stream` (cargo feature `stream`): generators as `futures_core::Stream`s, `IntoStream`.
 //! - [`pinned`]: many coroutines pinned in one allocation.
 //! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed.
 //! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
@@ -21,6 +23,7 @@
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
 #![allow(clippy::inline_always)]
 
+pub mod boxed;
 pub mod coroutine;
 pub mod delegate;
 #[cfg(all(feature = "io", unix))]
@@ -36,8 +39,11 @@ pub mod pipe;
 pub mod running;
 pub mod state;
 pub mod status;
+#[cfg(feature = "stream")]
+pub mod stream;
 pub mod wrap;
 
+pub use boxed::{BoxResumable, LocalBoxResumable};
 pub use coroutine::{Coroutine, MAX_DEPTH};
 pub use delegate::Subroutine;
 pub use error::{CloseError, Panic, ResumeError};
@@ -46,4 +52,6 @@ pub use pinned::PinnedSlice;
 pub use running::{CoroutineRef, Running, is_yieldable, running};
 pub use state::{Resumable, State};
 pub use status::Status;
+#[cfg(feature = "stream")]
+pub use stream::IntoStream;
 pub use wrap::Wrap;

@@ -21,6 +21,10 @@ use crate::status::Status;
 /// - [`call`](Self::call) returns `Y`, converting the return value with `Into<Y>` on the last
 ///   call. It exists when the body's return type converts into its yield type: the same type,
 ///   `()` for both, or `T` returned where `Option<T>` is yielded, for example.
+/// - [`call_opt`](Self::call_opt), when the body returns `()` (a generator, typically): returns
+///   `Some(yielded)`, then `None` on the call where the body returns, as Lua's wrapped function
+///   returns nothing (`nil`) there. The common case, and the one `call` cannot serve (`()` does
+///   not convert into most `Y`).
 /// - [`resume`](Self::resume) works for any types and returns the [`State`].
 /// - With `R = ()`, a `Wrap` is also a fused [`Iterator`] over the yielded values, which ends
 ///   (rather than panics) when the body returns; the return value is dropped.
@@ -122,6 +126,8 @@ impl<'a, R, Y, T> Wrap<'a, R, Y, T> {
     /// Resumes the coroutine and returns what it yielded or, on the call where it returns, its
     /// return value converted into `Y`. The way to use a `Wrap` as a plain function.
     ///
+    /// For a body that returns `()`, use [`call_opt`](Self::call_opt) instead.
+    ///
     /// ```
     /// use resumable::{coroutine, yield_, Wrap};
     ///
@@ -141,11 +147,11 @@ impl<'a, R, Y, T> Wrap<'a, R, Y, T> {
     #[track_caller]
     pub fn call(&self, arg: R) -> Y
     where
-        T: Into<Y>,
+        T: IntoYield<Y>,
     {
         match self.resume(arg) {
             State::Yielded(value) => value,
-            State::Complete(value) => value.into(),
+            State::Complete(value) => value.into_yield(),
         }
     }
 
@@ -172,6 +178,101 @@ impl<'a, R, Y, T> Wrap<'a, R, Y, T> {
     /// ```
     pub fn into_coroutine(self) -> Coroutine<'a, R, Y, T> {
         self.co
+    }
+}
+
+impl<R, Y> Wrap<'_, R, Y, ()> {
+    /// Resumes a coroutine whose body returns `()` (a generator, typically) and returns
+    /// `Some(what it yielded)`, or `None` on the call where the body returns: Lua's wrapped
+    /// function, which returns nothing there. Calling again after that panics, as Lua raises.
+    ///
+    /// This is [`call`](Self::call) for the common case where the return type does not convert
+    /// into the yield type. Unlike [`Iterator::next`] (for `R = ()`), which ends quietly
+    /// and stays ended, it treats a call after the end as the mistake Lua says it is, and it
+    /// passes a resume argument of any type.
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Wrap};
+    ///
+    /// // Lua: local next = coroutine.wrap(function () for i = 1, 2 do coroutine.yield(i) end end)
+    /// let next = Wrap::new(coroutine!(|()| {
+    ///     for i in 1..=2_u32 {
+    ///         yield_!(i);
+    ///     }
+    /// }));
+    /// assert_eq!(next.call_opt(()), Some(1));
+    /// assert_eq!(next.call_opt(()), Some(2));
+    /// assert_eq!(next.call_opt(()), None); // the body returned
+    /// assert!(std::panic::catch_unwind(|| next.call_opt(())).is_err()); // dead
+    /// ```
+    ///
+    /// A body fed through its resume argument:
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Wrap};
+    ///
+    /// // Echoes lines upper-cased until it is fed an empty one.
+    /// let shout = Wrap::new(coroutine!(|first: &str| {
+    ///     let mut line = first;
+    ///     while !line.is_empty() {
+    ///         line = yield_!(line.to_uppercase());
+    ///     }
+    /// }));
+    /// assert_eq!(shout.call_opt("hi").as_deref(), Some("HI"));
+    /// assert_eq!(shout.call_opt(""), None);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`resume`](Self::resume).
+    #[inline]
+    #[track_caller]
+    pub fn call_opt(&self, arg: R) -> Option<Y> {
+        match self.resume(arg) {
+            State::Yielded(value) => Some(value),
+            State::Complete(()) => None,
+        }
+    }
+}
+
+/// A body's return value that [`Wrap::call`] can hand out in place of a yielded `Y`, on the call
+/// where the body returns. Implemented for every type that converts into `Y` ([`Into<Y>`]);
+/// there is nothing to implement. It exists to say, when the conversion is missing, what to call
+/// instead.
+///
+/// ```
+/// use resumable::wrap::IntoYield;
+///
+/// fn hand_out<T: IntoYield<Option<u8>>>(returned: T) -> Option<u8> {
+///     returned.into_yield()
+/// }
+/// assert_eq!(hand_out(3_u8), Some(3)); // `u8: Into<Option<u8>>`
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`Wrap::call` cannot hand out the body's return value, `{Self}`, as its yield type `{Y}`",
+    label = "the body returns `{Self}`, which does not convert into `{Y}`",
+    note = "`call` returns each yielded value and, on the last call, the return value, so it needs `{Self}: Into<{Y}>`",
+    note = "for a body that returns `()`, `call_opt` returns `Some(yielded)`, then `None` where the body returns; `resume` returns a `State` for any types"
+)]
+pub trait IntoYield<Y> {
+    /// The return value, as a yielded value.
+    ///
+    /// ```
+    /// use resumable::wrap::IntoYield;
+    ///
+    /// let yielded: u32 = 7_u8.into_yield();
+    /// assert_eq!(yielded, 7);
+    /// ```
+    fn into_yield(self) -> Y;
+}
+
+// Not recommended, so that a missing conversion is reported with the trait's own message (which
+// names `call_opt`) rather than as rustc's "`u32: From<()>` is not satisfied".
+#[diagnostic::do_not_recommend]
+impl<T: Into<Y>, Y> IntoYield<Y> for T {
+    #[inline]
+    fn into_yield(self) -> Y {
+        self.into()
     }
 }
 

@@ -41,7 +41,8 @@
 //!   generator, or any iterator through [`from_iter`]). Each pull resumes the last stage; when
 //!   it yields `Receive`, the stage before it is pulled, and so on up to the producer. The
 //!   consumer is a loop: [`Pull::for_each`], [`Pull::fold`], or a `for` loop over the pipeline
-//!   ([`IntoIterator`], [`Iter`]).
+//!   ([`IntoIterator`], [`Iter`]); or async code, with cargo feature `stream`: the pipeline's
+//!   `into_stream()` is a `futures_core::Stream`.
 //! - **push** (producer-driven, [`Sink`]): [`Filter::sink`] puts a filter in front of a sink.
 //!   Each [`Sink::push`] resumes the filter with `Some(item)` and passes everything it emits on
 //!   to the sink, until it asks for input again. A consumer is a sink: a closure
@@ -105,8 +106,10 @@ use core::pin::Pin;
 
 use crate::state::{Resumable, State};
 
-pub use pull::{FromIter, IntoIter, Iter, Pipe, Pull, from_iter};
+pub use pull::{FromIter, Iter, Pipe, PipeIter, Pull, from_iter};
 pub use push::{Consumer, Filtered, Fold, ForEach, Sink, consumer, fold, for_each};
+#[cfg(feature = "stream")]
+pub use stream::PipeStream;
 
 /// What a [`Filter`] yields: a request for input, or a value for downstream.
 ///

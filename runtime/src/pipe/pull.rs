@@ -36,7 +36,7 @@ pub trait Pull {
     ///
     /// Once this returned `None` it must not be called again: a generator would panic
     /// (`cannot resume a coroutine that has returned`). The drivers of this module never do;
-    /// [`Iter`] and [`IntoIter`] are fused.
+    /// [`Iter`] and [`PipeIter`] are fused.
     ///
     /// ```
     /// use core::pin::pin;
@@ -292,12 +292,39 @@ impl<U: Pull, F: Filter<U::Item>> Pull for Pipe<U, F> {
     }
 }
 
+#[cfg(feature = "stream")]
+impl<U: Pull, F: Filter<U::Item>> Pipe<U, F> {
+    /// The pipeline as a [`futures_core::Stream`] of what its last stage emits (cargo feature
+    /// `stream`): a [`PipeStream`](super::PipeStream), which is only a stream (so `StreamExt::next` on it is never
+    /// ambiguous), boxed once so that it is `Unpin`. A generator alone has
+    /// [`Resumable::into_stream`](crate::Resumable::into_stream).
+    ///
+    /// ```
+    /// use resumable::pipe::Step::{Emit, Receive};
+    /// use resumable::pipe::{from_iter, Pull, Step};
+    /// use resumable::{resumable, yield_};
+    ///
+    /// #[resumable(yield = Step<u32>, resume = Option<u32>)]
+    /// fn squares(#[resume] _start: Option<u32>) {
+    ///     while let Some(x) = yield_!(Receive) {
+    ///         yield_!(Emit(x * x));
+    ///     }
+    /// }
+    ///
+    /// let s = from_iter(1..=3).pipe(squares()).into_stream();
+    /// assert_eq!(futures_executor::block_on_stream(s).collect::<Vec<_>>(), [1, 4, 9]);
+    /// ```
+    pub fn into_stream(self) -> super::PipeStream<Self> {
+        super::PipeStream::new(self)
+    }
+}
+
 impl<U: Pull, F: Filter<U::Item>> IntoIterator for Pipe<U, F> {
     type Item = F::Output;
-    type IntoIter = IntoIter<Self>;
+    type IntoIter = PipeIter<Self>;
 
-    fn into_iter(self) -> IntoIter<Self> {
-        IntoIter::new(self)
+    fn into_iter(self) -> PipeIter<Self> {
+        PipeIter::new(self)
     }
 }
 
@@ -374,8 +401,12 @@ impl<P: ?Sized> fmt::Debug for Iter<'_, P> {
 /// A stage moved into a box and iterated: what `for x in pipeline` uses. One allocation per
 /// pipeline, none per item; [`Iter`] borrows a pinned stage instead.
 ///
+/// Only an iterator: `PipeStream` (from `Pipe::into_stream`, cargo feature `stream`) is the
+/// stream, so that `.next()` is never ambiguous with `futures::StreamExt` in scope. (What
+/// `for x in generator()` uses is [`resumable::IntoIter`](crate::IntoIter).)
+///
 /// ```
-/// use resumable::pipe::{from_iter, IntoIter};
+/// use resumable::pipe::{from_iter, PipeIter};
 /// use resumable::{resumable, yield_};
 ///
 /// #[resumable(yield = char)]
@@ -385,22 +416,22 @@ impl<P: ?Sized> fmt::Debug for Iter<'_, P> {
 ///     }
 /// }
 ///
-/// assert_eq!(IntoIter::new(abc()).collect::<String>(), "abc");
-/// assert_eq!(IntoIter::new(from_iter([1])).count(), 1);
+/// assert_eq!(PipeIter::new(abc()).collect::<String>(), "abc");
+/// assert_eq!(PipeIter::new(from_iter([1])).count(), 1);
 /// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct IntoIter<P> {
+pub struct PipeIter<P> {
     stage: Pin<Box<P>>,
     done: bool,
 }
 
-impl<P: Pull> IntoIter<P> {
+impl<P: Pull> PipeIter<P> {
     /// Boxes `stage` and iterates over what it gives.
     ///
     /// ```
-    /// use resumable::pipe::{from_iter, IntoIter};
+    /// use resumable::pipe::{from_iter, PipeIter};
     ///
-    /// assert_eq!(IntoIter::new(from_iter([3, 4])).max(), Some(4));
+    /// assert_eq!(PipeIter::new(from_iter([3, 4])).max(), Some(4));
     /// ```
     pub fn new(stage: P) -> Self {
         Self {
@@ -410,12 +441,12 @@ impl<P: Pull> IntoIter<P> {
     }
 }
 
-impl<P> IntoIter<P> {
+impl<P> PipeIter<P> {
     /// Whether the stage has ended (this iterator returned `None`).
     ///
     /// ```
-    /// # use resumable::pipe::{from_iter, IntoIter};
-    /// let mut it = IntoIter::new(from_iter([()]));
+    /// # use resumable::pipe::{from_iter, PipeIter};
+    /// let mut it = PipeIter::new(from_iter([()]));
     /// assert!(it.next().is_some() && it.next().is_none() && it.is_done());
     /// ```
     pub fn is_done(&self) -> bool {
@@ -423,7 +454,7 @@ impl<P> IntoIter<P> {
     }
 }
 
-impl<P: Pull> Iterator for IntoIter<P> {
+impl<P: Pull> Iterator for PipeIter<P> {
     type Item = P::Item;
 
     #[inline(always)]
@@ -437,11 +468,11 @@ impl<P: Pull> Iterator for IntoIter<P> {
     }
 }
 
-impl<P: Pull> FusedIterator for IntoIter<P> {}
+impl<P: Pull> FusedIterator for PipeIter<P> {}
 
-impl<P> fmt::Debug for IntoIter<P> {
+impl<P> fmt::Debug for PipeIter<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IntoIter")
+        f.debug_struct("PipeIter")
             .field("done", &self.done)
             .finish_non_exhaustive()
     }

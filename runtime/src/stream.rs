@@ -1,0 +1,153 @@
+//! Generators as [`futures_core::Stream`]s (cargo feature `stream`): [`IntoStream`], what
+//! [`Resumable::into_stream`] returns.
+//!
+//! A coroutine of this crate never waits for I/O: its only suspension points are `yield_!`, so
+//! every poll is `Ready` at once and the waker is never used. A stream here is only a stream, not
+//! also an iterator: with `futures::StreamExt` in scope, `.next()` on a type that is both is
+//! ambiguous (E0034). For a pipeline, see [`Pipe::into_stream`](crate::pipe::Pipe::into_stream).
+
+use core::fmt;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use futures_core::{FusedStream, Stream};
+
+use crate::state::{Resumable, State};
+
+/// A generator moved into a box and polled as a [`Stream`] of what it yields: what
+/// [`Resumable::into_stream`] returns.
+///
+/// One allocation per stream (the box that pins the generator, which makes the stream
+/// [`Unpin`], as `StreamExt::next` and `block_on_stream` want), none per item. It is fused
+/// ([`FusedStream`]), and `Send` when the generator and its return value are. The generator's
+/// return value is kept for [`returned`](Self::returned).
+///
+/// ```
+/// use core::pin::Pin;
+/// use core::task::{Context, Poll, Waker};
+/// use futures_core::Stream;
+/// use resumable::{resumable, yield_, Resumable};
+///
+/// #[resumable(yield = &'static str)]
+/// fn greet() -> usize {
+///     yield_!("hello");
+///     yield_!("world");
+///     2
+/// }
+///
+/// let mut s = greet().into_stream();
+/// let mut cx = Context::from_waker(Waker::noop());
+/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(Some("hello")));
+/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(Some("world")));
+/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(None));
+/// assert_eq!(s.returned(), Some(2));
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct IntoStream<G: Resumable<()> + ?Sized> {
+    generator: Pin<Box<G>>,
+    /// Whether the generator has returned.
+    done: bool,
+    /// Its return value, until [`returned`](Self::returned) takes it.
+    value: Option<G::Return>,
+}
+
+impl<G: Resumable<()>> IntoStream<G> {
+    /// Boxes `generator` and streams what it yields; the same as
+    /// [`generator.into_stream()`](Resumable::into_stream).
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, IntoStream};
+    ///
+    /// let s = IntoStream::new(coroutine!(|()| yield_!(1_u8)));
+    /// assert_eq!(futures_executor::block_on_stream(s).collect::<Vec<_>>(), [1]);
+    /// ```
+    pub fn new(generator: G) -> Self {
+        Self::from_pin(Box::pin(generator))
+    }
+}
+
+impl<G: Resumable<()> + ?Sized> IntoStream<G> {
+    /// Streams what a generator already pinned in a box yields, without allocating again; `G`
+    /// may be a `dyn Resumable<()>`.
+    ///
+    /// ```
+    /// use core::pin::Pin;
+    /// use resumable::{coroutine, yield_, IntoStream, Resumable};
+    ///
+    /// let boxed: Pin<Box<dyn Resumable<(), Yield = u8, Return = ()> + Send>> =
+    ///     Box::pin(coroutine!(|()| yield_!(1_u8)));
+    /// let s = IntoStream::from_pin(boxed);
+    /// assert_eq!(futures_executor::block_on_stream(s).count(), 1);
+    /// ```
+    pub fn from_pin(generator: Pin<Box<G>>) -> Self {
+        Self {
+            generator,
+            done: false,
+            value: None,
+        }
+    }
+
+    /// The generator's return value, once the stream reached it (taken by the first call).
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Resumable};
+    ///
+    /// let mut s = coroutine!(|()| {
+    ///     yield_!('a');
+    ///     "done"
+    /// })
+    /// .into_stream();
+    /// assert_eq!(s.returned(), None); // not there yet
+    /// let mut items = futures_executor::block_on_stream(&mut s);
+    /// assert_eq!(items.next(), Some('a'));
+    /// assert_eq!(items.next(), None);
+    /// assert_eq!(s.returned(), Some("done"));
+    /// assert_eq!(s.returned(), None); // taken
+    /// ```
+    pub fn returned(&mut self) -> Option<G::Return> {
+        self.value.take()
+    }
+}
+
+impl<G: Resumable<()> + ?Sized> Stream for IntoStream<G> {
+    type Item = G::Yield;
+
+    /// The next yielded value, always `Ready`; `Ready(None)` from the generator's return on.
+    ///
+    /// # Panics
+    ///
+    /// If the generator panics (the panic propagates).
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<G::Yield>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        Poll::Ready(match this.generator.as_mut().resume(()) {
+            State::Yielded(value) => Some(value),
+            State::Complete(value) => {
+                this.done = true;
+                this.value = Some(value);
+                None
+            }
+        })
+    }
+}
+
+impl<G: Resumable<()> + ?Sized> FusedStream for IntoStream<G> {
+    /// Whether the generator has returned.
+    fn is_terminated(&self) -> bool {
+        self.done
+    }
+}
+
+// The generator is pinned in its box, and the return value is never pinned (`poll_next` reaches
+// it through `&mut`), so the stream moves freely whatever the return type.
+impl<G: Resumable<()> + ?Sized> Unpin for IntoStream<G> {}
+
+impl<G: Resumable<()> + ?Sized> fmt::Debug for IntoStream<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntoStream")
+            .field("finished", &self.done)
+            .finish_non_exhaustive()
+    }
+}
