@@ -426,7 +426,7 @@ fn the_depth_limit_counts_across_wrap_calls_and_panics() {
     // A panic at depth MAX_DEPTH unwinds through every level, each caught and re-raised by
     // `Wrap::call`, and leaves the thread's record of running coroutines as it was.
     fn nest(k: u32) -> Wrap<'static, (), u32, u32> {
-        Wrap::new(coroutine!(move |()| {
+        Wrap::new(coroutine!(yield = u32, move |()| {
             assert!(k != 0, "bottom");
             nest(k - 1).call(()) + 1
         }))

@@ -237,3 +237,27 @@ fn with_a_return_type_and_a_one_line_block_fires_no_lint() {
     let mut co = pin!(coroutine!(|x: u8| { x }));
     assert_eq!(co.as_mut().resume(5), State::<(), _>::Complete(5));
 }
+
+/// A closure that never yields has nothing to infer its yield type from but its use; it can
+/// declare it, `coroutine!(yield = T, |..| ..)`.
+#[test]
+fn a_closure_declares_its_yield_type() {
+    let mut done = false;
+    let r = &mut done;
+    let mut co = Box::pin(coroutine!(yield = (), move || {
+        *r = true;
+    }));
+    assert_eq!(co.as_mut().resume(()), State::Complete(()));
+    drop(co);
+    assert!(done);
+
+    let declared = coroutine!(yield = u32, |n: u32| n * 2);
+    let handle: resumable::Coroutine<'_, u32, u32, u32> = resumable::Coroutine::new(declared);
+    assert_eq!(handle.resume(21).ok(), Some(State::Complete(42)));
+
+    let mut declared = Box::pin(coroutine!(yield = Vec<u8>, move || {
+        yield_!(vec![1, 2]);
+        yield_!(Vec::new());
+    }));
+    assert_eq!(declared.as_mut().resume(()), State::Yielded(vec![1, 2]));
+}

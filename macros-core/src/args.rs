@@ -11,6 +11,8 @@ use crate::validate::push;
 pub(crate) struct Args {
     pub(crate) yield_ty: Type,
     pub(crate) resume_ty: Type,
+    /// Whether `yield = ..` was written (otherwise the coroutine yields `()`).
+    pub(crate) yield_given: bool,
 }
 
 impl Args {
@@ -19,6 +21,7 @@ impl Args {
         Self {
             yield_ty: unit(),
             resume_ty: unit(),
+            yield_given: true,
         }
     }
 }
@@ -168,10 +171,45 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
         resume_ty = None;
     }
     let args = Args {
+        yield_given: yield_ty.is_some(),
         yield_ty: yield_ty.unwrap_or_else(unit),
         resume_ty: resume_ty.unwrap_or_else(unit),
     };
     (args, errors)
+}
+
+/// Splits the optional `yield = T,` in front of a `coroutine!` closure from the closure.
+///
+/// ```text
+/// yield = u32, move |x: u8| body   =>   (Some(u32), move |x: u8| body)
+/// |x: u8| body                     =>   (None, |x: u8| body)
+/// ```
+pub(crate) fn closure_yield_type(input: TokenStream) -> syn::Result<(Option<Type>, TokenStream)> {
+    let mut trees = input.clone().into_iter();
+    if !matches!(trees.next(), Some(proc_macro2::TokenTree::Ident(i)) if i == "yield") {
+        return Ok((None, input));
+    }
+    syn::parse::Parser::parse2(
+        |stream: ParseStream<'_>| {
+            let key: Token![yield] = stream.parse()?;
+            if !stream.peek(Token![=]) {
+                return Err(syn::Error::new(
+                    key.span,
+                    "expected `yield = Type,` before the closure: `coroutine!(yield = u32, || ..)`",
+                ));
+            }
+            stream.parse::<Token![=]>()?;
+            let ty: Type = stream.parse()?;
+            stream.parse::<Token![,]>().map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    "expected `,` and the closure after the yield type",
+                )
+            })?;
+            Ok((Some(ty), stream.parse::<TokenStream>()?))
+        },
+        input,
+    )
 }
 
 /// Whether `ty` mentions `impl Trait` anywhere: such a type can be named in the function's

@@ -26,11 +26,23 @@ use crate::validate::FirstArg;
 /// `Co` is `::resumable::__private::Co`. Its methods are called by path, never as `__co.yield_(..)`,
 /// so that a trait in the user's scope with a method of the same name cannot be picked instead;
 /// the same holds for `marker`, `first` and `delegate` below.
+/// What a `yield_!` value is checked against.
+#[derive(Clone, Copy)]
+pub(crate) enum YieldType<'a> {
+    /// The declared type, written in a `let` so that a mismatch is reported on the value.
+    Named(&'a Type),
+    /// Nothing: the type is inferred (a closure's) or cannot be named (`impl Trait`).
+    Inferred,
+    /// `()`, because no `yield = Type` was written: a value that is not `()` is reported by
+    /// `YieldsUnit`, whose message names `yield = Type`.
+    UnitByDefault,
+}
+
 pub(crate) fn yield_point(
     path: &syn::Path,
     span: Span,
     values: &Punctuated<Expr, Token![,]>,
-    yield_ty: Option<&Type>,
+    yield_ty: YieldType<'_>,
 ) -> TokenStream {
     let co = args::co_ident();
     let value = match values.len() {
@@ -52,11 +64,17 @@ pub(crate) fn yield_point(
     );
     let mut co = co;
     co.set_span(co.span().located_at(span));
-    let ty = yield_ty.map(|ty| quote!(: #ty));
+    let checked = match yield_ty {
+        YieldType::Named(ty) => quote!(let #bound: #ty = #value;),
+        YieldType::Inferred => quote!(let #bound = #value;),
+        YieldType::UnitByDefault => quote_spanned! {value_span=>
+            let #bound = <_ as ::resumable::state::YieldsUnit>::__unit(#value);
+        },
+    };
     // `#path!(@rewritten)` expands to nothing; it resolves the user's `yield_` import so that the
     // import is used (and required, like any macro's).
     let point = quote_spanned! {span=>
-        { #path!(@rewritten); let #bound #ty = #value; ::resumable::__private::Co::#yield_(&#co, #bound).await }
+        { #path!(@rewritten); #checked ::resumable::__private::Co::#yield_(&#co, #bound).await }
     };
     parenthesized(point, span)
 }
@@ -183,23 +201,35 @@ pub(crate) fn placeholder(span: Span) -> TokenStream {
 ///         })
 ///       }
 /// ```
+/// The types of a coroutine's token: a fn's, both written (and whether surely `'static`); a
+/// closure's, inferred but for a yield type declared or defaulted.
+#[derive(Clone, Copy)]
+enum Types<'a> {
+    Fn(&'a Type, &'a Type, bool),
+    Closure(Option<&'a Type>),
+}
+
 fn lowered_body(
     span: Span,
     ctor: &str,
-    types: Option<(&Type, &Type, bool)>,
+    types: Types<'_>,
     first: &TokenStream,
     capture: Option<Token![move]>,
     body: &TokenStream,
 ) -> TokenStream {
     let co = args::co_ident();
     let new = match types {
-        None => quote!(::resumable::__private::Co::new()),
+        Types::Closure(None) => quote!(::resumable::__private::Co::new()),
+        Types::Closure(Some(yield_ty)) => {
+            let yield_ty = nameable(yield_ty);
+            quote!(::resumable::__private::Co::<#yield_ty, _>::new())
+        }
         // Types surely `'static`: the hand-off futures recognise their coroutine by type, which
         // costs nothing once inlined (see `mode`).
-        Some((yield_ty, resume_ty, true)) => quote!(
+        Types::Fn(yield_ty, resume_ty, true) => quote!(
             ::resumable::__private::Co::<#yield_ty, #resume_ty, ::resumable::__private::Static>::new_static()
         ),
-        Some((yield_ty, resume_ty, false)) => {
+        Types::Fn(yield_ty, resume_ty, false) => {
             let (yield_ty, resume_ty) = (nameable(yield_ty), nameable(resume_ty));
             quote!(::resumable::__private::Co::<#yield_ty, #resume_ty>::new())
         }
@@ -265,6 +295,7 @@ pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream 
     let Args {
         yield_ty,
         resume_ty,
+        ..
     } = args;
     let resumable = quote!(::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret>);
     let subroutine = quote!(::resumable::Subroutine<#resume_ty, Yield = #yield_ty, Return = #ret>);
@@ -353,12 +384,12 @@ pub(crate) fn function(
     let lowered = lowered_body(
         ret_span,
         constructor(takes_first, delegates),
-        Some((
+        Types::Fn(
             &args.yield_ty,
             resume_ty,
             mode::is_surely_static(&args.yield_ty, Some(&sig.generics))
                 && mode::is_surely_static(resume_ty, Some(&sig.generics)),
-        )),
+        ),
         &quote!(#params #first),
         Some(<Token![move]>::default()),
         &body,
@@ -447,7 +478,11 @@ fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
 /// ```text
 /// coroutine!(move |x: u32| body)   =>   { let __co = ..; from_parts(Co::marker(&__co), async move { let __co = __co; let x: u32 = Co::first(&__co).await; (body) }) }
 /// ```
-pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
+pub(crate) fn closure(
+    closure: &ExprClosure,
+    yield_ty: Option<&Type>,
+    delegates: bool,
+) -> TokenStream {
     let co = args::co_ident();
     let first_of = quote!(::resumable::__private::Co::first);
     let first = match closure.inputs.first() {
@@ -481,7 +516,7 @@ pub(crate) fn closure(closure: &ExprClosure, delegates: bool) -> TokenStream {
     lowered_body(
         span,
         constructor(true, delegates),
-        None,
+        Types::Closure(yield_ty),
         &first,
         closure.capture,
         &body,

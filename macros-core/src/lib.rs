@@ -109,10 +109,21 @@ fn checked_function(args: TokenStream, item: TokenStream) -> Checked {
         validate::push(&mut errors, e);
         None
     });
-    let mut scan = scan::Scan::new(expand::checked_yield_type(&args));
+    let mut scan = scan::Scan::new(expand::checked_yield_type(&args), !args.yield_given);
     scan.visit_block_mut(&mut item.block);
     let paths = scan.yield_paths().to_vec();
     let delegates = scan.delegates();
+    if args::is_unit(&expand::return_type(&item.sig.output)) {
+        for question in scan.question_marks() {
+            validate::push(
+                &mut errors,
+                syn::Error::new(
+                    *question,
+                    "`?` needs the coroutine to return `Result` or `Option`, and this one returns `()`: declare `-> Result<(), E>` (and iterate it with `try_iter()`)",
+                ),
+            );
+        }
+    }
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
@@ -126,6 +137,13 @@ fn checked_function(args: TokenStream, item: TokenStream) -> Checked {
 }
 
 fn checked_closure(input: TokenStream) -> Checked {
+    let (declared, input) = match args::closure_yield_type(input) {
+        Ok(split) => split,
+        Err(error) => {
+            let fallback = fallback::closure(&error, &[]);
+            return Checked::Invalid { error, fallback };
+        }
+    };
     let mut closure = match validate::parse_closure(input) {
         Ok(c) => c,
         Err(error) => {
@@ -134,10 +152,13 @@ fn checked_closure(input: TokenStream) -> Checked {
         }
     };
     let mut errors = validate::closure(&closure).err();
-    let mut scan = scan::Scan::new(None);
+    let mut scan = scan::Scan::new(declared.clone(), false);
     scan.visit_expr_mut(&mut closure.body);
     let paths = scan.yield_paths().to_vec();
     let delegates = scan.delegates();
+    // A closure that never yields takes its yield type from where it is used (a dispatcher
+    // task's is `Wait`), or from `coroutine!(yield = T, || ..)`; there is no default.
+    let yield_ty = declared;
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
@@ -146,6 +167,6 @@ fn checked_closure(input: TokenStream) -> Checked {
             let fallback = fallback::closure(&error, &paths);
             Checked::Invalid { error, fallback }
         }
-        None => Checked::Valid(expand::closure(&closure, delegates)),
+        None => Checked::Valid(expand::closure(&closure, yield_ty.as_ref(), delegates)),
     }
 }

@@ -55,18 +55,31 @@ pub(crate) struct Scan {
     paths: Vec<syn::Path>,
     /// Whether the body delegates with `yield_from!` (it then needs a frame stack).
     delegates: bool,
+    /// Whether the yield type is `()` because none was written (`#[resumable]` alone): a value
+    /// yielded then gets an error naming `yield = Type`.
+    unit_by_default: bool,
+    /// Where the body itself (not a closure, `async` block or item in it) uses `?`.
+    question_marks: Vec<Span>,
 }
 
 impl Scan {
-    /// A walker for a body whose yields have type `yield_ty` (`None` when it is inferred).
-    pub(crate) fn new(yield_ty: Option<Type>) -> Self {
+    /// A walker for a body whose yields have type `yield_ty` (`None` when it is inferred);
+    /// `unit_by_default` when that type is `()` because none was written.
+    pub(crate) fn new(yield_ty: Option<Type>, unit_by_default: bool) -> Self {
         Self {
             yield_ty,
             barrier: None,
             errors: None,
             paths: Vec::new(),
             delegates: false,
+            unit_by_default,
+            question_marks: Vec::new(),
         }
+    }
+
+    /// Where the body itself uses `?`.
+    pub(crate) fn question_marks(&self) -> &[Span] {
+        &self.question_marks
     }
 
     /// Whether the body has a `yield_from!`.
@@ -128,7 +141,14 @@ impl Scan {
         for value in &mut values {
             self.visit_expr_mut(value);
         }
-        expand::yield_point(&mac.path, span, &values, self.yield_ty.as_ref())
+        let yield_ty = if self.unit_by_default && !values.is_empty() {
+            expand::YieldType::UnitByDefault
+        } else {
+            self.yield_ty
+                .as_ref()
+                .map_or(expand::YieldType::Inferred, expand::YieldType::Named)
+        };
+        expand::yield_point(&mac.path, span, &values, yield_ty)
     }
 
     fn rewrite_yield_from(&mut self, mac: &Macro) -> TokenStream {
@@ -226,6 +246,19 @@ impl VisitMut for Scan {
                 self.with_barrier(Barrier::AsyncBlock, |s| {
                     visit_mut::visit_expr_async_mut(s, block);
                 });
+            }
+            Expr::Yield(y) => {
+                self.error(syn::Error::new_spanned(
+                    y.yield_token,
+                    "the `yield` keyword is not how a coroutine yields on stable Rust: write `yield_!(value)`",
+                ));
+                visit_mut::visit_expr_yield_mut(self, y);
+            }
+            Expr::Try(t) => {
+                if self.barrier.is_none() {
+                    self.question_marks.push(t.question_token.span);
+                }
+                visit_mut::visit_expr_try_mut(self, t);
             }
             Expr::Await(awaited) => {
                 if self.barrier.is_none() {

@@ -323,3 +323,24 @@ impl<G: Resumable<R> + Unpin + ?Sized, R> Resumable<R> for Box<G> {
         G::resume(Pin::new(&mut **self), arg)
     }
 }
+
+/// What a `yield_!` value must be in a `#[resumable]` fn without `yield = Type`, which yields
+/// `()`: a trait rather than a type annotation, so that the mistake of yielding a value there is
+/// reported in words that name the fix. Implemented for `()` only.
+#[diagnostic::on_unimplemented(
+    message = "this coroutine yields `()`, not `{Self}`: `#[resumable]` without `yield = Type` yields `()`",
+    label = "a `{Self}` yielded",
+    note = "to yield `{Self}`, write `#[resumable(yield = {Self})]`"
+)]
+pub trait YieldsUnit {
+    /// The value, as `()`. Not API.
+    #[doc(hidden)]
+    fn __unit(self);
+}
+
+// Not recommended: rustc would point at this impl in our sources ("implemented for `()`").
+#[diagnostic::do_not_recommend]
+impl YieldsUnit for () {
+    #[inline(always)]
+    fn __unit(self) {}
+}
