@@ -156,6 +156,22 @@ fn checked_closure(input: TokenStream) -> Checked {
     scan.visit_expr_mut(&mut closure.body);
     let paths = scan.yield_paths().to_vec();
     let delegates = scan.delegates();
+    // `?` returns from the body: its type must be written (rustc would otherwise say "the `?`
+    // operator can only be used in an async block").
+    let message = match &closure.output {
+        syn::ReturnType::Default => Some(
+            "`?` in a `coroutine!` closure needs its return type written: `|..| -> Result<T, E> { .. }`",
+        ),
+        syn::ReturnType::Type(_, ty) if args::is_unit(ty) => Some(
+            "`?` needs the coroutine to return `Result` or `Option`, and this one returns `()`: declare `-> Result<(), E>`",
+        ),
+        syn::ReturnType::Type(..) => None,
+    };
+    if let Some(message) = message {
+        for question in scan.question_marks() {
+            validate::push(&mut errors, syn::Error::new(*question, message));
+        }
+    }
     // A closure that never yields takes its yield type from where it is used (a dispatcher
     // task's is `Wait`), or from `coroutine!(yield = T, || ..)`; there is no default.
     let yield_ty = declared;
