@@ -509,15 +509,21 @@ fn every_invocation_in_the_tests_and_examples_expands() {
     assert!(found.len() > 200, "only {} invocations found", found.len());
     eprintln!("{} invocations in tests, examples and benches", found.len());
     for (file, invocation) in &found {
-        match invocation.expand() {
-            Ok(tokens) => assert!(
-                invocation.parses(tokens),
-                "{file}: {}",
-                invocation.to_text()
-            ),
-            Err(e) => panic!("{file}: {e}\n{}", invocation.to_text()),
+        if let Err(e) = expands_to_rust(file, invocation) {
+            panic!("{file}: {e}\n{}", invocation.to_text());
         }
     }
+}
+
+/// The invocation's expansion, checked to be valid Rust syntax, or its errors.
+fn expands_to_rust(file: &str, invocation: &Invocation) -> syn::Result<()> {
+    let tokens = invocation.expand()?;
+    assert!(
+        invocation.parses(tokens),
+        "{file}: {}",
+        invocation.to_text()
+    );
+    Ok(())
 }
 
 /// The compile-fail cases: each of their invocations is reported, or expands to valid syntax
@@ -528,13 +534,8 @@ fn every_ui_invocation_is_reported_or_expands() {
     assert!(found.len() > 50, "only {} invocations found", found.len());
     let mut reported = 0;
     for (file, invocation) in &found {
-        match invocation.expand() {
-            Ok(tokens) => assert!(
-                invocation.parses(tokens),
-                "{file}: {}",
-                invocation.to_text()
-            ),
-            Err(_) => reported += 1,
+        if expands_to_rust(file, invocation).is_err() {
+            reported += 1;
         }
         assert!(!invocation.emit().is_empty());
         let again = Invocation::from_text(&invocation.to_text()).expect("the text form reads back");
