@@ -35,9 +35,13 @@ fn main() {
     let mut table = String::new();
     for case in generate::generate(seed, cases) {
         let i = case.index;
+        assert!(
+            !case.module.contains("\"#"),
+            "case {i} cannot stand in a raw string"
+        );
         let _ = writeln!(
             out,
-            "\n/// Case {i}.\npub mod case_{i} {{\n{}\n/// The source of this case.\npub const SOURCE: &str = r####\"{}\"####;\n}}",
+            "\n/// Case {i}.\npub mod case_{i} {{\n{}\n/// The source of this case.\npub const SOURCE: &str = r#\"{}\"#;\n}}",
             case.module, case.module
         );
         let _ = writeln!(

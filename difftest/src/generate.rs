@@ -315,6 +315,10 @@ enum Generic {
 }
 
 /// The generator's state while it builds one body.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about the case's shape"
+)]
 struct Ctx<'r> {
     rng: &'r mut Rng,
     vars: Vec<Var>,
@@ -471,6 +475,7 @@ impl Ctx<'_> {
         e
     }
 
+    #[allow(clippy::too_many_lines, reason = "one arm per kind of expression")]
     fn compound(&mut self) -> Expr {
         if self.pure {
             return self.pure_compound();
@@ -751,11 +756,11 @@ impl Ctx<'_> {
 
     /// A `Noisy` to move into `h0`: a local declared in this very block, or a new one.
     fn noisy_arg(&mut self) -> NoisyArg {
-        if let Some(name) = self.movable_noisy() {
-            if self.rng.chance(60) {
-                self.mark_moved(&name);
-                return NoisyArg::Moved(name);
-            }
+        if let Some(name) = self.movable_noisy()
+            && self.rng.chance(60)
+        {
+            self.mark_moved(&name);
+            return NoisyArg::Moved(name);
         }
         let id = format!("a{}", self.id());
         NoisyArg::New(id, self.pure_expr())
@@ -919,7 +924,7 @@ impl Ctx<'_> {
                             options.push((i, false));
                         }
                         Kind::Int { .. } | Kind::Noisy if frozen != Frozen::Mutably => {
-                            options.push((i, false))
+                            options.push((i, false));
                         }
                         _ => {}
                     }
@@ -945,7 +950,7 @@ impl Ctx<'_> {
                     let v = &self.vars[i];
                     match v.kind {
                         Kind::Int { mutable: true } if self.frozen(i) == Frozen::No => {
-                            targets.push(v.name.clone())
+                            targets.push(v.name.clone());
                         }
                         Kind::RefInt { mutable: true } => targets.push(format!("*{}", v.name)),
                         _ => {}
@@ -1259,12 +1264,12 @@ impl Printer {
 
     /// `{ stmts tail }`, its first line not indented (it follows other text), its last at `level`.
     fn block(&self, b: &Block, level: usize) -> String {
-        if b.stmts.is_empty() {
-            if let Some(tail) = &b.tail {
-                let text = self.expr(tail, level + 1);
-                if !text.contains('\n') {
-                    return format!("{{ {text} }}");
-                }
+        if b.stmts.is_empty()
+            && let Some(tail) = &b.tail
+        {
+            let text = self.expr(tail, level + 1);
+            if !text.contains('\n') {
+                return format!("{{ {text} }}");
             }
         }
         let mut s = String::from("{\n");
@@ -1279,6 +1284,7 @@ impl Printer {
     }
 
     /// One statement: whole lines, indented to `level`.
+    #[allow(clippy::too_many_lines, reason = "one arm per kind of statement")]
     fn stmt(&self, s: &Stmt, level: usize) -> String {
         let p = pad(level);
         match s {
@@ -1458,6 +1464,10 @@ pub fn generate(seed: u64, cases: usize) -> Vec<Case> {
 }
 
 /// The shape of a case's coroutine.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about the case's shape"
+)]
 struct Shape {
     receiver: Receiver,
     generic: Generic,
@@ -1468,6 +1478,10 @@ struct Shape {
 }
 
 /// Generates case `index` of a run with `seed`.
+#[allow(
+    clippy::too_many_lines,
+    reason = "prints the two versions' signatures side by side"
+)]
 pub fn generate_case(seed: u64, index: usize) -> Case {
     let mut rng = Rng::new(case_seed(seed, index));
     let shape = Shape {

@@ -19,6 +19,9 @@ struct Generated {
 /// A case's `run`: both traces for one input.
 type Run = fn([i64; 4], i32, &[i64], i64, &[i64], Drive) -> (Vec<Event>, Vec<Event>);
 
+// The generated code is random by design: it computes, compares, matches and branches in every
+// way the generator can produce, in both versions alike, so lints about style and about code that
+// a person would simplify fire on it. It is allowed here, lint by lint.
 #[allow(
     unused,
     unused_mut,
@@ -26,12 +29,45 @@ type Run = fn([i64; 4], i32, &[i64], i64, &[i64], Drive) -> (Vec<Event>, Vec<Eve
     unused_parens,
     unused_unsafe,
     unused_braces,
-    unreachable_pub,
     unreachable_code,
-    clippy::all,
-    clippy::pedantic,
+    unreachable_pub,
+    clippy::bad_bit_mask,
+    clippy::collapsible_else_if,
+    clippy::collapsible_if,
+    clippy::collapsible_match,
+    clippy::decimal_bitwise_operands,
+    clippy::double_parens,
+    clippy::eq_op,
+    clippy::erasing_op,
+    clippy::identity_op,
+    clippy::if_not_else,
+    clippy::if_same_then_else,
+    clippy::let_and_return,
+    clippy::manual_assert,
+    clippy::many_single_char_names,
+    clippy::match_overlapping_arm,
+    clippy::match_same_arms,
+    clippy::needless_continue,
+    clippy::needless_else,
+    clippy::needless_ifs,
+    clippy::needless_pass_by_value,
+    clippy::needless_question_mark,
+    clippy::nonminimal_bool,
+    clippy::only_used_in_recursion,
+    clippy::redundant_guards,
+    clippy::redundant_locals,
+    clippy::self_assignment,
+    clippy::single_element_loop,
+    clippy::single_match,
+    clippy::single_match_else,
+    clippy::too_many_arguments,
+    clippy::too_many_lines,
     clippy::undocumented_unsafe_blocks,
-    reason = "generated code, random by design"
+    clippy::uninlined_format_args,
+    clippy::unnecessary_wraps,
+    clippy::unreadable_literal,
+    clippy::unused_self,
+    reason = "generated code, random by design (see above)"
 )]
 mod cases {
     use super::Generated;
