@@ -94,6 +94,8 @@ enum Expr {
     },
     /// `checked(e)?`.
     Try(Box<Expr>),
+    /// `(|q: i64| body)(arg)`: a closure called at once (its body may not suspend).
+    Closure(Box<Expr>, Box<Expr>),
     /// `Noisy::new("id", e).get()`: a temporary that lives to the end of its statement.
     Temp(String, Box<Expr>),
     /// `if c { .. } else { .. }`.
@@ -183,6 +185,10 @@ enum Stmt {
     Expr(Expr),
     /// `if c { .. } [else { .. }]`
     If(Cond, Block, Option<Block>),
+    /// `if let Ok(name) = checked(e) { .. } else { .. }` (`name` is in scope in the first block).
+    IfLet(String, Expr, Block, Block),
+    /// `let (a, b) = (e1, e2);`
+    LetPair(String, String, Expr, Expr),
     /// `match e { arms }` as a statement.
     Match(Expr, Vec<Arm>),
     /// `'l: for var in 0..bound { .. }` or `'l: for &var in data { .. }`.
@@ -485,7 +491,7 @@ impl Ctx<'_> {
             Role::Recursive => true,
             Role::Leaf => false,
         };
-        let weights: [(usize, usize); 17] = [
+        let weights: [(usize, usize); 18] = [
             (0, 14),                                  // wrapping method
             (1, 4),                                   // bit operator
             (2, 3),                                   // rem_euclid
@@ -510,6 +516,7 @@ impl Ctx<'_> {
                 },
             ), // at(data, ..)
             (16, 3),                                  // a leaf, after all
+            (17, 2),                                  // a closure called at once
         ];
         let total: usize = weights.iter().map(|w| w.1).sum();
         let mut roll = self.rng.below(total);
@@ -604,6 +611,17 @@ impl Ctx<'_> {
             15 => {
                 let i = self.expr();
                 Expr::Call("at".to_owned(), vec![Expr::Atom("data".to_owned()), i])
+            }
+            17 => {
+                // The body reads the locals in reach through the closure's captures, and `q`.
+                let len = self.enter();
+                self.declare("q".to_owned(), Kind::Int { mutable: false }, None);
+                let body = self.pure_expr();
+                self.leave(len);
+                // Pure too: the closure borrows what it reads until it is called, after its
+                // argument is evaluated, which must therefore not assign any of it.
+                let arg = self.pure_expr();
+                Expr::Closure(Box::new(body), Box::new(arg))
             }
             _ => self.leaf(),
         }
@@ -885,6 +903,15 @@ impl Ctx<'_> {
     #[allow(clippy::too_many_lines, reason = "one arm per kind of statement")]
     fn stmt_of(&mut self, choice: usize) -> Option<Stmt> {
         match choice {
+            0 if self.rng.chance(15) => {
+                let first = self.expr();
+                let second = self.expr();
+                let a = format!("v{}", self.rng.below(6));
+                let b = format!("w{}", self.id());
+                self.declare(a.clone(), Kind::Int { mutable: false }, None);
+                self.declare(b.clone(), Kind::Int { mutable: false }, None);
+                Some(Stmt::LetPair(a, b, first, second))
+            }
             0 => {
                 let init = self.expr();
                 let name = format!("v{}", self.rng.below(6));
@@ -971,6 +998,16 @@ impl Ctx<'_> {
                     Expr::YieldFrom { .. } | Expr::If(..) => Some(Stmt::Expr(e)),
                     _ => None,
                 }
+            }
+            6 if self.rng.chance(20) => {
+                let e = self.expr();
+                let name = format!("k{}", self.id());
+                let len = self.enter();
+                self.declare(name.clone(), Kind::Int { mutable: false }, None);
+                let then = self.stmts(3, false);
+                self.leave(len);
+                let otherwise = self.block(2, false);
+                Some(Stmt::IfLet(name, e, then, otherwise))
             }
             6 => {
                 let c = self.cond();
@@ -1122,7 +1159,8 @@ impl Printer {
             | Expr::Yield(..)
             | Expr::YieldFrom { .. }
             | Expr::Try(..)
-            | Expr::Temp(..) => true,
+            | Expr::Temp(..)
+            | Expr::Closure(..) => true,
             _ => false,
         }
     }
@@ -1185,6 +1223,11 @@ impl Printer {
             }
             Expr::Try(v) => format!("checked({})?", self.expr(v, level)),
             Expr::Temp(id, v) => format!("Noisy::new(\"{id}\", {}).get()", self.expr(v, level)),
+            Expr::Closure(body, arg) => format!(
+                "(|q: i64| {})({})",
+                self.expr(body, level),
+                self.expr(arg, level)
+            ),
             Expr::If(c, a, b) => format!(
                 "if {} {} else {}",
                 self.cond(c, level),
@@ -1337,6 +1380,17 @@ impl Printer {
                 s.push('\n');
                 s
             }
+            Stmt::IfLet(name, e, then, otherwise) => format!(
+                "{p}if let Ok({name}) = checked({}) {} else {}\n",
+                self.expr(e, level),
+                self.block(then, level),
+                self.block(otherwise, level)
+            ),
+            Stmt::LetPair(a, b, first, second) => format!(
+                "{p}let ({a}, {b}) = ({}, {});\n",
+                self.expr(first, level),
+                self.expr(second, level)
+            ),
             Stmt::Match(scrutinee, arms) => format!("{p}{}\n", self.match_(scrutinee, arms, level)),
             Stmt::For {
                 label,
@@ -1433,7 +1487,7 @@ impl Printer {
 pub const DEFAULT_SEED: u64 = 0x5EED_0013;
 
 /// How many bodies are generated when `RESUMABLE_DIFFTEST_CASES` is not set.
-pub const DEFAULT_CASES: usize = 48;
+pub const DEFAULT_CASES: usize = 160;
 
 /// What a generated case's code needs in scope (the first lines of every source text).
 pub const PRELUDE: &str = "use ::resumable::{resumable, yield_, yield_from};\n\

@@ -31,6 +31,8 @@ type Run = fn([i64; 4], i32, &[i64], i64, &[i64], Drive) -> (Vec<Event>, Vec<Eve
     unused_braces,
     unreachable_code,
     unreachable_pub,
+    clippy::almost_swapped,
+    clippy::assign_op_pattern,
     clippy::bad_bit_mask,
     clippy::collapsible_else_if,
     clippy::collapsible_if,
@@ -54,6 +56,7 @@ type Run = fn([i64; 4], i32, &[i64], i64, &[i64], Drive) -> (Vec<Event>, Vec<Eve
     clippy::needless_question_mark,
     clippy::nonminimal_bool,
     clippy::only_used_in_recursion,
+    clippy::redundant_closure_call,
     clippy::redundant_guards,
     clippy::redundant_locals,
     clippy::self_assignment,
@@ -117,18 +120,49 @@ fn input() -> impl Strategy<Value = Input> {
         })
 }
 
+/// What the runs did, added up (printed at the end: `cargo test -- --nocapture`).
+#[derive(Debug, Default)]
+struct Stats {
+    runs: usize,
+    yields: usize,
+    drops: usize,
+    returned_ok: usize,
+    returned_err: usize,
+    panicked: usize,
+    stopped: usize,
+}
+
+impl Stats {
+    fn add(&mut self, trace: &[Event]) {
+        self.runs += 1;
+        for event in trace {
+            match event {
+                Event::Yield(_) => self.yields += 1,
+                Event::Drop(..) => self.drops += 1,
+                Event::Return(Ok(_)) => self.returned_ok += 1,
+                Event::Return(Err(_)) => self.returned_err += 1,
+                Event::Panic(_) => self.panicked += 1,
+                Event::Stopped => self.stopped += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
 /// How many inputs each body runs with.
 fn inputs_per_case() -> u32 {
     std::env::var("RESUMABLE_DIFFTEST_INPUTS")
         .ok()
         .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(64)
+        .unwrap_or(128)
 }
 
 #[test]
 fn coroutines_behave_like_their_reference_functions() {
     assert!(!cases::CASES.is_empty(), "no case was generated");
     let mut failures = Vec::new();
+    let stats = std::cell::RefCell::new(Stats::default());
+    let started = std::time::Instant::now();
     for case in cases::CASES {
         let config = Config {
             cases: inputs_per_case(),
@@ -151,6 +185,7 @@ fn coroutines_behave_like_their_reference_functions() {
                 &input.script,
                 input.drive,
             );
+            stats.borrow_mut().add(&coroutine);
             if coroutine == reference {
                 Ok(())
             } else {
@@ -172,6 +207,21 @@ fn coroutines_behave_like_their_reference_functions() {
             ));
         }
     }
+    let stats = stats.into_inner();
+    println!(
+        "{} bodies (seed {:#x}), {} runs in {:.2?}: {} yields, {} drops logged; \
+         {} returned Ok, {} returned Err, {} panicked, {} stopped part-way",
+        cases::CASES.len(),
+        cases::SEED,
+        stats.runs,
+        started.elapsed(),
+        stats.yields,
+        stats.drops,
+        stats.returned_ok,
+        stats.returned_err,
+        stats.panicked,
+        stats.stopped
+    );
     assert!(
         failures.is_empty(),
         "{} of {} generated cases failed:\n\n{}",
