@@ -1490,7 +1490,7 @@ pub const DEFAULT_SEED: u64 = 0x5EED_0013;
 pub const DEFAULT_CASES: usize = 160;
 
 /// What a generated case's code needs in scope (the first lines of every source text).
-pub const PRELUDE: &str = "use ::resumable::{resumable, yield_, yield_from};\n\
+pub const PRELUDE: &str = "use ::resumable::{coroutine, resumable, yield_, yield_from};\n\
                            use ::resumable_difftest::rt::{Noisy, Script, at, checked, mix, pick};\n";
 
 /// One generated case.
@@ -1529,6 +1529,9 @@ struct Shape {
     noisy_param: bool,
     has_leaf: bool,
     has_recursive: bool,
+    /// The coroutine is `coroutine!(move |first: i64| -> Result<i64, i64> { .. })`, returned
+    /// by a plain fn `co` that takes the other parameters.
+    closure_form: bool,
 }
 
 /// Generates case `index` of a run with `seed`.
@@ -1557,6 +1560,11 @@ pub fn generate_case(seed: u64, index: usize) -> Case {
         noisy_param: rng.chance(50),
         has_leaf: rng.chance(60),
         has_recursive: rng.chance(40),
+        closure_form: false,
+    };
+    let shape = Shape {
+        closure_form: shape.receiver == Receiver::None && rng.chance(30),
+        ..shape
     };
     let mut next_id = 0;
     let leaf = shape.has_leaf.then(|| {
@@ -1640,6 +1648,7 @@ pub fn generate_case(seed: u64, index: usize) -> Case {
             sig.push("p: Noisy".to_owned());
         }
         let name = match mode {
+            Mode::Coroutine if shape.closure_form => "co",
             Mode::Coroutine => {
                 sig.push("#[resume] first: i64".to_owned());
                 "co"
@@ -1664,12 +1673,22 @@ pub fn generate_case(seed: u64, index: usize) -> Case {
             out.push_str("\nimpl S {");
         }
         let attr = attr.replace('\n', &format!("\n{p}"));
-        let _ = writeln!(
-            out,
-            "\n{p}{attr}pub fn {name}{generics}({}) -> Result<i64, i64>{clause}{}",
-            sig.join(", "),
-            printer.body(&main, level)
-        );
+        if shape.closure_form && mode == Mode::Coroutine {
+            let _ = writeln!(
+                out,
+                "\npub fn {name}{generics}({}) -> impl ::resumable::Resumable<i64, Yield = i64, \
+                 Return = Result<i64, i64>>{clause}{{\n    coroutine!(move |first: i64| -> Result<i64, i64> {})\n}}",
+                sig.join(", "),
+                printer.body(&main, 1)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "\n{p}{attr}pub fn {name}{generics}({}) -> Result<i64, i64>{clause}{}",
+                sig.join(", "),
+                printer.body(&main, level)
+            );
+        }
         if in_impl {
             out.push_str("}\n");
         }

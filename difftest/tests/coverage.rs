@@ -52,6 +52,10 @@ const CONSTRUCTS: &[(&str, &str)] = &[
     ("self.base = ", "an assignment through `&mut self`"),
     ("data: &[i64]", "a borrowed argument"),
     ("p: Noisy", "an argument with a `Drop` impl"),
+    (
+        "coroutine!(move |first: i64| -> Result<i64, i64> {",
+        "the closure form",
+    ),
 ];
 
 #[test]
