@@ -1,8 +1,8 @@
 //! The generator of random, well-typed coroutine bodies (used by `build.rs` through `#[path]`, so
 //! it needs nothing but `std`).
 //!
-//! A body is built as a small AST ([`Expr`], [`Cond`], [`Stmt`], [`Block`]) while a scope
-//! ([`Ctx`]) tracks what is in reach and what the borrow checker allows: which locals exist,
+//! A body is built as a small AST (`Expr`, `Cond`, `Stmt`, `Block`) while a scope
+//! (`Ctx`) tracks what is in reach and what the borrow checker allows: which locals exist,
 //! which are mutable, borrowed or moved, which loops and labelled blocks enclose the point, and
 //! whether the body may delegate. Every loop is bounded by a counter, recursion by a depth
 //! argument, so every body ends. The AST is then printed twice ([`Mode`]): as a `#[resumable]`
@@ -223,6 +223,8 @@ enum Stmt {
     Panic(String, Expr),
     /// `drop(name);`
     Drop(String),
+    /// `let name = name;`
+    Rebind(String),
     /// `{ .. }`.
     Block(Block),
 }
@@ -1459,6 +1461,7 @@ impl Printer {
             }
             Stmt::Panic(id, v) => format!("{p}panic!(\"{id} {{}}\", {});\n", self.expr(v, level)),
             Stmt::Drop(name) => format!("{p}drop({name});\n"),
+            Stmt::Rebind(name) => format!("{p}let {name} = {name};\n"),
             Stmt::Block(b) => format!("{p}{}\n", self.block(b, level)),
         }
     }
@@ -1593,7 +1596,13 @@ pub fn generate_case(seed: u64, index: usize) -> Case {
         params.push(("p", Kind::Noisy));
     }
     params.push(("first", Kind::Int { mutable: false }));
-    let main = body(&mut rng, &mut next_id, Role::Main, &shape, &params);
+    let mut main = body(&mut rng, &mut next_id, Role::Main, &shape, &params);
+    if shape.closure_form && shape.noisy_param {
+        // A closure captures only what its body names: without this, `p` would stay behind in
+        // `co` when the body does not use it, and be dropped when `co` returns, where the
+        // reference's parameter lives to the end of the call.
+        main.stmts.insert(0, Stmt::Rebind("p".to_owned()));
+    }
 
     let mut coroutine_source = String::from(PRELUDE);
     let mut reference_source = String::new();

@@ -132,7 +132,8 @@ pub struct Script {
 }
 
 impl Script {
-    /// A script passing `values` (see [`scripted`]) and stopping after `stop` yields.
+    /// A script stopping after `stop` yields: the `i`-th resume after the first passes
+    /// `values[i % len]` (or `i` when `values` is empty).
     pub fn new(values: &[i64], stop: usize) -> Self {
         Self {
             values: values.to_vec(),
