@@ -94,6 +94,11 @@ enum Expr {
     },
     /// `checked(e)?`.
     Try(Box<Expr>),
+    /// `vec![a, b, ..].into_iter().fold(0_i64, i64::wrapping_add)`: `yield_!` inside another
+    /// macro's arguments.
+    VecSum(Vec<Expr>),
+    /// `len(&format!("{}{}", a, b))`: `yield_!` inside a formatting macro.
+    FormatLen(Vec<Expr>),
     /// `(|q: i64| body)(arg)`: a closure called at once (its body may not suspend).
     Closure(Box<Expr>, Box<Expr>),
     /// `Noisy::new("id", e).get()`: a temporary that lives to the end of its statement.
@@ -177,7 +182,9 @@ enum Stmt {
     Assign {
         target: String,
         value: Expr,
-        add: bool,
+        /// `=` (`None`), `= target.wrapping_add(..)` (`Some("add")`), or a compound operator
+        /// (`Some("^=")`, ...), whose right-hand side runs before the place is read.
+        op: Option<&'static str>,
     },
     /// `yield_!(e);`
     Yield(Expr),
@@ -493,7 +500,7 @@ impl Ctx<'_> {
             Role::Recursive => true,
             Role::Leaf => false,
         };
-        let weights: [(usize, usize); 18] = [
+        let weights: [(usize, usize); 20] = [
             (0, 14),                                  // wrapping method
             (1, 4),                                   // bit operator
             (2, 3),                                   // rem_euclid
@@ -519,6 +526,8 @@ impl Ctx<'_> {
             ), // at(data, ..)
             (16, 3),                                  // a leaf, after all
             (17, 2),                                  // a closure called at once
+            (18, 2),                                  // vec![..]
+            (19, 1),                                  // format!(..)
         ];
         let total: usize = weights.iter().map(|w| w.1).sum();
         let mut roll = self.rng.below(total);
@@ -613,6 +622,15 @@ impl Ctx<'_> {
             15 => {
                 let i = self.expr();
                 Expr::Call("at".to_owned(), vec![Expr::Atom("data".to_owned()), i])
+            }
+            18 | 19 => {
+                let n = 1 + self.rng.below(3);
+                let items = (0..n).map(|_| self.expr()).collect();
+                if choice == 18 {
+                    Expr::VecSum(items)
+                } else {
+                    Expr::FormatLen(items)
+                }
             }
             17 => {
                 // The body reads the locals in reach through the closure's captures, and `q`.
@@ -990,8 +1008,14 @@ impl Ctx<'_> {
                 }
                 let target = self.pick(&targets)?;
                 let value = self.expr();
-                let add = self.rng.chance(40);
-                Some(Stmt::Assign { target, value, add })
+                let op = match self.rng.below(10) {
+                    0..=3 => None,
+                    4..=6 => Some("add"),
+                    7 => Some("^="),
+                    8 => Some("|="),
+                    _ => Some("&="),
+                };
+                Some(Stmt::Assign { target, value, op })
             }
             4 => Some(Stmt::Yield(self.expr())),
             5 => {
@@ -1162,6 +1186,8 @@ impl Printer {
             | Expr::YieldFrom { .. }
             | Expr::Try(..)
             | Expr::Temp(..)
+            | Expr::VecSum(..)
+            | Expr::FormatLen(..)
             | Expr::Closure(..) => true,
             _ => false,
         }
@@ -1225,6 +1251,21 @@ impl Printer {
             }
             Expr::Try(v) => format!("checked({})?", self.expr(v, level)),
             Expr::Temp(id, v) => format!("Noisy::new(\"{id}\", {}).get()", self.expr(v, level)),
+            Expr::VecSum(items) => {
+                let items: Vec<String> = items.iter().map(|e| self.expr(e, level)).collect();
+                format!(
+                    "vec![{}].into_iter().fold(0_i64, i64::wrapping_add)",
+                    items.join(", ")
+                )
+            }
+            Expr::FormatLen(items) => {
+                let items: Vec<String> = items.iter().map(|e| self.expr(e, level)).collect();
+                format!(
+                    "len(&format!(\"{}\", {}))",
+                    "{}".repeat(items.len()),
+                    items.join(", ")
+                )
+            }
             Expr::Closure(body, arg) => format!(
                 "(|q: i64| {})({})",
                 self.expr(body, level),
@@ -1355,17 +1396,19 @@ impl Printer {
                 let m = if *mutable { "mut " } else { "" };
                 format!("{p}let {name} = &{m}{target};\n")
             }
-            Stmt::Assign { target, value, add } => {
+            Stmt::Assign { target, value, op } => {
                 let value = self.expr(value, level);
-                if *add {
-                    let receiver = if target.starts_with('*') {
-                        format!("({target})")
-                    } else {
-                        target.clone()
-                    };
-                    format!("{p}{target} = {receiver}.wrapping_add({value});\n")
-                } else {
-                    format!("{p}{target} = {value};\n")
+                match op {
+                    Some("add") => {
+                        let receiver = if target.starts_with('*') {
+                            format!("({target})")
+                        } else {
+                            target.clone()
+                        };
+                        format!("{p}{target} = {receiver}.wrapping_add({value});\n")
+                    }
+                    Some(op) => format!("{p}{target} {op} {value};\n"),
+                    None => format!("{p}{target} = {value};\n"),
                 }
             }
             Stmt::Yield(e) => format!(
@@ -1494,7 +1537,7 @@ pub const DEFAULT_CASES: usize = 160;
 
 /// What a generated case's code needs in scope (the first lines of every source text).
 pub const PRELUDE: &str = "use ::resumable::{coroutine, resumable, yield_, yield_from};\n\
-                           use ::resumable_difftest::rt::{Noisy, Script, at, checked, mix, pick};\n";
+                           use ::resumable_difftest::rt::{Noisy, Script, at, checked, len, mix, pick};\n";
 
 /// One generated case.
 #[derive(Debug, Clone)]

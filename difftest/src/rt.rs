@@ -322,6 +322,11 @@ pub fn checked(x: i64) -> Result<i64, i64> {
     if x.rem_euclid(7) == 3 { Err(x) } else { Ok(x) }
 }
 
+/// The length of `text`, as an `i64`.
+pub fn len(text: &str) -> i64 {
+    i64::try_from(text.len()).unwrap_or(i64::MAX)
+}
+
 /// `data[i]`, wrapping `i` round the slice's length (0 for an empty slice).
 pub fn at(data: &[i64], i: i64) -> i64 {
     if data.is_empty() {
