@@ -105,6 +105,8 @@ pub(crate) mod reactor;
 pub(crate) mod sys;
 mod tcp;
 mod time;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 mod wait;
 
 pub use dispatcher::{Dispatcher, Mode, TaskId};
