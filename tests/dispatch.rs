@@ -4,6 +4,8 @@
 //! Issue 12: hostile input (bad descriptors, duplicated sockets, stale timers) ends one task with
 //! an `io::Error` and nothing else, and a soak test mixes every fault over thousands of
 //! connections with the heap and RSS kept flat.
+//! Issue 18: the same task code on the tokio engine (`dispatch::tokio`): the fault tests and the
+//! 10,000 connections run on every engine from one body each, through [`run_on`].
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -14,7 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use resumable::dispatch::{Dispatcher, Mode, TcpStream, Wait, sleep};
-use resumable::{resumable, yield_from};
+use resumable::{BoxResumable, Resumable, resumable, yield_from};
 
 #[path = "../examples/shared/cpu_time.rs"]
 mod cpu_time;
@@ -35,6 +37,82 @@ static HEAP: heap::Counting = heap::Counting;
 
 /// Generous for a loaded 2-core machine; the stall test uses its own short timeout.
 const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where a test runs its tasks: the dispatcher, or the tokio engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Engine {
+    /// A [`Dispatcher`] in this mode.
+    Dispatcher(Mode),
+    /// tokio's current-thread runtime, the tasks on a `LocalSet` (`dispatch::tokio::spawn_local`).
+    TokioCurrentThread,
+    /// tokio's multi-threaded runtime with two workers (`dispatch::tokio::spawn`): a task may
+    /// be resumed on either worker after each wait.
+    TokioMultiThread,
+}
+
+/// Every engine: the dispatcher's three modes and both tokio flavours.
+const ENGINES: [Engine; 5] = [
+    Engine::Dispatcher(Mode::Poll),
+    Engine::Dispatcher(Mode::Busy),
+    Engine::Dispatcher(Mode::Sequential),
+    Engine::TokioCurrentThread,
+    Engine::TokioMultiThread,
+];
+
+/// A task any engine can run: `Send`, so that the multi-threaded runtime can take it.
+type AnyTask<T> = BoxResumable<'static, (), Wait, io::Result<T>>;
+
+/// `task`, boxed for [`run_on`].
+fn task<T, G>(task: G) -> AnyTask<T>
+where
+    G: Resumable<(), Yield = Wait, Return = io::Result<T>> + Send + 'static,
+{
+    BoxResumable::new(task)
+}
+
+/// Runs `tasks` on `engine` to their ends; their results in the order of `tasks`.
+fn run_on<T: Send + 'static>(engine: Engine, tasks: Vec<AnyTask<T>>) -> Vec<io::Result<T>> {
+    use resumable::dispatch::tokio::{spawn, spawn_local};
+    match engine {
+        Engine::Dispatcher(mode) => {
+            let mut dispatcher = Dispatcher::with_mode(mode);
+            for task in tasks {
+                dispatcher.spawn(task);
+            }
+            dispatcher.run().unwrap()
+        }
+        Engine::TokioCurrentThread => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let local = tokio::task::LocalSet::new();
+            local.block_on(&runtime, async {
+                let handles: Vec<_> = tasks.into_iter().map(spawn_local).collect();
+                let mut results = Vec::new();
+                for handle in handles {
+                    results.push(handle.await.unwrap());
+                }
+                results
+            })
+        }
+        Engine::TokioMultiThread => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let handles: Vec<_> = tasks.into_iter().map(spawn).collect();
+                let mut results = Vec::new();
+                for handle in handles {
+                    results.push(handle.await.unwrap());
+                }
+                results
+            })
+        }
+    }
+}
 
 /// The body served for a file of `len` bytes: a repeating pattern, so a byte out of place shows.
 fn body_of(len: usize) -> Vec<u8> {
@@ -137,14 +215,14 @@ fn download(addr: SocketAddr, path: String, timeout: Duration) -> io::Result<Got
     })
 }
 
-/// Downloads the seed's four files in `mode` and checks every byte.
-fn seed_downloads_in(mode: Mode) {
+/// Downloads the seed's four files on `engine` and checks every byte.
+fn seed_downloads_on(engine: Engine) {
     let server = HttpServer::start(4);
-    let mut dispatcher = Dispatcher::with_mode(mode);
-    for (path, _) in SEED_FILES {
-        dispatcher.spawn(download(server.addr(), path.to_owned(), TIMEOUT));
-    }
-    let results = dispatcher.run().unwrap();
+    let tasks = SEED_FILES
+        .iter()
+        .map(|(path, _)| task(download(server.addr(), (*path).to_owned(), TIMEOUT)))
+        .collect();
+    let results = run_on(engine, tasks);
     for ((path, len), result) in SEED_FILES.iter().zip(results) {
         let got = result.unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(got.status, 200, "{path}");
@@ -155,17 +233,27 @@ fn seed_downloads_in(mode: Mode) {
 
 #[test]
 fn seed_downloads_poll_exact_bytes() {
-    seed_downloads_in(Mode::Poll);
+    seed_downloads_on(Engine::Dispatcher(Mode::Poll));
 }
 
 #[test]
 fn seed_downloads_sequential_exact_bytes() {
-    seed_downloads_in(Mode::Sequential);
+    seed_downloads_on(Engine::Dispatcher(Mode::Sequential));
 }
 
 #[test]
 fn seed_downloads_busy_exact_bytes() {
-    seed_downloads_in(Mode::Busy);
+    seed_downloads_on(Engine::Dispatcher(Mode::Busy));
+}
+
+#[test]
+fn seed_downloads_tokio_current_thread_exact_bytes() {
+    seed_downloads_on(Engine::TokioCurrentThread);
+}
+
+#[test]
+fn seed_downloads_tokio_multi_thread_exact_bytes() {
+    seed_downloads_on(Engine::TokioMultiThread);
 }
 
 /// How a fault server treats each connection.
@@ -230,7 +318,7 @@ fn panicking_task() -> io::Result<Got> {
 
 /// Every fault at once next to good downloads: each fault ends only its task, with an error that
 /// names what happened, and the good downloads get every byte.
-fn faults_stay_local_in(mode: Mode) {
+fn faults_stay_local_on(engine: Engine) {
     let server = HttpServer::start(4);
     let (reset, stop_reset, reset_thread) = fault_server(Fault::Reset, 1);
     let (early, stop_early, early_thread) = fault_server(Fault::CloseEarly, 1);
@@ -238,32 +326,36 @@ fn faults_stay_local_in(mode: Mode) {
     let refused = refusing_addr();
     let stall_timeout = Duration::from_millis(300);
 
-    let mut dispatcher = Dispatcher::with_mode(mode);
-    let good = |d: &mut Dispatcher<'_, Got>, i: usize| {
-        let (path, _) = SEED_FILES[i];
-        d.spawn(download(server.addr(), path.to_owned(), TIMEOUT))
+    let mut tasks = Vec::new();
+    let mut spawn = |t: AnyTask<Got>| {
+        tasks.push(t);
+        tasks.len() - 1
     };
-    let g0 = good(&mut dispatcher, 0);
-    let refused_id = dispatcher.spawn(download(refused, "/x".into(), TIMEOUT));
-    let g1 = good(&mut dispatcher, 1);
-    let reset_id = dispatcher.spawn(download(reset, "/x".into(), TIMEOUT));
-    let g2 = good(&mut dispatcher, 2);
-    let early_id = dispatcher.spawn(download(early, "/x".into(), TIMEOUT));
-    let stall_id = dispatcher.spawn(download(stall, "/x".into(), stall_timeout));
-    let panic_id = dispatcher.spawn(panicking_task());
-    let g3 = good(&mut dispatcher, 3);
+    let good = |i: usize| {
+        let (path, _) = SEED_FILES[i];
+        task(download(server.addr(), path.to_owned(), TIMEOUT))
+    };
+    let g0 = spawn(good(0));
+    let refused_id = spawn(task(download(refused, "/x".into(), TIMEOUT)));
+    let g1 = spawn(good(1));
+    let reset_id = spawn(task(download(reset, "/x".into(), TIMEOUT)));
+    let g2 = spawn(good(2));
+    let early_id = spawn(task(download(early, "/x".into(), TIMEOUT)));
+    let stall_id = spawn(task(download(stall, "/x".into(), stall_timeout)));
+    let panic_id = spawn(task(panicking_task()));
+    let g3 = spawn(good(3));
     let started = Instant::now();
-    let results = dispatcher.run().unwrap();
+    let results = run_on(engine, tasks);
     let took = started.elapsed();
 
     for (id, (path, len)) in [g0, g1, g2, g3].into_iter().zip(SEED_FILES) {
-        let got = results[id.index()]
+        let got = results[id]
             .as_ref()
-            .unwrap_or_else(|e| panic!("{path}: {e}"));
-        assert_eq!(got.body.len(), len, "{path}");
-        assert!(got.body == body_of(len), "{path}: body differs");
+            .unwrap_or_else(|e| panic!("{engine:?}, {path}: {e}"));
+        assert_eq!(got.body.len(), len, "{engine:?}, {path}");
+        assert!(got.body == body_of(len), "{engine:?}, {path}: body differs");
     }
-    let err = |id: resumable::dispatch::TaskId| results[id.index()].as_ref().unwrap_err();
+    let err = |id: usize| results[id].as_ref().unwrap_err();
 
     let refused_err = err(refused_id);
     assert_eq!(
@@ -305,6 +397,15 @@ fn faults_stay_local_in(mode: Mode) {
 
     let panic_err = err(panic_id);
     assert_eq!(panic_err.to_string(), "task panicked on purpose");
+    let panic = panic_err
+        .get_ref()
+        .unwrap()
+        .downcast_ref::<resumable::ResumeError>();
+    assert_eq!(
+        panic.and_then(|p| p.panic()).map(resumable::Panic::message),
+        Some("task panicked on purpose"),
+        "{engine:?}"
+    );
 
     drop((stop_reset, stop_early, stop_stall));
     for handle in [reset_thread, early_thread, stall_thread] {
@@ -314,17 +415,27 @@ fn faults_stay_local_in(mode: Mode) {
 
 #[test]
 fn faults_stay_local_poll() {
-    faults_stay_local_in(Mode::Poll);
+    faults_stay_local_on(Engine::Dispatcher(Mode::Poll));
 }
 
 #[test]
 fn faults_stay_local_busy() {
-    faults_stay_local_in(Mode::Busy);
+    faults_stay_local_on(Engine::Dispatcher(Mode::Busy));
 }
 
 #[test]
 fn faults_stay_local_sequential() {
-    faults_stay_local_in(Mode::Sequential);
+    faults_stay_local_on(Engine::Dispatcher(Mode::Sequential));
+}
+
+#[test]
+fn faults_stay_local_tokio_current_thread() {
+    faults_stay_local_on(Engine::TokioCurrentThread);
+}
+
+#[test]
+fn faults_stay_local_tokio_multi_thread() {
+    faults_stay_local_on(Engine::TokioMultiThread);
 }
 
 #[test]
@@ -348,17 +459,23 @@ fn connect_timeout_ends_the_task() {
         ))?;
         Ok(())
     }
-    let mut dispatcher = Dispatcher::new();
-    dispatcher.spawn(connect_only(addr));
-    let started = Instant::now();
-    let result = dispatcher.run().unwrap().pop().unwrap();
-    let err = result.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::TimedOut, "{err}");
-    assert_eq!(
-        err.to_string(),
-        format!("connect to {addr}: timed out after 200ms without progress")
-    );
-    assert!(started.elapsed() >= Duration::from_millis(200));
+    for engine in ENGINES {
+        let started = Instant::now();
+        let result = run_on(engine, vec![task(connect_only(addr))])
+            .pop()
+            .unwrap();
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::TimedOut, "{engine:?}: {err}");
+        assert_eq!(
+            err.to_string(),
+            format!("connect to {addr}: timed out after 200ms without progress"),
+            "{engine:?}"
+        );
+        assert!(
+            started.elapsed() >= Duration::from_millis(200),
+            "{engine:?}"
+        );
+    }
 }
 
 /// CPU time (user + system) of the calling thread so far: the dispatcher's, whatever the tests
@@ -479,9 +596,10 @@ impl Drop for ServerProcess {
     }
 }
 
-/// 10,000 downloads at once in one dispatcher: every connection is open at the same time on the
-/// client side (each task connects before any of them reads), and every byte arrives. The server
-/// runs in two child processes (see [`http_server_process`]).
+/// 10,000 downloads at once, on the dispatcher and then on the tokio engine (two workers): every
+/// connection is open at the same time on the client side (each task connects before any of
+/// them reads), and every byte arrives. The server runs in two child processes (see
+/// [`http_server_process`]).
 #[test]
 fn ten_thousand_connections() {
     const N: usize = 10_000;
@@ -493,22 +611,34 @@ fn ten_thousand_connections() {
     );
     let servers = [ServerProcess::start(), ServerProcess::start()];
     let addrs: Vec<SocketAddr> = servers.iter().flat_map(|s| s.addrs.clone()).collect();
-    let mut dispatcher = Dispatcher::new();
-    for i in 0..N {
-        let len = 100 + i % 1000;
-        let addr = addrs[i % addrs.len()];
-        dispatcher.spawn(download(addr, format!("/f/{i}/{len}"), TIMEOUT));
+    for engine in [Engine::Dispatcher(Mode::Poll), Engine::TokioMultiThread] {
+        many_connections_on(engine, N, &addrs);
     }
+}
+
+/// `n` downloads at once on `engine` from the servers at `addrs`, each of its own length; checks
+/// every byte.
+fn many_connections_on(engine: Engine, n: usize, addrs: &[SocketAddr]) {
+    let tasks = (0..n)
+        .map(|i| {
+            let len = 100 + i % 1000;
+            let addr = addrs[i % addrs.len()];
+            task(download(addr, format!("/f/{i}/{len}"), TIMEOUT))
+        })
+        .collect();
     let started = Instant::now();
-    let results = dispatcher.run().unwrap();
+    let results = run_on(engine, tasks);
     let took = started.elapsed();
     for (i, result) in results.into_iter().enumerate() {
         let len = 100 + i % 1000;
-        let got = result.unwrap_or_else(|e| panic!("download {i}: {e}"));
-        assert_eq!(got.body.len(), len, "download {i}");
-        assert!(got.body == body_of(len), "download {i}: body differs");
+        let got = result.unwrap_or_else(|e| panic!("{engine:?}, download {i}: {e}"));
+        assert_eq!(got.body.len(), len, "{engine:?}, download {i}");
+        assert!(
+            got.body == body_of(len),
+            "{engine:?}, download {i}: body differs"
+        );
     }
-    eprintln!("{N} connections in {took:?}");
+    eprintln!("{engine:?}: {n} connections in {took:?}");
 }
 
 /// `examples/download.rs` in each mode, against its own local server: the seed's four paths with
@@ -555,8 +685,11 @@ fn write_all_to_a_stalled_peer_times_out() {
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = mpsc::channel::<()>();
     let server = thread::spawn(move || {
-        let (_peer, _) = listener.accept().unwrap();
+        let peers: Vec<_> = (0..ENGINES.len())
+            .map(|_| listener.accept().unwrap())
+            .collect();
         let _ = stopped.recv_timeout(Duration::from_secs(60));
+        drop(peers);
     });
     #[resumable(yield = Wait)]
     fn flood(addr: SocketAddr) -> io::Result<()> {
@@ -565,14 +698,18 @@ fn write_all_to_a_stalled_peer_times_out() {
         let data = vec![7_u8; 64 << 20]; // far more than the socket buffers hold
         yield_from!(stream.write_all(&data))
     }
-    let mut dispatcher = Dispatcher::new();
-    dispatcher.spawn(flood(addr));
-    let err = dispatcher.run().unwrap().pop().unwrap().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::TimedOut, "{err}");
-    assert_eq!(
-        err.to_string(),
-        format!("write to {addr}: timed out after 200ms without progress")
-    );
+    for engine in ENGINES {
+        let err = run_on(engine, vec![task(flood(addr))])
+            .pop()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::TimedOut, "{engine:?}: {err}");
+        assert_eq!(
+            err.to_string(),
+            format!("write to {addr}: timed out after 200ms without progress"),
+            "{engine:?}"
+        );
+    }
     drop(stop);
     server.join().unwrap();
 }
@@ -583,8 +720,10 @@ fn read_exact_reports_an_early_close() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let server = thread::spawn(move || {
-        let (mut peer, _) = listener.accept().unwrap();
-        peer.write_all(&[1; 10]).unwrap();
+        for _ in ENGINES {
+            let (mut peer, _) = listener.accept().unwrap();
+            peer.write_all(&[1; 10]).unwrap();
+        }
     });
     #[resumable(yield = Wait)]
     fn read_100(addr: SocketAddr) -> io::Result<()> {
@@ -592,14 +731,18 @@ fn read_exact_reports_an_early_close() {
         let mut buf = [0; 100];
         yield_from!(stream.read_exact(&mut buf))
     }
-    let mut dispatcher = Dispatcher::new();
-    dispatcher.spawn(read_100(addr));
-    let err = dispatcher.run().unwrap().pop().unwrap().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
-    assert_eq!(
-        err.to_string(),
-        format!("read from {addr}: connection closed after 10 of 100 bytes")
-    );
+    for engine in ENGINES {
+        let err = run_on(engine, vec![task(read_100(addr))])
+            .pop()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{engine:?}");
+        assert_eq!(
+            err.to_string(),
+            format!("read from {addr}: connection closed after 10 of 100 bytes"),
+            "{engine:?}"
+        );
+    }
     server.join().unwrap();
 }
 
@@ -720,17 +863,14 @@ fn descriptors_reused_by_new_sockets_still_wake_the_task() {
 }
 
 /// Several tasks may wait for the same socket at once, in the same direction or in both: each
-/// is woken (the reactor keeps a list of waiters per descriptor and direction).
+/// is woken (the reactor keeps a list of waiters per descriptor and direction; the tokio engine
+/// registers a duplicate of the descriptor per wait).
 #[test]
 fn several_tasks_wait_for_one_socket() {
     use std::os::unix::net::UnixStream;
-    use std::rc::Rc;
-    let (ours, mut theirs) = UnixStream::pair().unwrap();
-    ours.set_nonblocking(true).unwrap();
-    let ours = Rc::new(ours);
     /// Waits until one byte can be read from `socket`, reads it.
     #[resumable(yield = Wait)]
-    fn read_one(socket: Rc<UnixStream>) -> io::Result<u8> {
+    fn read_one(socket: Arc<UnixStream>) -> io::Result<u8> {
         let mut byte = [0];
         loop {
             match (&*socket).read(&mut byte) {
@@ -743,33 +883,39 @@ fn several_tasks_wait_for_one_socket() {
             }
         }
     }
-    let mut dispatcher = Dispatcher::new();
-    for _ in 0..3 {
-        dispatcher.spawn(read_one(ours.clone()));
+    for engine in [
+        Engine::Dispatcher(Mode::Poll),
+        Engine::TokioCurrentThread,
+        Engine::TokioMultiThread,
+    ] {
+        let (ours, mut theirs) = UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let ours = Arc::new(ours);
+        let mut tasks: Vec<_> = (0..3).map(|_| task(read_one(ours.clone()))).collect();
+        let writer_socket = ours.clone();
+        tasks.push(task(resumable::coroutine!(move |()| -> io::Result<u8> {
+            resumable::yield_!(Wait::writable(&*writer_socket));
+            (&*writer_socket).write_all(b"w")?;
+            Ok(b'w')
+        })));
+        let feeder = thread::spawn(move || {
+            // After the readers have parked: one byte at a time, so that they wake at different
+            // times.
+            for byte in *b"abc" {
+                thread::sleep(Duration::from_millis(30));
+                theirs.write_all(&[byte]).unwrap();
+            }
+            let mut got = [0];
+            theirs.read_exact(&mut got).unwrap();
+            got[0]
+        });
+        let results = run_on(engine, tasks);
+        let mut read: Vec<u8> = results[..3].iter().map(|r| *r.as_ref().unwrap()).collect();
+        read.sort_unstable();
+        assert_eq!(read, b"abc", "{engine:?}");
+        assert_eq!(*results[3].as_ref().unwrap(), b'w', "{engine:?}");
+        assert_eq!(feeder.join().unwrap(), b'w', "{engine:?}");
     }
-    let writer_socket = ours.clone();
-    dispatcher.spawn(resumable::coroutine!(move |()| -> io::Result<u8> {
-        resumable::yield_!(Wait::writable(&*writer_socket));
-        (&*writer_socket).write_all(b"w")?;
-        Ok(b'w')
-    }));
-    let feeder = thread::spawn(move || {
-        // After the readers have parked: one byte at a time, so that they wake at different
-        // times.
-        for byte in *b"abc" {
-            thread::sleep(Duration::from_millis(30));
-            theirs.write_all(&[byte]).unwrap();
-        }
-        let mut got = [0];
-        theirs.read_exact(&mut got).unwrap();
-        got[0]
-    });
-    let results = dispatcher.run().unwrap();
-    let mut read: Vec<u8> = results[..3].iter().map(|r| *r.as_ref().unwrap()).collect();
-    read.sort_unstable();
-    assert_eq!(read, b"abc");
-    assert_eq!(*results[3].as_ref().unwrap(), b'w');
-    assert_eq!(feeder.join().unwrap(), b'w');
 }
 
 /// A task that only ever yields (`yield_now`) until another task's socket has data does not
@@ -876,22 +1022,23 @@ fn a_bad_descriptor_ends_its_task_with_an_error_whatever_its_number() {
         30,
     );
     let bad = [-1, i32::MIN, 60_000, 1 << 20, i32::MAX - 1, i32::MAX];
-    for mode in [Mode::Poll, Mode::Sequential] {
-        let mut dispatcher = Dispatcher::with_mode(mode);
-        let good = dispatcher.spawn(resumable::coroutine!(|()| -> io::Result<()> {
+    // Not the busy mode: it never looks at what a task waits for.
+    for engine in ENGINES
+        .into_iter()
+        .filter(|e| *e != Engine::Dispatcher(Mode::Busy))
+    {
+        let mut tasks = vec![task(resumable::coroutine!(|()| -> io::Result<()> {
             yield_from!(sleep(Duration::from_millis(5)));
             Ok(())
-        }));
-        for fd in bad {
-            dispatcher.spawn(wait_for_fd(fd));
-        }
-        let results = dispatcher.run().unwrap();
-        results[good.index()].as_ref().unwrap();
+        }))];
+        tasks.extend(bad.map(|fd| task(wait_for_fd(fd))));
+        let results = run_on(engine, tasks);
+        results[0].as_ref().unwrap();
         for (fd, result) in bad.iter().zip(&results[1..]) {
             let error = result.as_ref().unwrap_err();
             assert!(
                 error.to_string().contains(&format!("file descriptor {fd}")),
-                "{mode:?}, {fd}: {error}"
+                "{engine:?}, {fd}: {error}"
             );
         }
     }
@@ -1548,5 +1695,88 @@ fn reset_on_close(peer: &std::net::TcpStream) {
         0,
         "setsockopt(SO_LINGER): {}",
         std::io::Error::last_os_error()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tokio engine's own promises (issue 18).
+
+/// A task is `Send` with its streams in it: polled once on one thread (it connects, registering
+/// its stream with the runtime's reactor, and waits), then moved to another thread and run to its
+/// end there, every byte arriving.
+#[test]
+fn a_task_moves_to_another_thread_in_the_middle_of_a_download() {
+    use core::future::Future;
+    use core::task::Poll;
+    let server = HttpServer::start(2);
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+    );
+    let len = 300_000;
+    let mut task = resumable::dispatch::tokio::Task::new(download(
+        server.addr(),
+        format!("/moved/{len}"),
+        TIMEOUT,
+    ));
+    runtime.block_on(core::future::poll_fn(|cx| {
+        assert!(
+            core::pin::Pin::new(&mut task).poll(cx).is_pending(),
+            "it cannot be done before the server answered"
+        );
+        Poll::Ready(())
+    }));
+    let here = thread::current().id();
+    let elsewhere = Arc::clone(&runtime);
+    let (there, got) = thread::spawn(move || (thread::current().id(), elsewhere.block_on(task)))
+        .join()
+        .unwrap();
+    assert_ne!(here, there);
+    let got = got.unwrap();
+    assert_eq!(got.status, 200);
+    assert!(got.body == body_of(len), "body differs");
+}
+
+/// A dispatcher run inside a task on the tokio engine drives its own tasks in its own reactor,
+/// and the task's own stream goes on waiting on tokio's readiness before and after it.
+#[test]
+fn a_dispatcher_inside_a_tokio_task_drives_its_own_tasks() {
+    let server = HttpServer::start(4);
+    #[resumable(yield = Wait)]
+    fn outer(addr: SocketAddr) -> io::Result<usize> {
+        let before = yield_from!(download(addr, "/outer/1000".into(), TIMEOUT))?;
+        let inner = inner(addr)?;
+        let after = yield_from!(download(addr, "/outer/4000".into(), TIMEOUT))?;
+        Ok(before.body.len() + inner + after.body.len())
+    }
+    /// A whole dispatcher run (the dispatcher is not `Send`: it is not held across a wait).
+    fn inner(addr: SocketAddr) -> io::Result<usize> {
+        let mut dispatcher = Dispatcher::new();
+        for len in [2000, 3000] {
+            dispatcher.spawn(download(addr, format!("/inner/{len}"), TIMEOUT));
+        }
+        let mut total = 0;
+        for result in dispatcher.run()? {
+            total += result?.body.len();
+        }
+        Ok(total)
+    }
+    for engine in [Engine::TokioCurrentThread, Engine::TokioMultiThread] {
+        let results = run_on(engine, vec![task(outer(server.addr()))]);
+        assert_eq!(*results[0].as_ref().unwrap(), 10_000, "{engine:?}");
+    }
+}
+
+/// Polled outside a tokio runtime, a task ends with an error that says so (it does not panic).
+#[test]
+fn a_tokio_task_outside_a_runtime_is_an_error() {
+    let task = resumable::dispatch::tokio::Task::new(panicking_task());
+    let err = futures_executor::block_on(task).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a dispatcher task on the tokio engine must run inside a tokio runtime"
     );
 }
