@@ -645,7 +645,13 @@ fn many_connections_on(engine: Engine, n: usize, addrs: &[SocketAddr]) {
 /// the seed's sizes, in any order, then the times.
 #[test]
 fn download_example_prints_every_file() {
-    for flags in [&[][..], &["--busy"], &["--sequential"], &["--slow", "1"]] {
+    for flags in [
+        &[][..],
+        &["--busy"],
+        &["--sequential"],
+        &["--slow", "1"],
+        &["--tokio", "2"],
+    ] {
         let mut cmd = std::process::Command::new(env!("CARGO"));
         cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args([
             "run",
