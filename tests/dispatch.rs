@@ -1786,3 +1786,35 @@ fn a_tokio_task_outside_a_runtime_is_an_error() {
         "a dispatcher task on the tokio engine must run inside a tokio runtime"
     );
 }
+
+/// `read_to_end` keeps what it read before an error, and nothing more (its buffer's zeroed room
+/// is cut off): a reset after the headers and 100 bytes, on every engine.
+#[test]
+fn read_to_end_keeps_the_bytes_read_before_an_error() {
+    #[resumable(yield = Wait)]
+    fn read_all(addr: SocketAddr) -> io::Result<(ErrorKind, Vec<u8>)> {
+        let mut stream = yield_from!(TcpStream::connect(addr))?;
+        stream.set_timeout(Some(TIMEOUT));
+        yield_from!(stream.write_all(b"GET / HTTP/1.0\r\n\r\n"))?;
+        let mut got = b"before:".to_vec();
+        let Err(error) = yield_from!(stream.read_to_end(&mut got)) else {
+            return Err(io::Error::other("no reset"));
+        };
+        Ok((error.kind(), got))
+    }
+    let (addr, stop, server) = fault_server(Fault::Reset, ENGINES.len());
+    let head = b"HTTP/1.0 200 OK\r\nContent-Length: 10000\r\n\r\n";
+    for engine in ENGINES {
+        let (kind, got) = run_on(engine, vec![task(read_all(addr))])
+            .pop()
+            .unwrap()
+            .unwrap();
+        assert_eq!(kind, ErrorKind::ConnectionReset, "{engine:?}");
+        let mut expected = b"before:".to_vec();
+        expected.extend_from_slice(head);
+        expected.extend_from_slice(&[b'x'; 100]);
+        assert!(got == expected, "{engine:?}: {} bytes", got.len());
+    }
+    drop(stop);
+    server.join().unwrap();
+}

@@ -86,6 +86,19 @@ enum Step<R> {
     Wait(Wait),
 }
 
+/// A buffer being read into: its bytes up to `filled` are data, the rest zeroed room for the
+/// next read, cut off however the reading ends (returns, fails, or is dropped half-way).
+struct Room<'a> {
+    buf: &'a mut Vec<u8>,
+    filled: usize,
+}
+
+impl Drop for Room<'_> {
+    fn drop(&mut self) {
+        self.buf.truncate(self.filled);
+    }
+}
+
 /// Whether a connecting socket is connected now: its peer's address, the connection attempt's
 /// error, or `WouldBlock` while the attempt goes on.
 fn connected(socket: &std::net::TcpStream) -> io::Result<SocketAddr> {
@@ -344,23 +357,21 @@ impl TcpStream {
         from_parts_starting(co.marker(), async move {
             let co = co;
             let start = buf.len();
+            // Room is zeroed once, when it is reserved, not before every read.
+            let mut room = Room { filled: start, buf };
             loop {
-                let len = buf.len();
-                if buf.capacity() - len < 4096 {
-                    buf.reserve(len.max(16 * 1024));
+                if room.buf.capacity() - room.filled < 4096 {
+                    room.buf.truncate(room.filled);
+                    room.buf.reserve(room.filled.max(16 * 1024));
                 }
-                buf.resize(buf.capacity(), 0);
-                let read = self.read_some(&co, &mut buf[len..]).await;
-                match read {
-                    Ok(0) => {
-                        buf.truncate(len);
-                        return Ok(len - start);
-                    }
-                    Ok(n) => buf.truncate(len + n),
-                    Err(error) => {
-                        buf.truncate(len);
-                        return Err(error);
-                    }
+                let capacity = room.buf.capacity();
+                if room.buf.len() < capacity {
+                    room.buf.resize(capacity, 0);
+                }
+                let filled = room.filled;
+                match self.read_some(&co, &mut room.buf[filled..]).await? {
+                    0 => return Ok(room.filled - start),
+                    n => room.filled += n,
                 }
             }
         })
