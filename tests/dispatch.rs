@@ -1818,3 +1818,30 @@ fn read_to_end_keeps_the_bytes_read_before_an_error() {
     drop(stop);
     server.join().unwrap();
 }
+
+/// What a task on the multi-threaded runtime holds across its waits must be `Send`: a stream is
+/// (and `Sync`), and so is each subroutine its operations return. Checked by the compiler.
+#[test]
+fn streams_and_their_operations_are_send() {
+    fn send<T: Send>(_: &T) {}
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TcpStream>();
+    send_sync::<Wait>();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    send(&TcpStream::connect(addr));
+    send(&TcpStream::connect_timeout(addr, Some(TIMEOUT)));
+    send(&sleep(TIMEOUT));
+    send(&resumable::dispatch::yield_now());
+    let mut stream = TcpStream::from_std(std::net::TcpStream::connect(addr).unwrap()).unwrap();
+    let (mut buf, mut all) = ([0; 8], Vec::new());
+    send(&stream.read(&mut buf));
+    send(&stream.read_exact(&mut buf));
+    send(&stream.read_to_end(&mut all));
+    send(&stream.write_all(b"x"));
+    send(&resumable::dispatch::tokio::Task::new(download(
+        addr,
+        "/".into(),
+        TIMEOUT,
+    )));
+}

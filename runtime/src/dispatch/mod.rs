@@ -32,6 +32,19 @@
 //! coroutines can talk to each other on one thread. A wake-up is a hint: the helpers retry
 //! their system call and wait again if it would still block.
 //!
+//! # Two engines
+//!
+//! A task is engine-neutral: it only yields [`Wait`]s. The [`Dispatcher`] is the default engine:
+//! one thread, no runtime to set up, its own reactor. With cargo feature `tokio`, the module
+//! `dispatch::tokio` runs the same tasks, unchanged, as tokio futures (`Task`, `spawn`,
+//! `spawn_local`): on tokio's own readiness (an `AsyncFd` per stream, kept for the stream's life)
+//! and timers, on a current-thread runtime or, for `Send` tasks, on the multi-threaded one, where
+//! a task may be resumed on a different worker thread after each wait. [`TcpStream`] is `Send`
+//! and `Sync`, and so are the subroutines of its operations, so a task holding one is `Send`
+//! whenever the rest of what it holds across its waits is. The engine is chosen by whoever drives
+//! the task: a [`TcpStream`] operation waits on tokio's readiness when a tokio task is resuming
+//! it, and in the dispatcher's reactor otherwise (a dispatcher run inside a tokio task included).
+//!
 //! # Hostile input
 //!
 //! - The reactor's per-descriptor table has an entry for each descriptor the poll accepted,
@@ -54,8 +67,10 @@
 //!
 //! # Limits
 //!
-//! Unix only (tasks name sockets by file descriptor). One thread: the dispatcher and its tasks
-//! are not `Send`. Tasks are spawned before [`Dispatcher::run`], not from inside other tasks.
+//! Unix only (tasks name sockets by file descriptor). One thread: the dispatcher is not `Send`,
+//! nor are the tasks it runs required to be (for many threads, run `Send` tasks on tokio's
+//! multi-threaded runtime with feature `tokio`). Tasks are spawned before [`Dispatcher::run`],
+//! not from inside other tasks.
 //!
 //! # Example
 //!

@@ -26,6 +26,14 @@ use crate::lower::{Co, Static, from_parts_starting};
 /// with [`from_std`](Self::from_std) keeps its blocking mode, which its other descriptors (a
 /// `try_clone` the caller kept) share.
 ///
+/// The same stream works on both engines (see [the module docs](super#two-engines)): on the
+/// [`Dispatcher`](super::Dispatcher) it waits in the dispatcher's reactor; resumed by a task of
+/// the tokio engine (cargo feature `tokio`) it registers its socket with tokio's reactor on its
+/// first operation and waits on that registration, which it keeps until it is dropped. It is
+/// `Send` and `Sync`, and so are the subroutines its operations return (when what they borrow
+/// is): a task that holds a stream across its waits can move between the worker threads of
+/// tokio's multi-threaded runtime.
+///
 /// ```
 /// # if cfg!(miri) { return; } // Miri has no epoll or sockets
 /// use std::io::{Read, Write};
