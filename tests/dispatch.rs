@@ -1506,8 +1506,32 @@ fn rss_bytes() -> usize {
     pages * usize::try_from(page).unwrap()
 }
 
-/// Runs soak connections `range` on one dispatcher, `workers` at a time.
+/// Which kind soak connection `i` is on `engine`: on tokio, none of the kinds read on the event
+/// loop (which runs only while a dispatcher waits).
+fn soak_kind(engine: Engine, i: usize) -> Soak {
+    if engine == Engine::Dispatcher(Mode::Poll) {
+        SOAK_MIX[i % SOAK_MIX.len()]
+    } else {
+        SOAK_MIX_TOKIO[i % SOAK_MIX_TOKIO.len()]
+    }
+}
+
+/// The mix on the tokio engine: the dispatcher's without the event loop's kinds.
+const SOAK_MIX_TOKIO: [Soak; 8] = [
+    Soak::Bulk,
+    Soak::Bulk,
+    Soak::Bulk,
+    Soak::Trickle,
+    Soak::Refused,
+    Soak::Reset,
+    Soak::Early,
+    Soak::Stall,
+];
+
+/// Runs soak connections `range` on `engine` (the dispatcher, or tokio's current-thread runtime
+/// on this thread), `workers` at a time.
 fn soak_round(
+    engine: Engine,
     addr: SocketAddr,
     refused: SocketAddr,
     range: core::ops::Range<usize>,
@@ -1525,6 +1549,7 @@ fn soak_round(
         next: Rc<Cell<usize>>,
         end: usize,
         tally: Rc<RefCell<SoakTally>>,
+        engine: Engine,
     ) -> io::Result<()> {
         loop {
             let i = next.get();
@@ -1532,24 +1557,52 @@ fn soak_round(
                 return Ok(());
             }
             next.set(i + 1);
-            let kind = SOAK_MIX[i % SOAK_MIX.len()];
+            let kind = soak_kind(engine, i);
             let result = yield_from!(soak_connection(addr, refused, kind, i));
             soak_check(&mut tally.borrow_mut(), i, kind, &result, addr);
         }
     }
     let next = Rc::new(Cell::new(range.start));
     let shared = Rc::new(RefCell::new(core::mem::take(tally)));
-    let mut dispatcher = Dispatcher::new();
-    for _ in 0..workers {
-        dispatcher.spawn(worker(
+    let workers = (0..workers).map(|_| {
+        worker(
             addr,
             refused,
             next.clone(),
             range.end,
             shared.clone(),
-        ));
-    }
-    for result in dispatcher.run().unwrap() {
+            engine,
+        )
+    });
+    let results = if engine == Engine::Dispatcher(Mode::Poll) {
+        let mut dispatcher = Dispatcher::new();
+        for worker in workers {
+            dispatcher.spawn(worker);
+        }
+        dispatcher.run().unwrap()
+    } else {
+        assert_eq!(
+            engine,
+            Engine::TokioCurrentThread,
+            "the soak runs on one thread"
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let local = tokio::task::LocalSet::new();
+        local.block_on(&runtime, async {
+            let handles: Vec<_> = workers
+                .map(resumable::dispatch::tokio::spawn_local)
+                .collect();
+            let mut results = Vec::new();
+            for handle in handles {
+                results.push(handle.await.unwrap());
+            }
+            results
+        })
+    };
+    for result in results {
         result.unwrap();
     }
     *tally = Rc::try_unwrap(shared).ok().unwrap().into_inner();
@@ -1558,7 +1611,7 @@ fn soak_round(
 /// The soak's body, in a process of its own so that its RSS is its own: the child that
 /// [`soak_every_fault_over_thousands_of_connections`] runs (this binary again, that test alone,
 /// with `DISPATCH_SOAK_PROCESS` set).
-fn soak_process() {
+fn soak_process(engine: Engine) {
     raise_open_files_limit();
     let scale: usize = std::env::var("RESUMABLE_SOAK_SCALE")
         .ok()
@@ -1574,9 +1627,16 @@ fn soak_process() {
     let rss_start = rss_bytes();
     let mut tally = SoakTally::default();
     // The warm-up fills the allocator's arenas, the reactor's tables and the server's threads.
-    soak_round(addr, refused, 0..warm_up, workers, &mut tally);
+    soak_round(engine, addr, refused, 0..warm_up, workers, &mut tally);
     let (rss_before, heap_before) = (rss_bytes(), heap::live_bytes());
-    soak_round(addr, refused, warm_up..connections, workers, &mut tally);
+    soak_round(
+        engine,
+        addr,
+        refused,
+        warm_up..connections,
+        workers,
+        &mut tally,
+    );
     let (rss_after, heap_after) = (rss_bytes(), heap::live_bytes());
     let took = started.elapsed();
     assert!(
@@ -1587,13 +1647,15 @@ fn soak_process() {
     );
     let ended: usize = tally.ok.values().sum();
     assert_eq!(ended, connections);
-    let faults = ended - tally.ok[&Soak::Bulk] - tally.ok[&Soak::Lines] - tally.ok[&Soak::Trickle];
+    let good = |kind| tally.ok.get(&kind).copied().unwrap_or(0);
+    let faults = ended - good(Soak::Bulk) - good(Soak::Lines) - good(Soak::Trickle);
     let heap_grown = heap_after - heap_before;
     let rss_grown = rss_after.saturating_sub(rss_before);
     println!(
-        "SOAK {connections} connections ({faults} faults: {:?}), {} bytes checked, {took:.1?}; \
-         RSS {:.1} MiB at the start, {:.1} MiB after the warm-up ({warm_up} connections), \
-         {:.1} MiB at the end (+{} KiB); the dispatcher thread's heap {heap_grown:+} bytes",
+        "SOAK {engine:?}: {connections} connections ({faults} faults: {:?}), {} bytes checked, \
+         {took:.1?}; RSS {:.1} MiB at the start, {:.1} MiB after the warm-up ({warm_up} \
+         connections), {:.1} MiB at the end (+{} KiB); the running thread's heap \
+         {heap_grown:+} bytes",
         tally.ok,
         tally.bytes_checked,
         mib(rss_start),
@@ -1628,10 +1690,31 @@ fn mib(bytes: usize) -> f64 {
 /// figures (`cargo test --test dispatch soak -- --nocapture`).
 #[test]
 fn soak_every_fault_over_thousands_of_connections() {
+    soak_on(
+        Engine::Dispatcher(Mode::Poll),
+        "soak_every_fault_over_thousands_of_connections",
+    );
+}
+
+/// The soak on the tokio engine, on a current-thread runtime (so that the heap of the one thread
+/// that runs everything can be counted): the same connections, bytes and errors, without the
+/// kinds read on the dispatcher's event loop (lines, garbage, flood), and the same bounds on the
+/// heap and RSS.
+#[test]
+fn soak_on_tokio_every_fault_over_thousands_of_connections() {
+    soak_on(
+        Engine::TokioCurrentThread,
+        "soak_on_tokio_every_fault_over_thousands_of_connections",
+    );
+}
+
+/// Runs [`soak_process`] on `engine` in a child process (this binary again, test `name` alone)
+/// and prints its figures; or, in that child, the soak itself.
+fn soak_on(engine: Engine, name: &str) {
     use std::process::{Command, Stdio};
     if std::env::var_os("DISPATCH_SOAK_PROCESS").is_some() {
         // The child: the soak itself.
-        soak_process();
+        soak_process(engine);
         return;
     }
     let scale: u64 = std::env::var("RESUMABLE_SOAK_SCALE")
@@ -1640,13 +1723,7 @@ fn soak_every_fault_over_thousands_of_connections() {
         .unwrap_or(1)
         .max(1);
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "soak_every_fault_over_thousands_of_connections",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ])
+        .args(["--exact", name, "--nocapture", "--test-threads", "1"])
         .env("DISPATCH_SOAK_PROCESS", "1")
         .stdout(Stdio::piped())
         .spawn()
