@@ -3,13 +3,13 @@
 //!
 //! A dispatcher task is any `Resumable<(), Yield = Wait, Return = io::Result<T>>`, what
 //! [`Dispatcher::spawn`](super::Dispatcher::spawn) takes. [`Task::new`] makes one a
-//! [`Future`](core::future::Future) with output `io::Result<T>`; [`spawn`] runs a `Send` one on
+//! [`Future`] with output `io::Result<T>`; [`spawn`] runs a `Send` one on
 //! the current tokio runtime (the multi-threaded one included, where it may move between worker
 //! threads at each wait), [`spawn_local`] one that is not `Send` on the current
 //! [`LocalSet`](::tokio::task::LocalSet). The task code is the same as on the
 //! [`Dispatcher`](super::Dispatcher): [`TcpStream`](super::TcpStream)'s operations, [`sleep`],
 //! [`yield_now`](super::yield_now) and timeouts behave identically, and the result is the same:
-//! what the task returns, its error, or, for a panic, an [`io::Error`](std::io::Error) whose
+//! what the task returns, its error, or, for a panic, an [`io::Error`] whose
 //! `Display` is the panic message and whose [`into_inner`](std::io::Error::into_inner) is the
 //! [`ResumeError`](crate::ResumeError). The [`JoinHandle`](::tokio::task::JoinHandle) gives it as
 //! `Ok(result)`; its `Err` only means the task was cancelled (aborted, or the runtime shut down).
@@ -27,7 +27,7 @@
 //!   the call would block tokio clears that readiness (only if no new event came in the
 //!   meantime) and the waker is registered: exactly what tokio's own `TcpStream` does. The
 //!   [`Wait`] it then yields tells the task only that its wake-up is arranged.
-//! - A deadline (a timeout, [`sleep`]) is a [`tokio::time::Sleep`](::tokio::time::Sleep), one per
+//! - A deadline (a timeout, [`sleep`]) is a [`tokio::time::Sleep`], one per
 //!   task, moved to each new deadline ([`sleep_until`](::tokio::time::sleep_until)).
 //! - [`Wait::yield_now`] wakes the task at once and returns `Pending`: the task goes to the back
 //!   of the runtime's queue.
@@ -56,6 +56,12 @@
 //!   another runtime, it still works while the first one runs.
 //! - A [`Dispatcher`](super::Dispatcher) run inside a tokio task drives its own tasks with its own
 //!   reactor (it blocks that worker thread until its tasks are done, as any blocking call would).
+//!
+//! [`Wait`]: super::Wait
+//! [`Wait::yield_now`]: super::Wait::yield_now
+//! [`Wait::readable`]: super::Wait::readable
+//! [`Wait::writable`]: super::Wait::writable
+//! [`sleep`]: super::sleep
 //!
 //! # Example
 //!
