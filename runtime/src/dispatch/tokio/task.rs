@@ -148,7 +148,35 @@ impl Waiting {
 }
 
 impl<G> Task<G> {
-    /// The future of `task`'s result. Nothing runs before it is polled.
+    /// The future of `task`'s result. Nothing runs before it is polled; it can be awaited,
+    /// spawned, or put in a `JoinSet` like any future.
+    ///
+    /// ```
+    /// # if cfg!(miri) { return; } // Miri has no epoll
+    /// use resumable::dispatch::tokio::Task;
+    /// use resumable::dispatch::{yield_now, Wait};
+    /// use resumable::{resumable, yield_from};
+    ///
+    /// #[resumable(yield = Wait)]
+    /// fn twice(n: u32) -> std::io::Result<u32> {
+    ///     yield_from!(yield_now());
+    ///     Ok(2 * n)
+    /// }
+    ///
+    /// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let sum = runtime.block_on(async {
+    ///     let mut set = tokio::task::JoinSet::new();
+    ///     for n in 1..=3 {
+    ///         set.spawn(Task::new(twice(n)));
+    ///     }
+    ///     let mut sum = 0;
+    ///     while let Some(joined) = set.join_next().await {
+    ///         sum += joined.unwrap().unwrap();
+    ///     }
+    ///     sum
+    /// });
+    /// assert_eq!(sum, 12);
+    /// ```
     pub fn new(task: G) -> Self {
         Self {
             coroutine: Some(Box::pin(task)),
@@ -160,6 +188,31 @@ impl<G> Task<G> {
     }
 
     /// Whether the task has ended (its result was returned by a poll).
+    ///
+    /// ```
+    /// # if cfg!(miri) { return; } // Miri has no epoll
+    /// use core::future::Future;
+    /// use core::pin::Pin;
+    /// use resumable::dispatch::tokio::Task;
+    /// use resumable::dispatch::{yield_now, Wait};
+    /// use resumable::{resumable, yield_from};
+    ///
+    /// #[resumable(yield = Wait)]
+    /// fn one_turn() -> std::io::Result<()> {
+    ///     yield_from!(yield_now());
+    ///     Ok(())
+    /// }
+    ///
+    /// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let mut task = Task::new(one_turn());
+    /// runtime.block_on(core::future::poll_fn(|cx| {
+    ///     assert!(Pin::new(&mut task).poll(cx).is_pending()); // it yields once
+    ///     assert!(!task.is_finished());
+    ///     assert!(Pin::new(&mut task).poll(cx).is_ready());
+    ///     assert!(task.is_finished());
+    ///     std::task::Poll::Ready(())
+    /// }));
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.coroutine.is_none()
     }
