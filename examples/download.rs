@@ -1,6 +1,6 @@
 //! Seeds 18–21 of `../shared/reference/lua/`: download several files over HTTP/1.0, one
 //! coroutine per download, printing `path<TAB>bytes` (the body's size) as each one finishes, then
-//! the wall and CPU time the downloads took (CPU time of the downloading thread only, not of the
+//! the wall and CPU time the downloads took (CPU time of the downloading threads only, not of the
 //! local server's threads).
 //!
 //! ```text
@@ -8,6 +8,7 @@
 //! cargo run --release --example download -- --busy           # the seed's spinning dispatcher
 //! cargo run --release --example download -- --sequential     # one after the other, blocking
 //! cargo run --release --example download -- --slow 2 --busy  # a slow server: see busy spin
+//! cargo run --release --example download -- --tokio 2        # the same tasks on tokio, 2 workers
 //! cargo run --release --example download -- HOST PORT PATH... # someone else's server
 //! ```
 //!
@@ -17,6 +18,10 @@
 //! downloads wait for data as they would over a real network: that is when the busy dispatcher
 //! burns CPU while the poll dispatcher sleeps (the seed's lesson). Responses are parsed with
 //! `httparse`; a body shorter than its `Content-Length` is that download's error.
+//!
+//! `--tokio N` runs the same download tasks on tokio's multi-threaded runtime with N worker
+//! threads instead of the dispatcher (`resumable::dispatch::tokio`, cargo feature `tokio`): the
+//! task code does not change, only who drives it.
 //!
 //! The seed counted the bytes of headers and body together (816 for a 629-byte file from
 //! Python's server); we print the body's size, which does not depend on the server.
@@ -87,6 +92,8 @@ fn thread_cpu_time() -> Duration {
 /// What the command line asks for.
 struct Args {
     mode: Mode,
+    /// `Some(n)`: on tokio's multi-threaded runtime with `n` workers, not the dispatcher.
+    tokio: Option<usize>,
     delay: Duration,
     /// `None`: the local server.
     host: Option<(String, u16)>,
@@ -96,6 +103,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         mode: Mode::Poll,
+        tokio: None,
         delay: Duration::ZERO,
         host: None,
         paths: Vec::new(),
@@ -107,6 +115,10 @@ fn parse_args() -> Result<Args, String> {
             "--sequential" => args.mode = Mode::Sequential,
             "--busy" => args.mode = Mode::Busy,
             "--poll" => args.mode = Mode::Poll,
+            "--tokio" => {
+                let workers = it.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
+                args.tokio = Some(workers.ok_or("--tokio takes a number of worker threads")?);
+            }
             "--slow" => {
                 let ms = it.next().and_then(|ms| ms.parse().ok());
                 args.delay = Duration::from_millis(ms.ok_or("--slow takes milliseconds")?);
@@ -132,7 +144,10 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(message) => {
             eprintln!("download: {message}");
-            eprintln!("usage: download [--sequential | --busy] [--slow MS] [HOST PORT PATH...]");
+            eprintln!(
+                "usage: download [--sequential | --busy | --tokio WORKERS] [--slow MS] \
+                 [HOST PORT PATH...]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -155,6 +170,9 @@ fn main() -> ExitCode {
         }
     };
 
+    if let Some(workers) = args.tokio {
+        return on_tokio(workers, addr, &host, &args.paths);
+    }
     let (wall, cpu) = (Instant::now(), thread_cpu_time());
     let mut dispatcher = Dispatcher::with_mode(args.mode);
     for path in &args.paths {
@@ -180,6 +198,70 @@ fn main() -> ExitCode {
     };
     println!(
         "{mode}: wall {:.1} ms, cpu {:.1} ms",
+        wall.as_secs_f64() * 1e3,
+        cpu.as_secs_f64() * 1e3
+    );
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The same downloads on tokio's multi-threaded runtime with `workers` worker threads: each
+/// task is the `download` coroutine above, unchanged, as a tokio future
+/// (`resumable::dispatch::tokio::Task`). Prints as the dispatcher does; the CPU time is that of
+/// the runtime's threads and of this one.
+fn on_tokio(workers: usize, addr: SocketAddr, host: &str, paths: &[String]) -> ExitCode {
+    use resumable::dispatch::tokio::Task;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // Each runtime thread adds its own CPU time when it stops (at the runtime's shutdown).
+    let workers_cpu = Arc::new(AtomicU64::new(0));
+    let add = Arc::clone(&workers_cpu);
+    let (wall, cpu) = (Instant::now(), thread_cpu_time());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .on_thread_stop(move || {
+            let nanos = u64::try_from(thread_cpu_time().as_nanos()).unwrap_or(u64::MAX);
+            add.fetch_add(nanos, Ordering::Relaxed);
+        })
+        .build();
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("download: cannot start tokio: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let failed = runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, path) in paths.iter().enumerate() {
+            let task = Task::new(download(addr, host.to_owned(), path.clone()));
+            tasks.spawn(async move { (i, task.await) });
+        }
+        let mut failed = false;
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((i, Ok(bytes))) => println!("{}\t{bytes}", paths[i]),
+                Ok((i, Err(error))) => {
+                    failed = true;
+                    println!("{}\terror: {error}", paths[i]);
+                }
+                Err(error) => {
+                    failed = true;
+                    eprintln!("download: a task did not finish: {error}");
+                }
+            }
+        }
+        failed
+    });
+    drop(runtime); // its threads stop and add their CPU time
+    let wall = wall.elapsed();
+    let cpu = thread_cpu_time().saturating_sub(cpu)
+        + Duration::from_nanos(workers_cpu.load(Ordering::Relaxed));
+    println!(
+        "tokio, {workers} workers: wall {:.1} ms, cpu {:.1} ms",
         wall.as_secs_f64() * 1e3,
         cpu.as_secs_f64() * 1e3
     );

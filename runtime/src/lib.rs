@@ -15,7 +15,8 @@
 //! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
 //!   [`Coroutine`] (Layer 2) and what goes with it.
 //! - [`dispatch`] (cargo feature `io`, on by default; Unix): many coroutines over non-blocking
-//!   sockets on one thread, on `mio`.
+//!   sockets on one thread, on `mio`; with cargo feature `tokio`, `dispatch::tokio` runs the same
+//!   tasks as tokio futures, on tokio's readiness and timers, multi-threaded when they are `Send`.
 //! - [`events`] (cargo feature `io`; Unix): the seed's callback event loop, and coroutines that
 //!   read as if they blocked on top of it.
 #![doc = include_str!("soundness.md")]

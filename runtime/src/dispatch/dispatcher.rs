@@ -269,7 +269,12 @@ impl<'a, T> Dispatcher<'a, T> {
     fn step(&mut self, i: usize, done: &mut impl FnMut(TaskId, &io::Result<T>)) -> Step {
         let task = &mut self.tasks[i];
         let co = task.co.as_ref().expect("only live tasks are resumed");
-        let result = match co.resume(()) {
+        // A dispatcher inside a tokio task drives its own tasks: their streams wait here.
+        #[cfg(feature = "tokio")]
+        let resumed = super::tokio::outside(|| co.resume(()));
+        #[cfg(not(feature = "tokio"))]
+        let resumed = co.resume(());
+        let result = match resumed {
             Ok(State::Yielded(wait)) => return Step::Wait(wait),
             Ok(State::Complete(result)) => result,
             Err(panic) => Err(io::Error::other(panic)),

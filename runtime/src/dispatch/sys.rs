@@ -135,3 +135,47 @@ pub(crate) fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
         }
     }
 }
+
+/// A descriptor of our own for whatever descriptor number `fd` is open on (`F_DUPFD_CLOEXEC`):
+/// the same open file description, so the same readiness, but a number nobody else can close
+/// while we hold it. Fails (`EBADF`) when `fd` is not open.
+#[cfg(feature = "tokio")]
+pub(crate) fn duplicate(fd: std::os::fd::RawFd) -> io::Result<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: `fcntl(F_DUPFD_CLOEXEC)` takes a descriptor number and touches no memory of ours;
+    // a number that is not open (negative or not) makes it fail with `EBADF`.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if new < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `new` was just returned by a successful `fcntl(F_DUPFD_CLOEXEC)`: it is open, and
+    // nothing else owns it (only this call knows its number).
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+#[cfg(all(test, feature = "tokio"))]
+mod tests {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+
+    /// A duplicate reaches the same pipe (or socket), outlives the original descriptor, and a
+    /// number that is not open is an error, not a descriptor. (A pipe: Miri runs this, and it
+    /// emulates pipes but not `send` on a socket pair.)
+    #[test]
+    fn duplicate_is_the_same_description_under_a_number_of_its_own() {
+        let (mut reader, writer) = std::io::pipe().unwrap();
+        let copy = super::duplicate(writer.as_raw_fd()).unwrap();
+        assert_ne!(copy.as_raw_fd(), writer.as_raw_fd());
+        drop(writer);
+        let mut copy = std::fs::File::from(copy);
+        copy.write_all(b"hi").unwrap();
+        drop(copy);
+        let mut got = Vec::new();
+        reader.read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"hi");
+        for bad in [-1, i32::MAX] {
+            let error = super::duplicate(bad).unwrap_err();
+            assert_eq!(error.raw_os_error(), Some(libc::EBADF), "{bad}");
+        }
+    }
+}

@@ -6,9 +6,9 @@ use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
-use super::Wait;
 use super::sys;
 use super::time::deadline_after;
+use super::{Direction, Wait};
 use crate::delegate::Subroutine;
 use crate::lower::{Co, Static, from_parts_starting};
 
@@ -25,6 +25,14 @@ use crate::lower::{Co, Static, from_parts_starting};
 /// Reads and writes are non-blocking call by call (`MSG_DONTWAIT`), so a socket taken over
 /// with [`from_std`](Self::from_std) keeps its blocking mode, which its other descriptors (a
 /// `try_clone` the caller kept) share.
+///
+/// The same stream works on both engines (see [the module docs](super#two-engines)): on the
+/// [`Dispatcher`](super::Dispatcher) it waits in the dispatcher's reactor; resumed by a task of
+/// the tokio engine (cargo feature `tokio`) it registers its socket with tokio's reactor on its
+/// first operation and waits on that registration, which it keeps until it is dropped. It is
+/// `Send` and `Sync`, and so are the subroutines its operations return (when what they borrow
+/// is): a task that holds a stream across its waits can move between the worker threads of
+/// tokio's multi-threaded runtime.
 ///
 /// ```
 /// # if cfg!(miri) { return; } // Miri has no epoll or sockets
@@ -59,11 +67,58 @@ use crate::lower::{Co, Static, from_parts_starting};
 /// assert_eq!(reply, b"HELLO");
 /// ```
 pub struct TcpStream {
-    inner: std::net::TcpStream,
+    /// The socket's registration with tokio's reactor, made by its first operation on the tokio
+    /// engine and kept for the stream's life. (It keeps the socket open while registered, and
+    /// is dropped first, so the socket is taken out of the reactor before it closes.)
+    #[cfg(feature = "tokio")]
+    registration: Option<super::tokio::Registration>,
+    inner: Socket,
     /// This stream's number, unique in the process (see [`Wait`]'s `source`).
     id: u64,
     peer: SocketAddr,
     timeout: Option<Duration>,
+}
+
+/// The socket. With the `tokio` feature, shared with the stream's registration in tokio's
+/// reactor, which so keeps it open for as long as it is registered.
+#[cfg(feature = "tokio")]
+type Socket = std::sync::Arc<std::net::TcpStream>;
+#[cfg(not(feature = "tokio"))]
+type Socket = std::net::TcpStream;
+
+/// What one try of an operation came to.
+enum Step<R> {
+    /// The system call's result (not `WouldBlock`).
+    Done(io::Result<R>),
+    /// It would block: the task waits for this.
+    Wait(Wait),
+}
+
+/// A buffer being read into: its bytes up to `filled` are data, the rest zeroed room for the
+/// next read, cut off however the reading ends (returns, fails, or is dropped half-way).
+struct Room<'a> {
+    buf: &'a mut Vec<u8>,
+    filled: usize,
+}
+
+impl Drop for Room<'_> {
+    fn drop(&mut self) {
+        self.buf.truncate(self.filled);
+    }
+}
+
+/// Whether a connecting socket is connected now: its peer's address, the connection attempt's
+/// error, or `WouldBlock` while the attempt goes on.
+fn connected(socket: &std::net::TcpStream) -> io::Result<SocketAddr> {
+    if let Some(error) = socket.take_error()? {
+        return Err(error);
+    }
+    match socket.peer_addr() {
+        Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+            Err(io::ErrorKind::WouldBlock.into())
+        }
+        result => result,
+    }
 }
 
 impl fmt::Debug for TcpStream {
@@ -148,28 +203,25 @@ impl TcpStream {
             let what = format!("connect to {addr}");
             let deadline = timeout.map(deadline_after);
             let inner = mio::net::TcpStream::connect(addr).map_err(|e| context(&what, &e))?;
-            let id = super::reactor::new_source();
+            let mut stream = Self::new(std::net::TcpStream::from(inner), addr, timeout);
+            // The connection is not made yet: the dispatcher waits for it first; tokio's
+            // readiness says itself whether to look.
+            let mut step = if on_tokio() {
+                stream.attempt(Direction::Write, connected)
+            } else {
+                Step::Wait(stream.wait_for(Direction::Write))
+            };
             loop {
-                co.yield_(Wait::writable(&inner).or_until(deadline).with_source(id))
-                    .await;
-                if let Some(error) = inner.take_error().map_err(|e| context(&what, &e))? {
-                    return Err(context(&what, &error));
-                }
-                match inner.peer_addr() {
-                    Ok(peer) => {
-                        return Ok(Self {
-                            inner: inner.into(),
-                            id,
-                            peer,
-                            timeout,
-                        });
+                match step {
+                    Step::Done(Ok(peer)) => {
+                        stream.peer = peer;
+                        return Ok(stream);
                     }
-                    Err(error)
-                        if error.kind() == io::ErrorKind::NotConnected
-                            || error.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(error) => return Err(context(&what, &error)),
+                    Step::Done(Err(error)) => return Err(context(&what, &error)),
+                    Step::Wait(wait) => co.yield_(wait.or_until(deadline)).await,
                 }
-                if expired(deadline) {
+                step = stream.attempt(Direction::Write, connected);
+                if matches!(step, Step::Wait(_)) && expired(deadline) {
                     return Err(timed_out(&what, timeout));
                 }
             }
@@ -193,12 +245,18 @@ impl TcpStream {
     /// When the stream is not connected.
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<Self> {
         let peer = stream.peer_addr()?;
-        Ok(Self {
-            inner: stream,
+        Ok(Self::new(stream, peer, None))
+    }
+
+    fn new(socket: std::net::TcpStream, peer: SocketAddr, timeout: Option<Duration>) -> Self {
+        Self {
+            #[cfg(feature = "tokio")]
+            registration: None,
+            inner: Socket::from(socket),
             id: super::reactor::new_source(),
             peer,
-            timeout: None,
-        })
+            timeout,
+        }
     }
 
     /// The address of the peer.
@@ -307,23 +365,21 @@ impl TcpStream {
         from_parts_starting(co.marker(), async move {
             let co = co;
             let start = buf.len();
+            // Room is zeroed once, when it is reserved, not before every read.
+            let mut room = Room { filled: start, buf };
             loop {
-                let len = buf.len();
-                if buf.capacity() - len < 4096 {
-                    buf.reserve(len.max(16 * 1024));
+                if room.buf.capacity() - room.filled < 4096 {
+                    room.buf.truncate(room.filled);
+                    room.buf.reserve(room.filled.max(16 * 1024));
                 }
-                buf.resize(buf.capacity(), 0);
-                let read = self.read_some(&co, &mut buf[len..]).await;
-                match read {
-                    Ok(0) => {
-                        buf.truncate(len);
-                        return Ok(len - start);
-                    }
-                    Ok(n) => buf.truncate(len + n),
-                    Err(error) => {
-                        buf.truncate(len);
-                        return Err(error);
-                    }
+                let capacity = room.buf.capacity();
+                if room.buf.len() < capacity {
+                    room.buf.resize(capacity, 0);
+                }
+                let filled = room.filled;
+                match self.read_some(&co, &mut room.buf[filled..]).await? {
+                    0 => return Ok(room.filled - start),
+                    n => room.filled += n,
                 }
             }
         })
@@ -345,8 +401,11 @@ impl TcpStream {
             let mut written = 0;
             let mut deadline = self.timeout.map(deadline_after);
             while written < buf.len() {
-                match sys::send_now(self.inner.as_fd(), &buf[written..]) {
-                    Ok(0) => {
+                let step = self.attempt(Direction::Write, |socket| {
+                    sys::send_now(socket.as_fd(), &buf[written..])
+                });
+                match step {
+                    Step::Done(Ok(0)) => {
                         return Err(io::Error::new(
                             io::ErrorKind::WriteZero,
                             format!(
@@ -356,27 +415,24 @@ impl TcpStream {
                             ),
                         ));
                     }
-                    Ok(n) => {
+                    Step::Done(Ok(n)) => {
                         written += n;
                         deadline = self.timeout.map(deadline_after);
-                        continue;
                     }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(e) => return Err(context(format_args!("write to {}", self.peer), &e)),
+                    Step::Done(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Step::Done(Err(e)) => {
+                        return Err(context(format_args!("write to {}", self.peer), &e));
+                    }
+                    Step::Wait(wait) => {
+                        if expired(deadline) {
+                            return Err(timed_out(
+                                format_args!("write to {}", self.peer),
+                                self.timeout,
+                            ));
+                        }
+                        co.yield_(wait.or_until(deadline)).await;
+                    }
                 }
-                if expired(deadline) {
-                    return Err(timed_out(
-                        format_args!("write to {}", self.peer),
-                        self.timeout,
-                    ));
-                }
-                co.yield_(
-                    Wait::writable(&self.inner)
-                        .or_until(deadline)
-                        .with_source(self.id),
-                )
-                .await;
             }
             Ok(())
         })
@@ -386,24 +442,67 @@ impl TcpStream {
     async fn read_some(&mut self, co: &Co<Wait, (), Static>, buf: &mut [u8]) -> io::Result<usize> {
         let deadline = self.timeout.map(deadline_after);
         loop {
-            match sys::recv_now(self.inner.as_fd(), buf) {
-                Ok(n) => return Ok(n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Err(context(format_args!("read from {}", self.peer), &e)),
+            match self.attempt(Direction::Read, |socket| sys::recv_now(socket.as_fd(), buf)) {
+                Step::Done(Ok(n)) => return Ok(n),
+                Step::Done(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Step::Done(Err(e)) => {
+                    return Err(context(format_args!("read from {}", self.peer), &e));
+                }
+                Step::Wait(wait) => {
+                    if expired(deadline) {
+                        return Err(timed_out(
+                            format_args!("read from {}", self.peer),
+                            self.timeout,
+                        ));
+                    }
+                    co.yield_(wait.or_until(deadline)).await;
+                }
             }
-            if expired(deadline) {
-                return Err(timed_out(
-                    format_args!("read from {}", self.peer),
-                    self.timeout,
-                ));
-            }
-            co.yield_(
-                Wait::readable(&self.inner)
-                    .or_until(deadline)
-                    .with_source(self.id),
-            )
-            .await;
         }
     }
+
+    /// Tries `op`, a non-blocking system call on the socket that fails with `WouldBlock` when
+    /// it would block, once, as the engine driving the task has it: on the dispatcher, at once;
+    /// on tokio, when tokio's readiness says the socket may be ready for `direction` (see
+    /// [`tokio`](super::tokio)). When it would block, the [`Wait`] to yield.
+    fn attempt<R>(
+        &mut self,
+        direction: Direction,
+        mut op: impl FnMut(&std::net::TcpStream) -> io::Result<R>,
+    ) -> Step<R> {
+        #[cfg(feature = "tokio")]
+        {
+            let socket = &self.inner;
+            let tried =
+                super::tokio::attempt(&mut self.registration, socket, direction, || op(socket));
+            match tried {
+                Some(core::task::Poll::Ready(result)) => return Step::Done(result),
+                Some(core::task::Poll::Pending) => {
+                    return Step::Wait(self.wait_for(direction).armed());
+                }
+                None => {}
+            }
+        }
+        match op(&self.inner) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Wait(self.wait_for(direction)),
+            result => Step::Done(result),
+        }
+    }
+
+    /// The wait for the socket to be ready for `direction`.
+    fn wait_for(&self, direction: Direction) -> Wait {
+        let wait = match direction {
+            Direction::Read => Wait::readable(&self.inner),
+            Direction::Write => Wait::writable(&self.inner),
+        };
+        wait.with_source(self.id)
+    }
+}
+
+/// Whether a task on the tokio engine is being resumed on this thread.
+fn on_tokio() -> bool {
+    #[cfg(feature = "tokio")]
+    return super::tokio::is_driving();
+    #[cfg(not(feature = "tokio"))]
+    false
 }

@@ -33,6 +33,10 @@ pub struct Wait {
     /// themselves); 0 when only the file descriptor is known. Lets the dispatcher skip
     /// re-registering a socket that is still registered the same way.
     pub(crate) source: u64,
+    /// The wake-up for `io` is arranged already: the stream that yields this registered the
+    /// driving task's waker with its own readiness (on the tokio engine; always `false` on the
+    /// dispatcher).
+    pub(crate) armed: bool,
 }
 
 /// Which readiness of a socket a task waits for.
@@ -49,6 +53,7 @@ impl Wait {
             io: Some((source.as_raw_fd(), Direction::Read)),
             deadline: None,
             source: 0,
+            armed: false,
         }
     }
 
@@ -58,6 +63,7 @@ impl Wait {
             io: Some((source.as_raw_fd(), Direction::Write)),
             deadline: None,
             source: 0,
+            armed: false,
         }
     }
 
@@ -67,6 +73,7 @@ impl Wait {
             io: None,
             deadline: Some(deadline),
             source: 0,
+            armed: false,
         }
     }
 
@@ -76,6 +83,7 @@ impl Wait {
             io: None,
             deadline: None,
             source: 0,
+            armed: false,
         }
     }
 
@@ -94,6 +102,15 @@ impl Wait {
     /// open, with that descriptor, for as long as the number is in use.
     pub(super) fn with_source(self, source: u64) -> Self {
         Self { source, ..self }
+    }
+
+    /// The same wait, whose wake-up for its socket is arranged already (see `armed`).
+    #[cfg(feature = "tokio")]
+    pub(super) fn armed(self) -> Self {
+        Self {
+            armed: true,
+            ..self
+        }
     }
 
     /// Whether this waits for a socket to become readable.

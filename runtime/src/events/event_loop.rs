@@ -775,6 +775,7 @@ impl Loop {
             io: Some((fd, direction)),
             deadline: None,
             source: stream.inner.source,
+            armed: false,
         };
         reactor::wait_for(&wait, waiter)
     }
