@@ -1,5 +1,7 @@
 //! Writes the fuzzer's starting corpus: every macro invocation in the repository's tests, UI
-//! cases, examples and benches, one file each, in `fuzz/corpus/expand/`.
+//! cases, examples and benches, and in the coroutines the differential tests generate (their
+//! default run, or `RESUMABLE_DIFFTEST_SEED` / `RESUMABLE_DIFFTEST_CASES`), one file each, in
+//! `fuzz/corpus/expand/`.
 //!
 //! ```text
 //! cargo +nightly run --manifest-path fuzz/Cargo.toml --bin seed-corpus
@@ -21,7 +23,6 @@ fn main() -> std::io::Result<()> {
         "examples",
         "benches",
         "benches/workloads",
-        "difftest/cases",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
@@ -36,6 +37,23 @@ fn main() -> std::io::Result<()> {
                 std::fs::write(out.join(format!("seed-{written:05}")), invocation.to_text())?;
                 written += 1;
             }
+        }
+    }
+    let number = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let seed = number("RESUMABLE_DIFFTEST_SEED", resumable_difftest::DEFAULT_SEED);
+    let cases = number(
+        "RESUMABLE_DIFFTEST_CASES",
+        resumable_difftest::DEFAULT_CASES as u64,
+    );
+    for case in resumable_difftest::generate(seed, usize::try_from(cases).unwrap_or(usize::MAX)) {
+        for invocation in corpus::invocations(&case.coroutine_source) {
+            std::fs::write(out.join(format!("seed-{written:05}")), invocation.to_text())?;
+            written += 1;
         }
     }
     println!("{written} seeds in {}", out.display());
