@@ -245,15 +245,11 @@ where
                 return;
             }
             Err(payload) => {
-                // Known bug (difftest/README.md, "Known bugs"): when the panic comes from a
-                // coroutine delegated to through a frame (a `yield_from!` of a sub that itself
-                // delegates), the delegating bodies' locals are not dropped while the panic
-                // unwinds, only when the coroutine is dropped. The reference drops them before
-                // the panic reaches its caller, so the coroutine is dropped before the panic is
-                // recorded: the order of the drops is still compared, their timing against the
-                // panic only through the Lua handle (which drops the body at once).
-                drop(co);
+                // Recorded before the coroutine is dropped: every local of every body the panic
+                // came through must have been dropped while it unwound, as the reference's are
+                // (tests/difftest_regressions.rs has the case that found this was not so).
                 record(Event::Panic(message(&*payload)));
+                drop(co);
                 return;
             }
         }

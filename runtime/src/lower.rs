@@ -687,8 +687,8 @@ pub const fn from_parts_starting<F: Future, Y, R, M: Mode>(
 pub const fn from_parts_delegating<F: Future, Y, R, M: Mode>(
     marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<F, Y, R, TakesFirst, Frames<Y, R>, M> {
-    Gen::new(marker, body, Frames::new())
+) -> Gen<Unwinding<F>, Y, R, TakesFirst, Frames<Y, R>, M> {
+    Gen::new(marker, Unwinding::new(body), Unwinding::<F>::frames())
 }
 
 /// Builds a [`Gen`] whose body starts without an argument and delegates with `yield_from!`.
@@ -696,24 +696,115 @@ pub const fn from_parts_delegating<F: Future, Y, R, M: Mode>(
 pub const fn from_parts_starting_delegating<F: Future, Y, R, M: Mode>(
     marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<F, Y, R, Starts, Frames<Y, R>, M> {
-    Gen::new(marker, body, Frames::new())
+) -> Gen<Unwinding<F>, Y, R, Starts, Frames<Y, R>, M> {
+    Gen::new(marker, Unwinding::new(body), Unwinding::<F>::frames())
+}
+
+/// The body of a coroutine that delegates: one its driver can drop in place while a `resume`
+/// unwinds.
+///
+/// A panic in a frame (a coroutine run by `yield_from!` that itself delegates) unwinds through
+/// the frame's poll and the driver, not through the body that is suspended in its
+/// `yield_from!`, so the body's locals would live on until the coroutine is dropped, unlike the
+/// locals of the functions a panic unwinds through in plain code. The driver drops it instead
+/// (frames innermost first, then the body's locals), so the order of drops is the same as plain
+/// code's, and so is its timing: before the panic reaches whoever catches it.
+pub struct Unwinding<F> {
+    body: ManuallyDrop<F>,
+    dropped: bool,
+}
+
+impl<F> fmt::Debug for Unwinding<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unwinding")
+            .field("dropped", &self.dropped)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F> Unwinding<F> {
+    #[inline(always)]
+    const fn new(body: F) -> Self {
+        Self {
+            body: ManuallyDrop::new(body),
+            dropped: false,
+        }
+    }
+
+    /// An empty frame stack that knows how to drop this body.
+    const fn frames<Y, R>() -> Frames<Y, R> {
+        Frames::with_body_drop(Self::drop_erased)
+    }
+
+    /// Drops the body in place, once.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live, pinned `Unwinding<F>` that nothing borrows and that is never
+    /// polled again (the driver's `phase` stays `Running`, so a later `resume` panics first).
+    unsafe fn drop_erased(this: *mut ()) {
+        let this = this.cast::<Self>();
+        // SAFETY: the caller's contract. The body is dropped where it is (pinning allows a
+        // drop in place), and the flag keeps `Drop` from dropping it again.
+        unsafe {
+            if !(*this).dropped {
+                (*this).dropped = true;
+                ManuallyDrop::drop(&mut (*this).body);
+            }
+        }
+    }
+}
+
+impl<F> Drop for Unwinding<F> {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.dropped {
+            // SAFETY: not dropped yet (the flag), and never used again.
+            unsafe { ManuallyDrop::drop(&mut self.body) };
+        }
+    }
+}
+
+impl<F: Future> Future for Unwinding<F> {
+    type Output = F::Output;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `body` is structurally pinned: never moved out, and dropped only in place
+        // (by `drop_erased` or `Drop`, neither of which moves it). It is polled only while not
+        // dropped: after `drop_erased`, the driver never polls it again.
+        unsafe { self.map_unchecked_mut(|this| &mut *this.body) }.poll(cx)
+    }
 }
 
 /// Settles a driver's frame stack when a `resume` unwinds: frames whose `yield_from!` was dropped
 /// while a frame above them ran are dropped now, before anything they borrow can go, and the
 /// stack no longer counts as being polled. (A normal return settles as it goes and disarms it.)
-struct Settle<Y, R>(Option<NonNull<Frames<Y, R>>>);
+/// Then the body of a delegating driver is dropped too, in place (see [`Unwinding`]): its
+/// `yield_from!` drops the frames it pushed, innermost first, then its locals go, as they would
+/// during the unwinding of plain code.
+struct Settle<Y, R> {
+    frames: Option<NonNull<Frames<Y, R>>>,
+    body: *mut (),
+}
 
 impl<Y, R> Drop for Settle<Y, R> {
     #[inline(always)]
     fn drop(&mut self) {
-        if let Some(frames) = self.0 {
+        if let Some(frames) = self.frames {
             // SAFETY: `frames` is the stack of the `Gen` being resumed, alive for this whole
             // `resume` and reached only through raw pointers; no frame is being polled now.
+            // `body` is that `Gen`'s body, an `Unwinding` when the stack has a `body_drop`
+            // (both are set by the same constructor): pinned, not borrowed (its poll, if it was
+            // running, has unwound), and never polled again, as the `Gen`'s phase stays
+            // `Running`. The stack is no longer being polled (`end`), so the frames that the
+            // body's `yield_from!` releases are dropped at once.
             unsafe {
                 Frames::end(Some(frames));
                 Frames::settle(frames);
+                if let Some(drop_body) = Frames::body_drop(frames) {
+                    drop_body(self.body);
+                }
             }
         }
     }
@@ -759,7 +850,10 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             (&raw mut (*slot).frames).write(frames);
         }
         // Armed only while a frame can leave orphans behind; disarmed on every normal return.
-        let settle = Settle(frames);
+        let settle = Settle {
+            frames,
+            body: body_ptr.cast(),
+        };
         if let Some(f) = frames {
             // SAFETY: `frames` points to `this.frames`, alive for this whole call and reached only
             // through raw pointers (the body's `yield_from!` futures use the same pointer).
