@@ -25,7 +25,10 @@ pub use resumable_runtime::{IntoStream, stream};
 /// to the next `resume`.
 ///
 /// `yield_!(v)` yields `v`; `yield_!()` yields `()`; `yield_!(a, b)` yields the tuple `(a, b)`; a
-/// trailing comma is ignored (`yield_!(v,)` yields `v`).
+/// trailing comma is ignored (`yield_!(v,)` yields `v`). The temporaries made while computing
+/// `v` are dropped before the coroutine suspends, not at the end of the enclosing statement
+/// (`yield_!(f(&String::from("x")))` drops the `String` before the resumer sees the value).
+///
 /// It is only meaningful directly inside the body of a `#[resumable]` function or a
 /// `coroutine!` closure, which rewrite it. Anywhere else, including inside a closure, an `async`
 /// block or a nested fn within such a body, it is a compile-time error.
