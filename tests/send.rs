@@ -171,7 +171,10 @@ fn a_send_generators_iterator_crosses_threads() {
 }
 
 /// How a user spreads a generator's work over cores: rayon's `par_bridge` needs a `Send`
-/// iterator.
+/// iterator. Not under Miri: rayon's crossbeam-epoch breaks Stacked Borrows in its own code
+/// (crossbeam-rs/crossbeam#545, rayon-rs/rayon#1185); the `Send` iterator itself crosses
+/// threads under Miri in the test above.
+#[cfg(not(miri))]
 #[test]
 fn a_generator_feeds_rayon() {
     use rayon::iter::{ParallelBridge, ParallelIterator};
