@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use resumable::__private::{Co, Static, from_parts, from_parts_starting};
-use resumable::{Resumable, State, resumable, yield_, yield_from};
+use resumable::{Resumable, State, Subroutine, resumable, yield_, yield_from};
 
 /// The message of the panic `f` raises.
 fn panic_message(f: impl FnOnce()) -> String {
@@ -389,7 +389,7 @@ fn hand_off_futures_polled_by_another_executor_panic() {
         futures_executor::block_on(co.first());
     });
     assert_panics(OUTSIDE_RESUME, || {
-        futures_executor::block_on(co.delegate(|| deep(1)));
+        futures_executor::block_on(Subroutine::__delegate(&co, || deep(1)));
     });
 }
 
@@ -528,7 +528,7 @@ fn a_yield_from_dropped_by_its_own_running_frame_orphans_the_frame_until_its_pol
         async move {
             let co = co;
             let mut started = pin!(Some(async {
-                let () = co.delegate(|| drops_its_caller(handle_ref, false)).await;
+                let () = Subroutine::__delegate(&co, || drops_its_caller(handle_ref, false)).await;
             }));
             // SAFETY: (test only) see `drops_its_caller`.
             let lent: *mut (dyn DropInPlace + '_) = unsafe { started.as_mut().get_unchecked_mut() };

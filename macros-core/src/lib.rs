@@ -152,6 +152,8 @@ fn checked_closure(input: TokenStream) -> Checked {
         }
     };
     let mut errors = validate::closure(&closure).err();
+    // Without `yield = T`, a closure's yield type is inferred from its yields or from where it
+    // is used (a dispatcher task's is `Wait`); there is no default.
     let mut scan = scan::Scan::new(declared.clone(), false);
     scan.visit_expr_mut(&mut closure.body);
     let paths = scan.yield_paths().to_vec();
@@ -172,9 +174,6 @@ fn checked_closure(input: TokenStream) -> Checked {
             validate::push(&mut errors, syn::Error::new(*question, message));
         }
     }
-    // A closure that never yields takes its yield type from where it is used (a dispatcher
-    // task's is `Wait`), or from `coroutine!(yield = T, || ..)`; there is no default.
-    let yield_ty = declared;
     if let Some(e) = scan.finish() {
         validate::push(&mut errors, e);
     }
@@ -183,6 +182,6 @@ fn checked_closure(input: TokenStream) -> Checked {
             let fallback = fallback::closure(&error, &paths);
             Checked::Invalid { error, fallback }
         }
-        None => Checked::Valid(expand::closure(&closure, yield_ty.as_ref(), delegates)),
+        None => Checked::Valid(expand::closure(&closure, declared.as_ref(), delegates)),
     }
 }

@@ -37,11 +37,51 @@ pub struct Iter<'a, G: Resumable<()> + ?Sized> {
     end: End<G::Return>,
 }
 
-/// Where an [`Iter`] is: still iterating, or past the generator's return (value kept or taken).
-enum End<T> {
+/// Where an iteration of a generator is: still running, or past the generator's return (its
+/// value kept or taken). The one state machine of [`Iter`], [`IntoIter`] and the `stream`
+/// feature's `IntoStream`.
+pub(crate) enum End<T> {
     Running,
     Returned(T),
     Taken,
+}
+
+impl<T> End<T> {
+    /// The next value `generator` yields, or `None` from its return on (the return value is
+    /// kept); the generator is not resumed again after it returned.
+    #[inline]
+    pub(crate) fn next<G>(&mut self, generator: Pin<&mut G>) -> Option<G::Yield>
+    where
+        G: Resumable<(), Return = T> + ?Sized,
+    {
+        if !matches!(self, End::Running) {
+            return None;
+        }
+        match generator.resume(()) {
+            State::Yielded(value) => Some(value),
+            State::Complete(value) => {
+                *self = End::Returned(value);
+                None
+            }
+        }
+    }
+
+    /// Whether the generator has returned.
+    pub(crate) fn is_finished(&self) -> bool {
+        !matches!(self, End::Running)
+    }
+
+    /// The return value, if reached and not yet taken.
+    pub(crate) fn take(&mut self) -> Option<T> {
+        match core::mem::replace(self, End::Taken) {
+            End::Returned(value) => Some(value),
+            End::Running => {
+                *self = End::Running;
+                None
+            }
+            End::Taken => None,
+        }
+    }
 }
 
 impl<'a, G: Resumable<()> + ?Sized> Iter<'a, G> {
@@ -64,16 +104,7 @@ impl<G: Resumable<()> + ?Sized> Iterator for Iter<'_, G> {
 
     #[inline]
     fn next(&mut self) -> Option<G::Yield> {
-        if !matches!(self.end, End::Running) {
-            return None;
-        }
-        match self.generator.as_mut().resume(()) {
-            State::Yielded(value) => Some(value),
-            State::Complete(value) => {
-                self.end = End::Returned(value);
-                None
-            }
-        }
+        self.end.next(self.generator.as_mut())
     }
 }
 
@@ -82,7 +113,7 @@ impl<G: Resumable<()> + ?Sized> FusedIterator for Iter<'_, G> {}
 impl<G: Resumable<()> + ?Sized> fmt::Debug for Iter<'_, G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Iter")
-            .field("finished", &!matches!(self.end, End::Running))
+            .field("finished", &self.end.is_finished())
             .finish_non_exhaustive()
     }
 }
@@ -167,35 +198,12 @@ impl<G: Resumable<()>> IntoIter<G> {
     }
 }
 
-impl<T> End<T> {
-    /// The return value, if reached and not yet taken.
-    fn take(&mut self) -> Option<T> {
-        match core::mem::replace(self, End::Taken) {
-            End::Returned(value) => Some(value),
-            End::Running => {
-                *self = End::Running;
-                None
-            }
-            End::Taken => None,
-        }
-    }
-}
-
 impl<G: Resumable<()>> Iterator for IntoIter<G> {
     type Item = G::Yield;
 
     #[inline]
     fn next(&mut self) -> Option<G::Yield> {
-        if !matches!(self.end, End::Running) {
-            return None;
-        }
-        match self.generator.as_mut().resume(()) {
-            State::Yielded(value) => Some(value),
-            State::Complete(value) => {
-                self.end = End::Returned(value);
-                None
-            }
-        }
+        self.end.next(self.generator.as_mut())
     }
 }
 
@@ -204,7 +212,7 @@ impl<G: Resumable<()>> FusedIterator for IntoIter<G> {}
 impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoIter")
-            .field("finished", &!matches!(self.end, End::Running))
+            .field("finished", &self.end.is_finished())
             .finish_non_exhaustive()
     }
 }

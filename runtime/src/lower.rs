@@ -42,9 +42,7 @@ use core::ptr::{self, NonNull};
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::delegate::{
-    AsFrame, Delegate, Detached, ErasedFrame, Frames, InPlace, Sealed, Subroutine,
-};
+use crate::delegate::{AsFrame, Detached, ErasedFrame, Frames, InPlace, Sealed, Subroutine};
 use crate::state::{Resumable, State};
 
 /// The types a coroutine exchanges with its resumer: invariant in both, so that neither side can
@@ -426,17 +424,6 @@ impl<Y, R, M: Mode> Co<Y, R, M> {
             id: self.id,
             _types: PhantomData,
         }
-    }
-
-    /// The future behind `yield_from!(sub)`: `thunk` builds the coroutine delegated to when the
-    /// future is first polled (so that the body's state never contains it: recursion works).
-    #[inline(always)]
-    pub fn delegate<C, S>(&self, thunk: C) -> Delegate<Y, R, M, C, S, S::Return, S::__InPlace>
-    where
-        C: FnOnce() -> S,
-        S: Subroutine<R, Yield = Y>,
-    {
-        Delegate::new(self.id, thunk)
     }
 
     /// The future that receives the first `resume`'s argument at the top of a body.

@@ -12,7 +12,8 @@ use core::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 
-use crate::state::{Resumable, State};
+use crate::iter::End;
+use crate::state::Resumable;
 
 /// A generator moved into a box and polled as a [`Stream`] of what it yields: what
 /// [`Resumable::into_stream`] returns.
@@ -45,10 +46,9 @@ use crate::state::{Resumable, State};
 #[must_use = "streams do nothing unless polled"]
 pub struct IntoStream<G: Resumable<()> + ?Sized> {
     generator: Pin<Box<G>>,
-    /// Whether the generator has returned.
-    done: bool,
-    /// Its return value, until [`returned`](Self::returned) takes it.
-    value: Option<G::Return>,
+    /// Whether the generator has returned, and its value until [`returned`](Self::returned)
+    /// takes it.
+    end: End<G::Return>,
 }
 
 impl<G: Resumable<()>> IntoStream<G> {
@@ -82,8 +82,7 @@ impl<G: Resumable<()> + ?Sized> IntoStream<G> {
     pub fn from_pin(generator: Pin<Box<G>>) -> Self {
         Self {
             generator,
-            done: false,
-            value: None,
+            end: End::Running,
         }
     }
 
@@ -105,7 +104,7 @@ impl<G: Resumable<()> + ?Sized> IntoStream<G> {
     /// assert_eq!(s.returned(), None); // taken
     /// ```
     pub fn returned(&mut self) -> Option<G::Return> {
-        self.value.take()
+        self.end.take()
     }
 }
 
@@ -119,24 +118,14 @@ impl<G: Resumable<()> + ?Sized> Stream for IntoStream<G> {
     /// If the generator panics (the panic propagates).
     fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<G::Yield>> {
         let this = self.get_mut();
-        if this.done {
-            return Poll::Ready(None);
-        }
-        Poll::Ready(match this.generator.as_mut().resume(()) {
-            State::Yielded(value) => Some(value),
-            State::Complete(value) => {
-                this.done = true;
-                this.value = Some(value);
-                None
-            }
-        })
+        Poll::Ready(this.end.next(this.generator.as_mut()))
     }
 }
 
 impl<G: Resumable<()> + ?Sized> FusedStream for IntoStream<G> {
     /// Whether the generator has returned.
     fn is_terminated(&self) -> bool {
-        self.done
+        self.end.is_finished()
     }
 }
 
@@ -147,7 +136,7 @@ impl<G: Resumable<()> + ?Sized> Unpin for IntoStream<G> {}
 impl<G: Resumable<()> + ?Sized> fmt::Debug for IntoStream<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoStream")
-            .field("finished", &self.done)
+            .field("finished", &self.end.is_finished())
             .finish_non_exhaustive()
     }
 }
