@@ -383,10 +383,6 @@ pub struct Frames<Y, R> {
     /// `Delegate` dropped during a `resume` learns which frame is being polled (the one whose
     /// block the header's `start` is), and flags orphans to the driver.
     slot: *mut Header,
-    /// Drops the driver's body in place: set by the constructors of delegating coroutines,
-    /// whose body is an [`Unwinding`](crate::lower::Unwinding), and called when a `resume`
-    /// unwinds (see `Settle` in `lower.rs`).
-    drop_body: Option<unsafe fn(*mut ())>,
 }
 
 // SAFETY: see the type's `# Send` section: the body's auto traits stand for the frames'.
@@ -417,27 +413,7 @@ impl<Y, R> Frames<Y, R> {
             depth: 0,
             orphans: NONE,
             slot: ptr::null_mut(),
-            drop_body: None,
         }
-    }
-
-    /// No frames, and the function that drops the driver's body in place when a `resume`
-    /// unwinds.
-    pub(crate) const fn with_body_drop(drop_body: unsafe fn(*mut ())) -> Self {
-        let mut frames = Self::new();
-        frames.drop_body = Some(drop_body);
-        frames
-    }
-
-    /// The function that drops the driver's body in place, if the driver has one.
-    ///
-    /// # Safety
-    ///
-    /// `this` points to a live `Frames` not borrowed elsewhere.
-    #[inline]
-    pub(crate) unsafe fn body_drop(this: NonNull<Self>) -> Option<unsafe fn(*mut ())> {
-        // SAFETY: the caller's contract; the read ends here.
-        unsafe { (*this.as_ptr()).drop_body }
     }
 
     /// The number of active frames.

@@ -537,15 +537,46 @@ fn arg_taken_twice() -> ! {
     panic!("a `resume` argument was taken twice (a `yield_!` future was polled by hand)")
 }
 
-/// What a [`Gen`] is doing between two resumes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Not started, or stopped at a `yield_!`.
-    Suspended,
-    /// Inside `resume`; seen again by a later `resume` only if the body panicked.
-    Running,
-    /// The body returned.
+/// A [`Gen`]'s body, or what became of it. The two ends need no byte of their own: they sit in
+/// the niche of the body's own state (an `async` block's), so that a `Gen` that does not delegate
+/// is exactly as large as its body.
+enum Stage<B> {
+    /// Not started, stopped at a `yield_!`, or inside `resume`.
+    Live(B),
+    /// The body returned and was dropped.
     Returned,
+    /// A `resume` unwound out of the body, which was dropped in place as the panic passed.
+    Panicked,
+}
+
+impl<B> Stage<B> {
+    /// Drops the live body in place and leaves `end` (`Returned` or `Panicked`) in its stead,
+    /// even if a drop in the body panics.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live, pinned stage that nothing borrows.
+    #[inline]
+    unsafe fn end(this: *mut Self, end: fn() -> Self) {
+        /// Writes the end, however the drop went.
+        struct Leave<B>(*mut Stage<B>, fn() -> Stage<B>);
+        impl<B> Drop for Leave<B> {
+            fn drop(&mut self) {
+                // SAFETY: `Stage::end`'s contract; the body, if any, was dropped (or its drop
+                // unwound, which also ends its fields' lives), so it is overwritten, not dropped.
+                unsafe { self.0.write((self.1)()) };
+            }
+        }
+        let leave = Leave(this, end);
+        // SAFETY: the caller's contract. The body is dropped where it is (pinning allows a drop
+        // in place), and `leave` then overwrites it, so it is never dropped twice.
+        unsafe {
+            if let Stage::Live(body) = &mut *this {
+                ptr::drop_in_place(body);
+            }
+        }
+        drop(leave);
+    }
 }
 
 /// Kind of a [`Gen`] whose body receives the first `resume`'s argument (a `#[resume]`
@@ -611,8 +642,8 @@ impl<Y, R> Storage<Y, R> for Frames<Y, R> {
     }
 }
 
-/// A lowered coroutine: the body's `async` block, its phase, and (for a body that delegates) the
-/// frames of the coroutines it delegated to.
+/// A lowered coroutine: the body's `async` block (or what became of it), and (for a body that
+/// delegates) the frames of the coroutines it delegated to.
 ///
 /// `#[resumable]` functions return this behind `impl Resumable` (or `impl Subroutine`). Without
 /// delegation it holds nothing but the body's state (no heap allocation, no shared pointer), so it
@@ -624,16 +655,20 @@ pub struct Gen<F, Y, R, K = TakesFirst, S = NoFrames, M: Mode = Instance> {
     // (innermost first) while everything those frames borrow is still alive. Kept with its
     // identity as a frame is, so that a delegating body is polled by the very function that
     // polls its frames (see `drive`).
-    body: Detached<F, M>,
+    stage: Stage<Detached<F, M>>,
     frames: S,
-    phase: Phase,
     _types: PhantomData<(Exchange<Y, R>, K)>,
 }
 
 impl<F, Y, R, K, S, M: Mode> fmt::Debug for Gen<F, Y, R, K, S, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let phase = match self.stage {
+            Stage::Live(_) => "live",
+            Stage::Returned => "returned",
+            Stage::Panicked => "panicked",
+        };
         f.debug_struct("Gen")
-            .field("phase", &self.phase)
+            .field("stage", &phase)
             .finish_non_exhaustive()
     }
 }
@@ -643,9 +678,8 @@ impl<F: Future, Y, R, K, S, M: Mode> Gen<F, Y, R, K, S, M> {
     #[inline(always)]
     const fn new(marker: Marker<Y, R, M>, body: F, frames: S) -> Self {
         Self {
-            body: Detached::new(body, marker.id),
+            stage: Stage::Live(Detached::new(body, marker.id)),
             frames,
-            phase: Phase::Suspended,
             _types: PhantomData,
         }
     }
@@ -674,8 +708,8 @@ pub const fn from_parts_starting<F: Future, Y, R, M: Mode>(
 pub const fn from_parts_delegating<F: Future, Y, R, M: Mode>(
     marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<Unwinding<F>, Y, R, TakesFirst, Frames<Y, R>, M> {
-    Gen::new(marker, Unwinding::new(body), Unwinding::<F>::frames())
+) -> Gen<F, Y, R, TakesFirst, Frames<Y, R>, M> {
+    Gen::new(marker, body, Frames::new())
 }
 
 /// Builds a [`Gen`] whose body starts without an argument and delegates with `yield_from!`.
@@ -683,116 +717,37 @@ pub const fn from_parts_delegating<F: Future, Y, R, M: Mode>(
 pub const fn from_parts_starting_delegating<F: Future, Y, R, M: Mode>(
     marker: Marker<Y, R, M>,
     body: F,
-) -> Gen<Unwinding<F>, Y, R, Starts, Frames<Y, R>, M> {
-    Gen::new(marker, Unwinding::new(body), Unwinding::<F>::frames())
+) -> Gen<F, Y, R, Starts, Frames<Y, R>, M> {
+    Gen::new(marker, body, Frames::new())
 }
 
-/// The body of a coroutine that delegates: one its driver can drop in place while a `resume`
-/// unwinds.
-///
-/// A panic in a frame (a coroutine run by `yield_from!` that itself delegates) unwinds through
-/// the frame's poll and the driver, not through the body that is suspended in its
-/// `yield_from!`, so the body's locals would live on until the coroutine is dropped, unlike the
-/// locals of the functions a panic unwinds through in plain code. The driver drops it instead
-/// (frames innermost first, then the body's locals), so the order of drops is the same as plain
-/// code's, and so is its timing: before the panic reaches whoever catches it.
-pub struct Unwinding<F> {
-    body: ManuallyDrop<F>,
-    dropped: bool,
-}
-
-impl<F> fmt::Debug for Unwinding<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Unwinding")
-            .field("dropped", &self.dropped)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<F> Unwinding<F> {
-    #[inline(always)]
-    const fn new(body: F) -> Self {
-        Self {
-            body: ManuallyDrop::new(body),
-            dropped: false,
-        }
-    }
-
-    /// An empty frame stack that knows how to drop this body.
-    const fn frames<Y, R>() -> Frames<Y, R> {
-        Frames::with_body_drop(Self::drop_erased)
-    }
-
-    /// Drops the body in place, once.
-    ///
-    /// # Safety
-    ///
-    /// `this` points to a live, pinned `Unwinding<F>` that nothing borrows and that is never
-    /// polled again (the driver's `phase` stays `Running`, so a later `resume` panics first).
-    unsafe fn drop_erased(this: *mut ()) {
-        let this = this.cast::<Self>();
-        // SAFETY: the caller's contract. The body is dropped where it is (pinning allows a
-        // drop in place), and the flag keeps `Drop` from dropping it again.
-        unsafe {
-            if !(*this).dropped {
-                (*this).dropped = true;
-                ManuallyDrop::drop(&mut (*this).body);
-            }
-        }
-    }
-}
-
-impl<F> Drop for Unwinding<F> {
-    #[inline]
-    fn drop(&mut self) {
-        if !self.dropped {
-            // SAFETY: not dropped yet (the flag), and never used again.
-            unsafe { ManuallyDrop::drop(&mut self.body) };
-        }
-    }
-}
-
-impl<F: Future> Future for Unwinding<F> {
-    type Output = F::Output;
-
-    #[inline(always)]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: `body` is structurally pinned: never moved out, and dropped only in place
-        // (by `drop_erased` or `Drop`, neither of which moves it). It is polled only while not
-        // dropped: after `drop_erased`, the driver never polls it again.
-        unsafe { self.map_unchecked_mut(|this| &mut *this.body) }.poll(cx)
-    }
-}
-
-/// Settles a driver's frame stack when a `resume` unwinds: frames whose `yield_from!` was dropped
-/// while a frame above them ran are dropped now, before anything they borrow can go, and the
-/// stack no longer counts as being polled. (A normal return settles as it goes and disarms it.)
-/// Then the body of a delegating driver is dropped too, in place (see [`Unwinding`]): its
-/// `yield_from!` drops the frames it pushed, innermost first, then its locals go, as they would
-/// during the unwinding of plain code.
-struct Settle<Y, R> {
+/// What a `resume` that unwinds leaves behind: a driver's frame stack settled (frames whose
+/// `yield_from!` was dropped while a frame above them ran are dropped now, before anything they
+/// borrow can go, and the stack no longer counts as being polled), then the body dropped in place
+/// and the stage `Panicked`. A panic in a frame (a coroutine run by `yield_from!` that itself
+/// delegates) unwinds through the frame's poll and the driver, not through the body suspended in
+/// its `yield_from!`; dropping the body here drops the frames it pushed, innermost first, then
+/// its locals, as the unwinding of plain code would, before the panic reaches whoever catches it.
+/// (A normal return settles as it goes and disarms it.)
+struct Settle<B, Y, R> {
     frames: Option<NonNull<Frames<Y, R>>>,
-    body: *mut (),
+    stage: *mut Stage<B>,
 }
 
-impl<Y, R> Drop for Settle<Y, R> {
+impl<B, Y, R> Drop for Settle<B, Y, R> {
     #[inline(always)]
     fn drop(&mut self) {
-        if let Some(frames) = self.frames {
-            // SAFETY: `frames` is the stack of the `Gen` being resumed, alive for this whole
-            // `resume` and reached only through raw pointers; no frame is being polled now.
-            // `body` is that `Gen`'s body, an `Unwinding` when the stack has a `body_drop`
-            // (both are set by the same constructor): pinned, not borrowed (its poll, if it was
-            // running, has unwound), and never polled again, as the `Gen`'s phase stays
-            // `Running`. The stack is no longer being polled (`end`), so the frames that the
-            // body's `yield_from!` releases are dropped at once.
-            unsafe {
+        // SAFETY: `frames` is the stack of the `Gen` being resumed, alive for this whole
+        // `resume` and reached only through raw pointers; no frame is being polled now. `stage`
+        // is that `Gen`'s stage: pinned, and not borrowed (the poll that was running has
+        // unwound). The stack is no longer being polled (`end`), so the frames that the body's
+        // `yield_from!` releases as it is dropped are dropped at once.
+        unsafe {
+            if let Some(frames) = self.frames {
                 Frames::end(Some(frames));
                 Frames::settle(frames);
-                if let Some(drop_body) = Frames::body_drop(frames) {
-                    drop_body(self.body);
-                }
             }
+            Stage::end(self.stage, || Stage::Panicked);
         }
     }
 }
@@ -809,17 +764,17 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
         // (it is `Unpin` only when all its fields are). `frames` is reached only through the
         // pointer taken below, and `phase` by `&mut`; neither is pinned.
         let this = unsafe { self.get_unchecked_mut() };
-        match this.phase {
-            Phase::Suspended => {}
-            Phase::Running => resumed_after_panic(),
-            Phase::Returned => resumed_after_return(),
-        }
-        this.phase = Phase::Running;
-        let id = this.body.id;
+        let stage = &raw mut this.stage;
+        // SAFETY: `stage` is alive and not borrowed; the reference ends with the match.
+        let detached: *mut Detached<F, M> = match unsafe { &mut *stage } {
+            Stage::Live(detached) => detached,
+            Stage::Returned => resumed_after_return(),
+            Stage::Panicked => resumed_after_panic(),
+        };
+        // SAFETY: `detached` points to the live body; `id` is `Copy`; no reference is made.
+        let (id, body_ptr) = unsafe { ((*detached).id, &raw mut (*detached).body) };
         let owner = M::owner(id);
         let frames = S::frames(&raw mut this.frames);
-        let detached = &raw mut this.body;
-        let body_ptr = &raw mut this.body.body;
         // The header's body range is left unset here: every poll sets it first (the body branch
         // below, or the frame's `poll_frame`), and nothing reads it but during a poll. (The
         // owner is set whole: a level entering the slot may change only part of it.)
@@ -837,10 +792,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             (&raw mut (*slot).frames).write(frames);
         }
         // Armed only while a frame can leave orphans behind; disarmed on every normal return.
-        let settle = Settle {
-            frames,
-            body: body_ptr.cast(),
-        };
+        let settle = Settle { frames, stage };
         if let Some(f) = frames {
             // SAFETY: `frames` points to `this.frames`, alive for this whole call and reached only
             // through raw pointers (the body's `yield_from!` futures use the same pointer).
@@ -870,8 +822,11 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 if ready {
                     core::mem::forget(settle);
                     // SAFETY: as above.
-                    unsafe { Frames::end(frames) };
-                    this.phase = Phase::Returned;
+                    // SAFETY: as above; the body returned, and nothing borrows it.
+                    unsafe {
+                        Frames::end(frames);
+                        Stage::end(stage, || Stage::Returned);
+                    }
                     return match out {
                         Some(value) => State::Complete(value),
                         None => unreachable!("a returned body left no value"),
@@ -895,8 +850,11 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 if let Poll::Ready(value) = body.poll(&mut cx) {
                     core::mem::forget(settle);
                     // SAFETY: as above.
-                    unsafe { Frames::end(frames) };
-                    this.phase = Phase::Returned;
+                    // SAFETY: as above; the body returned, and nothing borrows it.
+                    unsafe {
+                        Frames::end(frames);
+                        Stage::end(stage, || Stage::Returned);
+                    }
                     return State::Complete(value);
                 }
                 false
@@ -920,7 +878,6 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 core::mem::forget(settle);
                 // SAFETY: as above.
                 unsafe { Frames::end(frames) };
-                this.phase = Phase::Suspended;
                 return State::Yielded(value);
             }
             if flags == 0 {
@@ -931,7 +888,7 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
 
     /// Whether the body has returned.
     pub fn is_complete(&self) -> bool {
-        self.phase == Phase::Returned
+        matches!(self.stage, Stage::Returned)
     }
 }
 
@@ -992,9 +949,13 @@ where
 
     #[inline]
     fn __into_body(self) -> Detached<F, M> {
-        let Gen { body, frames, .. } = self;
+        let Gen { stage, frames, .. } = self;
         S::discard(frames);
-        body
+        match stage {
+            Stage::Live(body) => body,
+            // A coroutine handed to `yield_from!` by value was never resumed.
+            Stage::Returned | Stage::Panicked => unreachable!("a coroutine delegated to had run"),
+        }
     }
 }
 
