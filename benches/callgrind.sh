@@ -2,6 +2,8 @@
 # Instruction counts per item for the core workloads, under valgrind's callgrind (deterministic
 # where timings are not). Each workload runs at two sizes; the difference divided by the extra
 # items cancels start-up and set-up. Usage: bash benches/callgrind.sh [workload...]
+# (f), the `tree_*` workloads, walk a tree of TREE_NODES nodes (65,536 unless set) once and five
+# times; the per-node figure does not depend on the size, the run time does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
@@ -12,9 +14,15 @@ small=100000
 large=1100000
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(
-  ping_pong_hand ping_pong_ours ping_pong_genawaiter ping_pong_corosensei
-  sum_hand sum_ours_for sum_ours_pinned sum_genawaiter sum_corosensei
-  perm_hand_callback perm_hand_iter perm_ours perm_corosensei perm_genawaiter
+  ping_pong_hand ping_pong_ours ping_pong_genawaiter ping_pong_corosensei ping_pong_diapause
+  ping_pong_fauxgen ping_pong_generator_rs handle_ours
+  sum_hand sum_ours_for sum_ours_pinned sum_genawaiter sum_corosensei sum_diapause sum_fauxgen
+  sum_generator_rs
+  perm_hand_callback perm_hand_iter perm_ours perm_corosensei perm_genawaiter perm_diapause
+  perm_fauxgen perm_generator_rs
+  many_hand many_ours_slice many_ours_boxed many_diapause many_fauxgen many_genawaiter
+  tree_hand_iter tree_hand_callback tree_ours tree_corosensei tree_genawaiter tree_diapause
+  tree_fauxgen tree_generator_rs
   leaf_calls depth_10 depth_10000
 )
 count() {
@@ -29,6 +37,8 @@ for w in "${workloads[@]}"; do
   case "$w" in
     # Permutations of 8 and of 9 elements: 9! - 8! more permutations.
     perm_*) s=8; l=9; items=$((362880 - 40320)) ;;
+    # One walk and five walks of a tree of TREE_NODES nodes (the binary's default if unset).
+    tree_*) t=${TREE_NODES:-65536}; s=$t; l=$((5 * t)); items=$((4 * t)) ;;
     *) s=$small; l=$large; items=$((large - small)) ;;
   esac
   a=$(count "$w" "$s")
