@@ -7,8 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
-bin=$(cargo bench --bench instructions --no-run --message-format=json 2>/dev/null \
-  | sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -n 1)
+# The executable of bench target $1, built if needed.
+build() {
+  cargo bench --bench "$1" --no-run --message-format=json 2>/dev/null \
+    | sed -n 's/.*"executable":"\([^"]*\/'"$1"'-[^"]*\)".*/\1/p' | tail -n 1
+}
+bin=$(build instructions)
 [ -x "$bin" ] || { echo "could not build the instructions bench" >&2; exit 1; }
 small=100000
 large=1100000
@@ -24,11 +28,23 @@ workloads=("$@")
   tree_hand_iter tree_hand_callback tree_ours tree_corosensei tree_genawaiter tree_diapause
   tree_fauxgen tree_generator_rs
   leaf_calls depth_10 depth_10000
+  pipe_iterator_chain pipe_pull pipe_push pipe_pull_genawaiter pipe_pull_corosensei
+  pipe_pull_diapause pipe_pull_fauxgen pipe_pull_generator_rs
 )
+# (d), the `pipe_*` workloads, are the variants of the pipe bench (`pipe VARIANT N`).
+pipe_bin=""
+if [[ " ${workloads[*]} " == *" pipe_"* ]]; then
+  pipe_bin=$(build pipe)
+  [ -x "$pipe_bin" ] || { echo "could not build the pipe bench" >&2; exit 1; }
+fi
 count() {
-  local out
+  local out exe=$bin name=$1
+  if [[ $name == pipe_* ]]; then
+    exe=$pipe_bin
+    name=${name#pipe_}
+  fi
   out=$(mktemp)
-  valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" "$1" "$2" >/dev/null 2>&1
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$exe" "$name" "$2" >/dev/null 2>&1
   sed -n 's/^summary: \([0-9]*\).*/\1/p' "$out"
   rm -f "$out"
 }
