@@ -5,7 +5,12 @@
 //! ```text
 //! instructions <workload> <n>   # runs the workload once over n items, prints its result
 //! instructions alloc            # allocations and bytes per coroutine kept alive / pinned
+//! instructions check            # every variant of a workload computes the same result
 //! ```
+//!
+//! The `tree_*` workloads (f) walk a complete tree of `TREE_NODES` nodes (environment variable,
+//! 65,536 by default) `n / TREE_NODES` times, so `n` counts nodes visited and the tree's
+//! construction cancels out of the difference of two runs like the rest of the set-up.
 
 // `main` is the only item; no docs needed beyond the module's.
 #![allow(missing_docs)]
@@ -16,15 +21,74 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use resumable::{Resumable, State};
+use resumable::{Coroutine, Resumable, State};
 
 mod workloads;
 use workloads::{
-    many_hand, many_ours_boxed, many_ours_slice, perm_corosensei, perm_genawaiter,
-    perm_hand_callback, perm_hand_iter, perm_ours, ping_pong_corosensei, ping_pong_genawaiter,
-    ping_pong_hand, ping_pong_ours, sizes, sum_corosensei, sum_genawaiter, sum_hand, sum_nested,
-    sum_ours_for, sum_ours_pinned, total,
+    Tree, echo, many_diapause, many_fauxgen, many_genawaiter, many_hand, many_ours_boxed,
+    many_ours_slice, perm_corosensei, perm_diapause, perm_fauxgen, perm_genawaiter,
+    perm_generator_rs, perm_hand_callback, perm_hand_iter, perm_ours, ping_pong_corosensei,
+    ping_pong_diapause, ping_pong_fauxgen, ping_pong_genawaiter, ping_pong_generator_rs,
+    ping_pong_hand, ping_pong_ours, sizes, sum_corosensei, sum_diapause, sum_fauxgen,
+    sum_genawaiter, sum_generator_rs, sum_hand, sum_nested, sum_ours_for, sum_ours_pinned, total,
+    tree_corosensei, tree_diapause, tree_fauxgen, tree_genawaiter, tree_generator_rs,
+    tree_hand_callback, tree_hand_iter, tree_ours,
 };
+
+/// The default size of the tree the `tree_*` workloads walk.
+const TREE_NODES: usize = 1 << 16;
+
+/// A tree walk of each variant of (f).
+type TreeWalk = fn(&Tree) -> u64;
+
+/// The variants of (f) by workload name.
+const TREE_WALKS: &[(&str, TreeWalk)] = &[
+    ("tree_hand_iter", tree_hand_iter),
+    ("tree_hand_callback", tree_hand_callback),
+    ("tree_ours", tree_ours),
+    ("tree_corosensei", tree_corosensei),
+    ("tree_genawaiter", tree_genawaiter),
+    ("tree_diapause", tree_diapause),
+    ("tree_fauxgen", tree_fauxgen),
+    ("tree_generator_rs", tree_generator_rs),
+];
+
+/// The size of the tree of the `tree_*` workloads: `TREE_NODES` from the environment, or the
+/// default.
+fn tree_nodes() -> usize {
+    std::env::var("TREE_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(TREE_NODES)
+}
+
+/// Walks a tree of [`tree_nodes`] nodes with `walk` until `nodes` nodes were visited (rounded
+/// down to whole walks); the sum of the walks' results.
+fn tree_walks(walk: TreeWalk, nodes: u64) -> u64 {
+    let tree = Tree::complete(tree_nodes());
+    let walks = nodes / tree.len() as u64;
+    let mut sum = 0u64;
+    for _ in 0..walks {
+        sum = sum.wrapping_add(walk(black_box(&tree)));
+    }
+    sum
+}
+
+/// (a) through the Lua-style handle: `Coroutine::resume` round trips with the same body as
+/// `ping_pong_ours`.
+fn handle_ours(n: u64) -> u64 {
+    let co = Coroutine::new(echo());
+    let mut v = 1;
+    for _ in 0..n {
+        match co.resume(v) {
+            Ok(State::Yielded(y)) => v = black_box(y),
+            Ok(State::Complete(r)) => return r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    v
+}
 
 /// The system allocator, counting allocations.
 struct Counting;
@@ -69,13 +133,19 @@ fn alloc_report() {
     drop(black_box(kept));
     let (hand, kept) = allocations_during(|| many_hand(N));
     drop(black_box(kept));
+    let (diapause, kept) = allocations_during(|| many_diapause(N));
+    drop(black_box(kept));
+    let (fauxgen, kept) = allocations_during(|| many_fauxgen(N));
+    drop(black_box(kept));
+    let (genawaiter, kept) = allocations_during(|| many_genawaiter(N));
+    drop(black_box(kept));
     let (pinned, ()) = allocations_during(|| {
         let mut co = pin!(total(7));
         let _ = black_box(co.as_mut().resume(1));
         let _ = black_box(co.as_mut().resume(2));
         assert_eq!(co.as_mut().resume(0), State::Complete(10));
     });
-    let (ours_size, hand_size) = sizes();
+    let (ours_size, hand_size, diapause_size, fauxgen_size) = sizes();
     println!("coroutines kept alive: {N}");
     println!(
         "resumable, boxed:      {:.6} allocations per coroutine (the Vec's own growth included), {ours_size} bytes each",
@@ -88,6 +158,18 @@ fn alloc_report() {
     println!(
         "hand-written, in Vec:  {:.6} allocations per coroutine (the Vec's growth), {hand_size} bytes each",
         per(hand, N)
+    );
+    println!(
+        "diapause, in Vec:      {:.6} allocations per coroutine (the Vec's growth), {diapause_size} bytes each",
+        per(diapause, N)
+    );
+    println!(
+        "fauxgen, boxed:        {:.6} allocations per coroutine (the Vec's growth included), {fauxgen_size} bytes each",
+        per(fauxgen, N)
+    );
+    println!(
+        "genawaiter, rc::Gen:   {:.6} allocations per coroutine (the Vec's growth included)",
+        per(genawaiter, N)
     );
     println!("resumable, pinned on the stack and run to completion: {pinned} allocations");
     for n in [8, 10] {
@@ -115,6 +197,9 @@ fn check() -> ExitCode {
             ("perm_hand_iter", perm_hand_iter(n)),
             ("perm_corosensei", perm_corosensei(n)),
             ("perm_genawaiter", perm_genawaiter(n)),
+            ("perm_diapause", perm_diapause(n)),
+            ("perm_fauxgen", perm_fauxgen(n)),
+            ("perm_generator_rs", perm_generator_rs(n)),
         ] {
             if got != expected {
                 eprintln!("{name}({n}) = {got}, expected {expected}");
@@ -130,10 +215,52 @@ fn check() -> ExitCode {
             ok = false;
         }
     }
+    for nodes in [1, 2, 3, 7, 100, 1000] {
+        let tree = Tree::complete(nodes);
+        let expected = tree_hand_iter(&tree);
+        for (name, walk) in TREE_WALKS {
+            let got = walk(&tree);
+            if got != expected {
+                eprintln!("{name}({nodes} nodes) = {got}, expected {expected}");
+                ok = false;
+            }
+        }
+    }
     let checks = [
         (ping_pong_ours(1000), ping_pong_hand(1000), "ping_pong"),
+        (
+            ping_pong_genawaiter(1000),
+            ping_pong_hand(1000),
+            "ping_pong_genawaiter",
+        ),
+        (
+            ping_pong_corosensei(1000),
+            ping_pong_hand(1000),
+            "ping_pong_corosensei",
+        ),
+        (
+            ping_pong_diapause(1000),
+            ping_pong_hand(1000),
+            "ping_pong_diapause",
+        ),
+        (
+            ping_pong_fauxgen(1000),
+            ping_pong_hand(1000),
+            "ping_pong_fauxgen",
+        ),
+        (
+            ping_pong_generator_rs(1000),
+            ping_pong_hand(1000),
+            "ping_pong_generator_rs",
+        ),
+        (handle_ours(1000), ping_pong_hand(1000), "handle_ours"),
         (sum_ours_for(1000), sum_hand(1000), "sum_ours_for"),
         (sum_ours_pinned(1000), sum_hand(1000), "sum_ours_pinned"),
+        (sum_genawaiter(1000), sum_hand(1000), "sum_genawaiter"),
+        (sum_corosensei(1000), sum_hand(1000), "sum_corosensei"),
+        (sum_diapause(1000), sum_hand(1000), "sum_diapause"),
+        (sum_fauxgen(1000), sum_hand(1000), "sum_fauxgen"),
+        (sum_generator_rs(1000), sum_hand(1000), "sum_generator_rs"),
     ];
     for (got, expected, name) in checks {
         if got != expected {
@@ -209,17 +336,30 @@ fn main() -> ExitCode {
         "ping_pong_ours" => ping_pong_ours(n),
         "ping_pong_genawaiter" => ping_pong_genawaiter(n),
         "ping_pong_corosensei" => ping_pong_corosensei(n),
+        "ping_pong_diapause" => ping_pong_diapause(n),
+        "ping_pong_fauxgen" => ping_pong_fauxgen(n),
+        "ping_pong_generator_rs" => ping_pong_generator_rs(n),
+        "handle_ours" => handle_ours(n),
         "sum_hand" => sum_hand(n),
         "sum_ours_for" => sum_ours_for(n),
         "sum_ours_pinned" => sum_ours_pinned(n),
         "sum_genawaiter" => sum_genawaiter(n),
         "sum_corosensei" => sum_corosensei(n),
+        "sum_diapause" => sum_diapause(n),
+        "sum_fauxgen" => sum_fauxgen(n),
+        "sum_generator_rs" => sum_generator_rs(n),
         "many_hand" => many_hand(n).len() as u64,
+        "many_diapause" => many_diapause(n).len() as u64,
+        "many_fauxgen" => many_fauxgen(n).len() as u64,
+        "many_genawaiter" => many_genawaiter(n).len() as u64,
         "perm_ours" => perm_ours(elements(n)),
         "perm_hand_callback" => perm_hand_callback(elements(n)),
         "perm_hand_iter" => perm_hand_iter(elements(n)),
         "perm_corosensei" => perm_corosensei(elements(n)),
         "perm_genawaiter" => perm_genawaiter(elements(n)),
+        "perm_diapause" => perm_diapause(elements(n)),
+        "perm_fauxgen" => perm_fauxgen(elements(n)),
+        "perm_generator_rs" => perm_generator_rs(elements(n)),
         "leaf_calls" => leaf_calls(n),
         "depth_10" => sum_nested(10, n),
         "depth_10000" => sum_nested(10_000, n),
@@ -231,6 +371,13 @@ fn main() -> ExitCode {
                 Some(State::Complete(t)) => t,
                 _ => 0,
             }
+        }
+        tree if tree.starts_with("tree_") => {
+            let Some(&(_, walk)) = TREE_WALKS.iter().find(|(name, _)| *name == tree) else {
+                eprintln!("unknown workload {tree:?}");
+                return ExitCode::FAILURE;
+            };
+            tree_walks(walk, n)
         }
         other => {
             eprintln!("unknown workload {other:?}");

@@ -2,6 +2,10 @@
 //! (`x + 1`) → consumer (sum), pulled and pushed, against the same work as an iterator chain,
 //! in the same run.
 //!
+//! The same pipeline pulled through generators of the peer crates (genawaiter, corosensei,
+//! diapause, fauxgen, generator-rs), each written as its docs show a generator consuming
+//! another: the filter is a generator that iterates the producer and yields `x + 1`.
+//!
 //! A second group runs two such filters (`pipe` twice pulled; pushed through `then`, and
 //! through one `sink` inside another) against two `map`s.
 //!
@@ -74,6 +78,116 @@ fn push_from_generator(n: u64) -> u64 {
     upto(n).push_into(add_one().sink(fold(0, consume)))
 }
 
+/// genawaiter: the filter's body iterates the producer (both on the stack).
+fn pull_genawaiter(n: u64) -> u64 {
+    use genawaiter::stack::{Co, let_gen_using};
+    let_gen_using!(producer, |co: Co<'_, u64>| async move {
+        let mut i = 0;
+        while i < n {
+            co.yield_(i).await;
+            i += 1;
+        }
+    });
+    let_gen_using!(filter, |co: Co<'_, u64>| async move {
+        for x in producer {
+            co.yield_(x.wrapping_add(1)).await;
+        }
+    });
+    filter.into_iter().fold(0, consume)
+}
+
+/// corosensei: the filter coroutine resumes the producer coroutine.
+fn pull_corosensei(n: u64) -> u64 {
+    use corosensei::{Coroutine, CoroutineResult, Yielder};
+    let mut producer = Coroutine::new(move |yielder: &Yielder<(), u64>, ()| {
+        let mut i = 0;
+        while i < n {
+            yielder.suspend(i);
+            i += 1;
+        }
+    });
+    let mut filter = Coroutine::new(move |yielder: &Yielder<(), u64>, ()| {
+        while let CoroutineResult::Yield(x) = producer.resume(()) {
+            yielder.suspend(x.wrapping_add(1));
+        }
+    });
+    let mut acc = 0;
+    while let CoroutineResult::Yield(x) = filter.resume(()) {
+        acc = consume(acc, x);
+    }
+    acc
+}
+
+/// diapause: the producer's state enum is the filter's argument, iterated with `for`.
+#[diapause::coroutine(yield = u64)]
+fn upto_diapause(n: u64) {
+    let mut i: u64 = 0;
+    while i < n {
+        yield_!(i);
+        i += 1;
+    }
+}
+
+/// diapause's filter: `x + 1` for every item of `src`.
+#[diapause::coroutine(yield = u64)]
+fn add_one_diapause(src: upto_diapause::State) {
+    for x in src {
+        yield_!(x.wrapping_add(1));
+    }
+}
+
+fn pull_diapause(n: u64) -> u64 {
+    add_one_diapause(upto_diapause(n))
+        .into_iter()
+        .fold(0, consume)
+}
+
+/// fauxgen: the producer, pinned inside the filter as its docs' `powers_of_two` does.
+#[fauxgen::generator(yield = u64)]
+fn upto_fauxgen(n: u64) {
+    let mut i = 0;
+    while i < n {
+        r#yield!(i);
+        i += 1;
+    }
+}
+
+/// fauxgen's filter: `x + 1` for every item of the producer.
+#[fauxgen::generator(yield = u64)]
+fn add_one_fauxgen(n: u64) {
+    for x in core::pin::pin!(upto_fauxgen(n)) {
+        r#yield!(x.wrapping_add(1));
+    }
+}
+
+fn pull_fauxgen(n: u64) -> u64 {
+    core::pin::pin!(add_one_fauxgen(n)).fold(0, consume)
+}
+
+/// generator-rs: a filter over any iterator, as its `pipe` example writes one.
+fn add_one_generator_rs<'a, I: Iterator<Item = u64> + Send + 'a>(
+    input: I,
+) -> generator::Generator<'a, (), u64> {
+    generator::Gn::new_scoped(|mut s| {
+        for x in input {
+            s.yield_with(x.wrapping_add(1));
+        }
+        generator::done!();
+    })
+}
+
+fn pull_generator_rs(n: u64) -> u64 {
+    let producer = generator::Gn::new_scoped(move |mut s| {
+        let mut i = 0;
+        while i < n {
+            s.yield_with(i);
+            i += 1;
+        }
+        generator::done!();
+    });
+    add_one_generator_rs(producer).fold(0, consume)
+}
+
 /// Two filters, as an iterator chain.
 fn iterator_chain_two(n: u64) -> u64 {
     (0..n)
@@ -102,6 +216,9 @@ fn pipeline(c: &mut Criterion) {
     assert_eq!(pull(ITEMS), expect);
     assert_eq!(push(ITEMS), expect);
     assert_eq!(push_from_generator(ITEMS), expect);
+    for (name, peer) in PEERS {
+        assert_eq!(peer(ITEMS), expect, "{name}");
+    }
 
     let mut g = c.benchmark_group("d_pipeline");
     g.throughput(Throughput::Elements(ITEMS)).sample_size(10);
@@ -113,6 +230,9 @@ fn pipeline(c: &mut Criterion) {
     g.bench_function("push_from_generator", |b| {
         b.iter(|| push_from_generator(black_box(ITEMS)));
     });
+    for (name, peer) in PEERS {
+        g.bench_function(*name, |b| b.iter(|| peer(black_box(ITEMS))));
+    }
     g.finish();
 
     let expect = iterator_chain_two(ITEMS);
@@ -137,7 +257,16 @@ criterion_group!(benches, pipeline);
 /// One workload: items in, sum out.
 type Workload = fn(u64) -> u64;
 
-/// The variants by name, for `pipe VARIANT N`.
+/// The peers' pulled pipelines by name.
+const PEERS: &[(&str, Workload)] = &[
+    ("pull_genawaiter", pull_genawaiter),
+    ("pull_corosensei", pull_corosensei),
+    ("pull_diapause", pull_diapause),
+    ("pull_fauxgen", pull_fauxgen),
+    ("pull_generator_rs", pull_generator_rs),
+];
+
+/// The variants by name, for `pipe VARIANT N` (and the peers of [`PEERS`]).
 const VARIANTS: &[(&str, Workload)] = &[
     ("iterator_chain", iterator_chain),
     ("pull", pull),
@@ -155,7 +284,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let [_, name, n] = &args[..]
         && let Ok(n) = n.parse::<u64>()
-        && let Some((_, variant)) = VARIANTS.iter().find(|(v, _)| v == name)
+        && let Some((_, variant)) = VARIANTS.iter().chain(PEERS).find(|(v, _)| v == name)
     {
         println!("{}", variant(black_box(n)));
         return;

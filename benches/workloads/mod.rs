@@ -11,6 +11,24 @@ use std::cell::Cell;
 
 use resumable::{Iter, PinnedSlice, Resumable, State, resumable, yield_, yield_from};
 
+// The peers added for issue 15, one module per crate, and workload (f) for every variant.
+mod tree;
+mod with_diapause;
+mod with_fauxgen;
+mod with_generator_rs;
+pub(crate) use tree::{
+    Tree, tree_corosensei, tree_genawaiter, tree_hand_callback, tree_hand_iter, tree_ours,
+};
+pub(crate) use with_diapause::{
+    many_diapause, perm_diapause, ping_pong_diapause, sum_diapause, tree_diapause,
+};
+pub(crate) use with_fauxgen::{
+    many_fauxgen, perm_fauxgen, ping_pong_fauxgen, sum_fauxgen, tree_fauxgen,
+};
+pub(crate) use with_generator_rs::{
+    perm_generator_rs, ping_pong_generator_rs, sum_generator_rs, tree_generator_rs,
+};
+
 // ---------------------------------------------------------------------------------------------
 // (a) ping-pong: a `u64` passed each way per round trip.
 
@@ -275,11 +293,45 @@ pub(crate) fn many_hand(n: u64) -> Vec<TotalByHand> {
         .collect()
 }
 
-/// The size of one suspended coroutine of each kind, in bytes.
-pub(crate) fn sizes() -> (usize, usize) {
+/// genawaiter: each generator an `rc::Gen` (its docs' way to keep one beyond a stack frame: an
+/// `Rc` for the value passed each way and a boxed future, two allocations each).
+pub(crate) fn many_genawaiter(
+    n: u64,
+) -> Vec<genawaiter::rc::Gen<u64, u64, impl Future<Output = u64>>> {
+    (0..n)
+        .map(|i| {
+            let mut co = genawaiter::rc::Gen::new(move |co| async move {
+                // genawaiter drops the first resume argument: the first value (1) is added here.
+                let mut total = i.wrapping_add(1);
+                loop {
+                    let x = co.yield_(total).await;
+                    if x == 0 {
+                        return total;
+                    }
+                    total = total.wrapping_add(x);
+                }
+            });
+            let _ = black_box(co.resume_with(1));
+            co
+        })
+        .collect()
+}
+
+// corosensei (and generator-rs) have no (e): every coroutine owns a stack, a mapping with a
+// guard page, and a million of them would need a million mappings, past Linux's default
+// `vm.max_map_count` of 65,530 (and 1 MiB of address space each by default).
+
+/// The size of one suspended coroutine of each kind, in bytes: ours, hand-written, diapause,
+/// fauxgen (the last boxed, as it is kept).
+pub(crate) fn sizes() -> (usize, usize, usize, usize) {
     let mut co = Box::pin(total(0));
     let _ = co.as_mut().resume(1);
-    (size_of_val(&*co), size_of::<TotalByHand>())
+    (
+        size_of_val(&*co),
+        size_of::<TotalByHand>(),
+        with_diapause::size(),
+        with_fauxgen::size(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +343,7 @@ pub(crate) fn sizes() -> (usize, usize) {
 mod permgen;
 pub(crate) use permgen::permgen;
 
-fn cells(n: usize) -> Vec<Cell<u32>> {
+pub(crate) fn cells(n: usize) -> Vec<Cell<u32>> {
     (0..n)
         .map(|i| Cell::new(u32::try_from(i).unwrap_or(u32::MAX)))
         .collect()
@@ -307,7 +359,7 @@ pub(crate) fn perm_ours(n: usize) -> u64 {
 }
 
 /// The same recursion by hand, calling back at each leaf.
-fn permgen_callback(a: &mut [u32], n: usize, leaf: &mut impl FnMut(&[u32])) {
+pub(crate) fn permgen_callback(a: &mut [u32], n: usize, leaf: &mut impl FnMut(&[u32])) {
     if n <= 1 {
         leaf(a);
     } else {
