@@ -28,7 +28,8 @@ workloads=("$@")
   tree_hand_iter tree_hand_callback tree_ours tree_corosensei tree_genawaiter tree_diapause
   tree_fauxgen tree_generator_rs
   leaf_calls depth_10 depth_10000
-  pipe_iterator_chain pipe_pull pipe_push pipe_pull_genawaiter pipe_pull_corosensei
+  pipe_iterator_chain pipe_pull pipe_pull_shared pipe_push pipe_push_shared pipe_push_from_generator
+  pipe_iterator_chain_two pipe_pull_two pipe_push_then pipe_push_nested pipe_pull_genawaiter pipe_pull_corosensei
   pipe_pull_diapause pipe_pull_fauxgen pipe_pull_generator_rs
 )
 # (d), the `pipe_*` workloads, are the variants of the pipe bench (`pipe VARIANT N`).

@@ -46,13 +46,31 @@ fn upto(n: u64) {
     }
 }
 
-/// The filter: `x + 1` for every input.
-#[resumable(yield = Step<u64>, resume = Option<u64>)]
-fn add_one(#[resume] _start: Option<u64>) {
-    while let Some(x) = yield_!(Receive) {
-        yield_!(Emit(x.wrapping_add(1)));
-    }
+/// The filter, `x + 1` for every input, once per name: each pipeline below has a filter fn of
+/// its own, as a program's pipeline usually has (and as each peer's has), used once or, in the
+/// two-filter pipelines, twice. LLVM inlines a body polled from one place into the loop that
+/// drives it; `add_one`, also used by `pull_shared`, is what one fn driven from several
+/// pipelines costs: its body polled out of line, about 180 instructions per item.
+macro_rules! add_one {
+    ($($name:ident),*) => {$(
+        #[resumable(yield = Step<u64>, resume = Option<u64>)]
+        fn $name(#[resume] _start: Option<u64>) {
+            while let Some(x) = yield_!(Receive) {
+                yield_!(Emit(x.wrapping_add(1)));
+            }
+        }
+    )*};
 }
+
+add_one!(
+    add_one,
+    add_one_pull,
+    add_one_push,
+    add_one_push_from_generator,
+    add_one_pull_two,
+    add_one_push_then,
+    add_one_push_nested
+);
 
 fn consume(acc: u64, x: u64) -> u64 {
     acc.wrapping_add(black_box(x))
@@ -65,17 +83,27 @@ fn iterator_chain(n: u64) -> u64 {
 
 /// Pull: the consumer folds over generator → filter.
 fn pull(n: u64) -> u64 {
+    upto(n).pipe(add_one_pull()).fold(0, consume)
+}
+
+/// Pull, through a filter fn that other pipelines of this binary use too.
+fn pull_shared(n: u64) -> u64 {
     upto(n).pipe(add_one()).fold(0, consume)
+}
+
+/// Keeps `add_one` driven from several places (see `add_one!`).
+fn push_shared(n: u64) -> u64 {
+    add_one().sink(fold(0, consume)).feed(0..n)
 }
 
 /// Push: a producer loop pushes into filter → fold sink.
 fn push(n: u64) -> u64 {
-    add_one().sink(fold(0, consume)).feed(0..n)
+    add_one_push().sink(fold(0, consume)).feed(0..n)
 }
 
 /// Push with a generator as the producer: pulled from the generator, pushed into the sink.
 fn push_from_generator(n: u64) -> u64 {
-    upto(n).push_into(add_one().sink(fold(0, consume)))
+    upto(n).push_into(add_one_push_from_generator().sink(fold(0, consume)))
 }
 
 /// genawaiter: the filter's body iterates the producer (both on the stack).
@@ -198,17 +226,25 @@ fn iterator_chain_two(n: u64) -> u64 {
 
 /// Two filters pulled, one `pipe` after the other.
 fn pull_two(n: u64) -> u64 {
-    upto(n).pipe(add_one()).pipe(add_one()).fold(0, consume)
+    upto(n)
+        .pipe(add_one_pull_two())
+        .pipe(add_one_pull_two())
+        .fold(0, consume)
 }
 
 /// Two filters joined with `then`, pushed into.
 fn push_two(n: u64) -> u64 {
-    add_one().then(add_one()).sink(fold(0, consume)).feed(0..n)
+    add_one_push_then()
+        .then(add_one_push_then())
+        .sink(fold(0, consume))
+        .feed(0..n)
 }
 
 /// Two filters pushed into, each `sink`ing into the next.
 fn push_nested(n: u64) -> u64 {
-    add_one().sink(add_one().sink(fold(0, consume))).feed(0..n)
+    add_one_push_nested()
+        .sink(add_one_push_nested().sink(fold(0, consume)))
+        .feed(0..n)
 }
 
 fn pipeline(c: &mut Criterion) {
@@ -270,6 +306,8 @@ const PEERS: &[(&str, Workload)] = &[
 const VARIANTS: &[(&str, Workload)] = &[
     ("iterator_chain", iterator_chain),
     ("pull", pull),
+    ("pull_shared", pull_shared),
+    ("push_shared", push_shared),
     ("push", push),
     ("push_from_generator", push_from_generator),
     ("iterator_chain_two", iterator_chain_two),

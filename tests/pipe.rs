@@ -351,3 +351,80 @@ fn streams_run_on_a_real_executor() {
         "ab"
     );
 }
+
+/// Pushes `items` one by one, then finishes: what `feed` does, without its single-loop driver.
+fn push_by_hand<I, F: Filter<I>>(f: F, items: impl IntoIterator<Item = I>) -> Vec<F::Output> {
+    let mut sink = pin!(f.sink(fold(Vec::new(), |mut v, x| {
+        v.push(x);
+        v
+    })));
+    for item in items {
+        if !sink.as_mut().push(item) {
+            break;
+        }
+    }
+    sink.finish()
+}
+
+#[test]
+fn feeding_a_filter_gives_what_pushing_by_hand_gives() {
+    let input = strings(&["a b", "c", "", "d e f"]);
+    assert_eq!(
+        push_collect(words(), input.clone()),
+        push_by_hand(words(), input.clone())
+    );
+    assert_eq!(
+        push_collect(framed(), [1, 2, 3]),
+        push_by_hand(framed(), [1, 2, 3])
+    );
+    assert_eq!(push_collect(framed(), []), ["begin", "end 0"]);
+    assert_eq!(push_by_hand(framed(), []), ["begin", "end 0"]);
+    // A filter that returns early: both stop at the same place.
+    assert_eq!(push_collect(take(2), 1..), push_by_hand(take(2), 1..));
+    assert_eq!(push_collect(take(0), 1..), push_by_hand(take(0), 1..));
+}
+
+/// A hand-written filter, `Unpin`: emits what it receives twice, and the count plus 1000 at the
+/// end of input.
+#[derive(Default)]
+enum Doubler {
+    #[default]
+    Start,
+    Waiting(u32),
+    Second(u32, u32),
+    Ask(u32),
+    Flushed,
+}
+
+impl resumable::Resumable<Option<u32>> for Doubler {
+    type Yield = Step<u32>;
+    type Return = ();
+
+    fn resume(mut self: Pin<&mut Self>, arg: Option<u32>) -> resumable::State<Step<u32>, ()> {
+        use resumable::State::{Complete, Yielded};
+        let (next, out) = match (&*self, arg) {
+            (Doubler::Start, _) => (Doubler::Waiting(0), Receive),
+            (Doubler::Waiting(seen), Some(x)) => (Doubler::Second(seen + 1, x), Emit(x)),
+            (Doubler::Waiting(seen), None) => (Doubler::Flushed, Emit(1000 + seen)),
+            (Doubler::Second(seen, x), _) => (Doubler::Ask(*seen), Emit(*x)),
+            (Doubler::Ask(seen), _) => (Doubler::Waiting(*seen), Receive),
+            (Doubler::Flushed, _) => return Complete(()),
+        };
+        *self = next;
+        Yielded(out)
+    }
+}
+
+#[test]
+fn feeding_a_sink_pushed_into_before_goes_on_where_it_was() {
+    // The filter was started and given 1 by hand; `feed` continues with 2 and 3.
+    let mut sink = Doubler::default().sink(fold(Vec::new(), |mut v, x| {
+        v.push(x);
+        v
+    }));
+    assert!(Pin::new(&mut sink).push(1));
+    let out = sink.feed([2, 3]);
+    let by_hand = push_by_hand(Doubler::default(), [1, 2, 3]);
+    assert_eq!(out, by_hand);
+    assert_eq!(out, [1, 1, 2, 2, 3, 3, 1003]);
+}

@@ -139,14 +139,9 @@ pub trait Pull {
     where
         Self: Sized,
     {
+        // Through the sink's `feed`, which a filter's sink runs with one resume site.
         let mut this = pin!(self);
-        let mut sink = pin!(sink);
-        while let Some(item) = this.as_mut().pull() {
-            if !sink.as_mut().push(item) {
-                break;
-            }
-        }
-        sink.finish()
+        sink.feed(Iter::new(this.as_mut()))
     }
 }
 

@@ -372,10 +372,14 @@ impl<F, S> Filtered<F, S> {
         }
     }
 
-    /// Resumes the filter with `arg` and pushes what it emits downstream until it asks for
-    /// input again (`true`) or it or the downstream ended (`false`).
+    /// Resumes the filter, with `item` as its next input if there is one (a filter not started
+    /// yet is first resumed with `None`), and pushes what it emits downstream, until it asks for
+    /// input with none left to give (`true`) or it or the downstream ended (`false`).
+    ///
+    /// The only place the filter is resumed: a body polled from one place is inlined into the
+    /// loop that drives it, where its checks fold (see the [module docs](super#cost)).
     #[inline(always)]
-    fn drive<I>(self: Pin<&mut Self>, mut arg: Option<I>) -> bool
+    fn drive<I>(self: Pin<&mut Self>, mut item: Option<I>) -> bool
     where
         F: Filter<I>,
         S: Sink<F::Output>,
@@ -384,10 +388,19 @@ impl<F, S> Filtered<F, S> {
         // projections below, never moved; `Filtered` has no `Drop` impl and no `Unpin` impl
         // of its own. The flags are plain data.
         let this = unsafe { self.get_unchecked_mut() };
+        if this.done {
+            return false;
+        }
         // SAFETY: see above.
         let mut filter = unsafe { Pin::new_unchecked(&mut this.filter) };
         // SAFETY: see above.
         let mut downstream = unsafe { Pin::new_unchecked(&mut this.downstream) };
+        let mut arg = if this.started {
+            item.take()
+        } else {
+            this.started = true;
+            None
+        };
         loop {
             match filter.as_mut().resume(arg) {
                 State::Yielded(Step::Emit(value)) => {
@@ -397,7 +410,10 @@ impl<F, S> Filtered<F, S> {
                     }
                     arg = None;
                 }
-                State::Yielded(Step::Receive) => return true,
+                State::Yielded(Step::Receive) => match item.take() {
+                    Some(next) => arg = Some(next),
+                    None => return true,
+                },
                 State::Complete(_) => {
                     this.done = true;
                     return false;
@@ -406,22 +422,11 @@ impl<F, S> Filtered<F, S> {
         }
     }
 
-    /// Starts the filter if it was not started yet; `false` if it or the downstream ended.
+    /// The downstream sink, pinned.
     #[inline(always)]
-    fn start<I>(mut self: Pin<&mut Self>) -> bool
-    where
-        F: Filter<I>,
-        S: Sink<F::Output>,
-    {
-        if self.done {
-            return false;
-        }
-        if self.started {
-            return true;
-        }
-        // SAFETY: only a plain flag is written.
-        unsafe { self.as_mut().get_unchecked_mut() }.started = true;
-        self.drive(None)
+    fn downstream(self: Pin<&mut Self>) -> Pin<&mut S> {
+        // SAFETY: `downstream` is structurally pinned, see `drive`.
+        unsafe { self.map_unchecked_mut(|this| &mut this.downstream) }
     }
 }
 
@@ -429,22 +434,52 @@ impl<I, F: Filter<I>, S: Sink<F::Output>> Sink<I> for Filtered<F, S> {
     type Output = S::Output;
 
     #[inline(always)]
-    fn push(mut self: Pin<&mut Self>, item: I) -> bool {
-        self.as_mut().start() && self.drive(Some(item))
+    fn push(self: Pin<&mut Self>, item: I) -> bool {
+        self.drive(Some(item))
     }
 
     #[inline(always)]
     fn finish(mut self: Pin<&mut Self>) -> S::Output {
         // End of input: the filter receives `None` until it returns (or the downstream ends).
         // A filter not started yet is started by the first of these: its first resume's
-        // argument is `None` too. (One resume site fewer than going through `start`.)
-        // SAFETY: only a plain flag is touched.
-        let this = unsafe { self.as_mut().get_unchecked_mut() };
+        // argument is `None` too.
+        while self.as_mut().drive(None) {}
+        self.downstream().finish()
+    }
+
+    /// As [`Sink::feed`], with the filter resumed from one place, in the loop an iterator
+    /// adapter would run: what it asks for, the next input (`None` once the input ended, as
+    /// often as it asks), and what it emits, pushed downstream.
+    #[inline(always)]
+    fn feed(self, items: impl IntoIterator<Item = I>) -> S::Output {
+        let mut this = pin!(self);
+        // SAFETY: the fields are structurally pinned, see `drive`; nothing is moved out.
+        let this = unsafe { this.as_mut().get_unchecked_mut() };
+        // SAFETY: see above.
+        let mut filter = unsafe { Pin::new_unchecked(&mut this.filter) };
+        // SAFETY: see above.
+        let mut downstream = unsafe { Pin::new_unchecked(&mut this.downstream) };
+        // Fused: `None` again and again once the input ended.
+        let mut items = items.into_iter().fuse();
         if !this.done {
+            // Not started: the first resume's argument is `None`. Started (pushed into before):
+            // it asked for input last.
+            let mut arg = if this.started { items.next() } else { None };
             this.started = true;
-            while self.as_mut().drive(None) {}
+            loop {
+                match filter.as_mut().resume(arg) {
+                    State::Yielded(Step::Emit(value)) => {
+                        if !downstream.as_mut().push(value) {
+                            break;
+                        }
+                        arg = None;
+                    }
+                    State::Yielded(Step::Receive) => arg = items.next(),
+                    State::Complete(_) => break,
+                }
+            }
+            this.done = true;
         }
-        // SAFETY: `downstream` is structurally pinned, see `drive`.
-        unsafe { self.map_unchecked_mut(|this| &mut this.downstream) }.finish()
+        downstream.finish()
     }
 }
