@@ -50,6 +50,12 @@ use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use futures_core::{FusedStream, Stream};
 
+/// What the opaque type of an async generator names. Not API.
+#[doc(hidden)]
+pub mod __stream {
+    pub use futures_core::{FusedStream, Stream};
+}
+
 use crate::delegate::{Detached, InPlace, SameYield, Sealed, Subroutine};
 use crate::lower::{
     Co, Exchange, Header, Instance, Keyed, Marker, Mode, Slot, Starts, TakesFirst, owned_slot,
