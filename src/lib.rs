@@ -99,7 +99,6 @@ macro_rules! yield_from {
 /// "Soundness" section of the runtime's docs).
 #[doc(hidden)]
 pub mod __private {
-    pub use resumable_runtime::async_gen::__stream::{FusedStream, Stream};
     pub use resumable_runtime::async_gen::{async_from_parts, async_from_parts_starting};
     pub use resumable_runtime::lower::{
         Co, Gen, Instance, Static, from_parts, from_parts_delegating, from_parts_starting,

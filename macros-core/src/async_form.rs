@@ -34,7 +34,7 @@ pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream 
         quote!(::resumable::AsyncSubroutine<#resume_ty, Yield = #yield_ty, Return = #ret>);
     let generator = args::is_unit(resume_ty);
     let stream = (generator && args::is_unit(ret)).then(|| {
-        quote!(+ ::resumable::__private::Stream<Item = #yield_ty> + ::resumable::__private::FusedStream)
+        quote!(+ ::resumable::async_gen::Stream<Item = #yield_ty> + ::resumable::async_gen::FusedStream)
     });
     match (takes_first, generator) {
         (true, false) => quote!(impl #resumable),

@@ -48,13 +48,9 @@ use core::pin::Pin;
 use core::ptr;
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use futures_core::{FusedStream, Stream};
-
-/// What the opaque type of an async generator names. Not API.
-#[doc(hidden)]
-pub mod __stream {
-    pub use futures_core::{FusedStream, Stream};
-}
+/// The traits of `futures-core` that async generators implement, re-exported so that a crate
+/// can name them without depending on `futures-core` itself.
+pub use futures_core::{FusedStream, Stream};
 
 use crate::delegate::{Detached, InPlace, SameYield, Sealed, Subroutine};
 use crate::lower::{
