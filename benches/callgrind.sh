@@ -16,6 +16,7 @@ workloads=("$@")
   sum_hand sum_ours_for sum_ours_pinned sum_genawaiter sum_corosensei
   perm_hand_callback perm_hand_iter perm_ours perm_corosensei perm_genawaiter
   leaf_calls depth_10 depth_10000
+  stream_hand stream_ours stream_async_stream stream_genawaiter
 )
 count() {
   local out

@@ -18,7 +18,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use resumable::{Resumable, State};
 
+#[path = "workloads/streams.rs"]
+mod streams;
 mod workloads;
+use streams::{stream_async_stream, stream_genawaiter, stream_hand, stream_ours};
 use workloads::{
     many_hand, many_ours_boxed, many_ours_slice, perm_corosensei, perm_genawaiter,
     perm_hand_callback, perm_hand_iter, perm_ours, ping_pong_corosensei, ping_pong_genawaiter,
@@ -131,6 +134,9 @@ fn check() -> ExitCode {
         }
     }
     let checks = [
+        (stream_ours(1000), stream_hand(1000), "stream_ours"),
+        (stream_async_stream(1000), stream_hand(1000), "stream_async_stream"),
+        (stream_genawaiter(1000), stream_hand(1000), "stream_genawaiter"),
         (ping_pong_ours(1000), ping_pong_hand(1000), "ping_pong"),
         (sum_ours_for(1000), sum_hand(1000), "sum_ours_for"),
         (sum_ours_pinned(1000), sum_hand(1000), "sum_ours_pinned"),
@@ -221,6 +227,10 @@ fn main() -> ExitCode {
         "perm_corosensei" => perm_corosensei(elements(n)),
         "perm_genawaiter" => perm_genawaiter(elements(n)),
         "leaf_calls" => leaf_calls(n),
+        "stream_hand" => stream_hand(n),
+        "stream_ours" => stream_ours(n),
+        "stream_async_stream" => stream_async_stream(n),
+        "stream_genawaiter" => stream_genawaiter(n),
         "depth_10" => sum_nested(10, n),
         "depth_10000" => sum_nested(10_000, n),
         "many_ours_slice" => many_ours_slice(n).len() as u64,

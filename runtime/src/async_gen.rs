@@ -118,6 +118,19 @@ enum Phase {
     Returned,
 }
 
+impl Phase {
+    /// What a poll finds when no step starts: the argument of a step in the middle of which
+    /// the body waits is `None` (it was taken when the step started); otherwise a panic.
+    #[inline(never)]
+    fn continued<R>(self) -> Option<R> {
+        match self {
+            Phase::Waiting => None,
+            Phase::Running => resumed_after_panic(),
+            Phase::Returned | Phase::Suspended => resumed_after_return(),
+        }
+    }
+}
+
 /// An async coroutine: resumed by awaiting, `co.resume(arg).await`.
 ///
 /// What the async forms of `#[resumable]` and `coroutine!` return. Each step runs the body until
@@ -324,14 +337,15 @@ impl<F: Future, Y, R, K, M: Keyed<Y, R>> AsyncGen<F, Y, R, K, M> {
         // its own. `phase` is not pinned.
         let this = unsafe { self.get_unchecked_mut() };
         let arg_out = arg;
-        let arg = match this.phase {
-            Phase::Suspended => match arg_out.take() {
+        // One comparison on the path of a step that starts (every item of a stream whose awaits
+        // are ready); the rest out of line.
+        let arg = if this.phase == Phase::Suspended {
+            match arg_out.take() {
                 Some(arg) => Some(arg),
                 None => missing_argument(),
-            },
-            Phase::Waiting => None,
-            Phase::Running => resumed_after_panic(),
-            Phase::Returned => resumed_after_return(),
+            }
+        } else {
+            this.phase.continued()
         };
         this.phase = Phase::Running;
         let body_ptr = &raw mut this.body.body;
@@ -445,7 +459,7 @@ where
 
     #[inline(always)]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
-        if self.phase == Phase::Returned {
+        if self.phase != Phase::Suspended && self.phase == Phase::Returned {
             return Poll::Ready(None);
         }
         match self.drive(cx, &mut Some(())) {
