@@ -135,8 +135,16 @@ fn check() -> ExitCode {
     }
     let checks = [
         (stream_ours(1000), stream_hand(1000), "stream_ours"),
-        (stream_async_stream(1000), stream_hand(1000), "stream_async_stream"),
-        (stream_genawaiter(1000), stream_hand(1000), "stream_genawaiter"),
+        (
+            stream_async_stream(1000),
+            stream_hand(1000),
+            "stream_async_stream",
+        ),
+        (
+            stream_genawaiter(1000),
+            stream_hand(1000),
+            "stream_genawaiter",
+        ),
         (ping_pong_ours(1000), ping_pong_hand(1000), "ping_pong"),
         (sum_ours_for(1000), sum_hand(1000), "sum_ours_for"),
         (sum_ours_pinned(1000), sum_hand(1000), "sum_ours_pinned"),

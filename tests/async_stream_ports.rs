@@ -28,6 +28,8 @@ async fn collect<S: Stream>(s: S) -> Vec<S::Item> {
     out
 }
 
+// (Tokio's runtimes, with their I/O and timer drivers, are not run under Miri.)
+#[cfg(not(miri))]
 fn current_thread() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -259,6 +261,7 @@ fn consume_a_channel_on_futures_executor() {
 }
 
 #[test]
+#[cfg(not(miri))]
 fn consume_a_channel_filled_by_another_task_on_tokio_current_thread() {
     current_thread().block_on(async {
         let (tx, rx) = mpsc::channel(1);
@@ -276,6 +279,7 @@ fn consume_a_channel_filled_by_another_task_on_tokio_current_thread() {
 }
 
 #[test]
+#[cfg(not(miri))]
 fn a_stream_is_spawned_on_tokio_multi_threaded() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -303,6 +307,7 @@ fn a_stream_is_spawned_on_tokio_multi_threaded() {
     });
 }
 
+#[cfg(not(miri))]
 #[resumable(async, yield = u64)]
 fn double_u64<S: Stream<Item = u64>>(input: S) {
     let mut input = pin!(input);
@@ -327,6 +332,7 @@ fn lines_after_sleeps(addr: std::net::SocketAddr) -> std::io::Result<()> {
 }
 
 #[test]
+#[cfg(not(miri))]
 fn a_stream_awaits_a_tokio_timer_and_a_tcp_read() {
     current_thread().block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
