@@ -438,6 +438,8 @@ impl Future for WakeFromAnotherThread {
         std::thread::scope(|s| {
             s.spawn(|| {
                 waker.wake_by_ref();
+                // A clone made on another thread, woken by value.
+                #[allow(clippy::waker_clone_wake)]
                 waker.clone().wake();
             });
             s.spawn(|| waker.wake_by_ref());

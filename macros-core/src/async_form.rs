@@ -13,12 +13,13 @@ use crate::args::{self, Args};
 /// The `impl Trait` an async coroutine function returns, as [`opaque`](crate::expand::opaque)
 /// does for the synchronous form: resumed by awaiting with a `#[resume]` parameter or
 /// `resume = ()`; delegated to with `yield_from!` without a `#[resume]` parameter; a fused
-/// `Stream` when it is a generator returning `()`. A generator returning a value is not a
+/// `Stream` when it is a generator returning `()` (`FusedStream<Item = Y>`, a subtrait of
+/// `Stream`). A generator returning a value is not a
 /// `Stream`, so that the value is not dropped unseen (it has `try_stream` for `Result<(), E>`).
 ///
 /// ```text
 /// async, yield = Y, resume = R, #[resume] x, -> T   =>   impl AsyncResumable<R, Yield = Y, Return = T>
-/// async, yield = Y                                  =>   impl AsyncResumable<(), ..> + Stream<Item = Y> + FusedStream + AsyncSubroutine<(), ..>
+/// async, yield = Y                                  =>   impl AsyncResumable<(), ..> + FusedStream<Item = Y> + AsyncSubroutine<(), ..>
 /// async, yield = Y, -> T                            =>   impl AsyncResumable<(), ..> + AsyncSubroutine<(), ..>
 /// async, yield = Y, resume = R, -> T                =>   impl AsyncSubroutine<R, Yield = Y, Return = T>
 /// ```
@@ -33,9 +34,8 @@ pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream 
     let subroutine =
         quote!(::resumable::AsyncSubroutine<#resume_ty, Yield = #yield_ty, Return = #ret>);
     let generator = args::is_unit(resume_ty);
-    let stream = (generator && args::is_unit(ret)).then(|| {
-        quote!(+ ::resumable::async_gen::Stream<Item = #yield_ty> + ::resumable::async_gen::FusedStream)
-    });
+    let stream = (generator && args::is_unit(ret))
+        .then(|| quote!(+ ::resumable::async_gen::FusedStream<Item = #yield_ty>));
     match (takes_first, generator) {
         (true, false) => quote!(impl #resumable),
         (true, true) => quote!(impl #resumable #stream),

@@ -10,7 +10,7 @@
 //!
 //! An awaited future must see the executor's waker, so that it is woken on any executor; a
 //! `yield_!` must find its slot, without a thread-local. The body is polled with a waker of our
-//! own whose data pointer leads to a [`Link`] on the driver's stack: the slot, and the waker of
+//! own whose data pointer leads to a `Link` on the driver's stack: the slot, and the waker of
 //! the executor polling the driver. Its functions act on the executor's waker:
 //!
 //! - `clone` returns a clone of the executor's waker (not of ours), so a future that keeps the
@@ -23,7 +23,7 @@
 //!
 //! # Why the link is never used after its poll
 //!
-//! No one but the driver owns a waker with [`VTABLE`]: it is made in a `ManuallyDrop` on the
+//! No one but the driver owns a waker with this vtable: it is made in a `ManuallyDrop` on the
 //! driver's stack and lent to the body only through the `Context` of one poll, and every clone is
 //! the executor's own waker. So the functions of `VTABLE` (and `header()`, which reads the slot's
 //! address out of the link) only ever run through a borrow of that `Context`, while the driver's
