@@ -538,3 +538,39 @@ fn a_sync_coroutine_resumed_inside_an_async_body_has_its_own_slot() {
     }
     assert_eq!(items(outer()), [10, 20]);
 }
+
+#[resumable(yield = u32)]
+fn sync_delegating() {
+    yield_from!(sync_leaf());
+}
+
+#[resumable(yield = u32)]
+fn sync_leaf() {
+    yield_!(1);
+}
+
+#[test]
+fn a_synchronous_delegation_called_by_hand_in_an_async_body_panics_or_runs_in_place() {
+    use resumable::Subroutine;
+    // `Subroutine::__delegate` with a token of the same (static) types, as a `macro_rules!` could
+    // write it. A coroutine that delegates needs a frame stack, which an async driver has not.
+    #[resumable(async, yield = u32)]
+    fn framed() {
+        hidden_await!(Subroutine::__delegate(
+            &Co::<u32, (), Static>::new_static(),
+            sync_delegating
+        ));
+    }
+    assert_panics("not lowered for delegation", || {
+        let _ = items(framed());
+    });
+    // A leaf is polled in place, as in a synchronous body.
+    #[resumable(async, yield = u32)]
+    fn leaf_by_hand() {
+        hidden_await!(Subroutine::__delegate(
+            &Co::<u32, (), Static>::new_static(),
+            sync_leaf
+        ));
+    }
+    assert_eq!(items(leaf_by_hand()), [1]);
+}
