@@ -244,6 +244,16 @@ pub trait AsyncResumable<R = ()> {
 }
 
 /// The future of one [`AsyncResumable::resume`].
+///
+/// ```
+/// use core::pin::pin;
+/// use resumable::{coroutine, yield_, AsyncResumable, State};
+///
+/// let mut co = pin!(coroutine!(async |x: u8| -> u8 { x + yield_!(x) }));
+/// let step = co.as_mut().resume(2); // nothing runs until it is awaited
+/// assert_eq!(futures_executor::block_on(step), State::Yielded(2));
+/// assert_eq!(futures_executor::block_on(co.as_mut().resume(3)), State::Complete(5));
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Resume<'a, C: ?Sized, R> {
     co: Pin<&'a mut C>,
@@ -274,6 +284,19 @@ impl<C: AsyncResumable<R> + ?Sized, R> Future for Resume<'_, C, R> {
 /// A lowered async coroutine: the body's `async` block and its phase. Holds nothing but the
 /// body's state (no heap allocation), so it is `Send` exactly when the body's state is.
 /// Invariant in `Y` and `R`.
+///
+/// What `coroutine!(async ..)` returns (a `#[resumable(async, ..)]` fn returns it behind
+/// `impl AsyncResumable`).
+///
+/// ```
+/// use core::pin::pin;
+/// use resumable::{coroutine, yield_};
+///
+/// let co = coroutine!(async |()| yield_!('a'));
+/// assert!(!co.is_complete());
+/// let items: Vec<char> = futures_executor::block_on_stream(pin!(co)).collect();
+/// assert_eq!(items, ['a']);
+/// ```
 #[must_use = "coroutines do nothing unless resumed"]
 pub struct AsyncGen<F, Y, R, K = TakesFirst, M: Mode = Instance> {
     body: Detached<F, M>,
@@ -483,6 +506,23 @@ where
 /// The stream of [`AsyncResumable::try_stream`]: `Ok` for each value yielded, then the `Err`
 /// the generator returns, if any, then nothing. Holds the generator inline (pin it to poll it);
 /// fused.
+///
+/// ```
+/// use core::pin::pin;
+/// use resumable::async_gen::FusedStream;
+/// use resumable::{coroutine, yield_, AsyncResumable};
+///
+/// let s = coroutine!(async |()| -> Result<(), &'static str> {
+///     yield_!(1);
+///     Err("stopped")
+/// })
+/// .try_stream();
+/// let mut s = pin!(s);
+/// assert!(!s.is_terminated());
+/// let items: Vec<_> = futures_executor::block_on_stream(s.as_mut()).collect();
+/// assert_eq!(items, [Ok(1), Err("stopped")]);
+/// assert!(s.is_terminated());
+/// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct TryStream<G> {
     co: G,
@@ -545,6 +585,32 @@ where
 /// panics.
 ///
 /// Sealed: only coroutines made by this crate's macros implement it.
+///
+/// ```
+/// use resumable::{resumable, yield_, yield_from};
+///
+/// #[resumable(yield = u32)]
+/// fn sync_leaf() -> u32 {
+///     yield_!(1);
+///     10
+/// }
+///
+/// #[resumable(async, yield = u32)]
+/// fn async_helper(x: u32) -> u32 {
+///     yield_!(core::future::ready(x).await);
+///     20
+/// }
+///
+/// #[resumable(async, yield = u32)]
+/// fn both() {
+///     let a = yield_from!(sync_leaf());
+///     let b = yield_from!(async_helper(2));
+///     yield_!(a + b);
+/// }
+///
+/// let s = core::pin::pin!(both());
+/// assert_eq!(futures_executor::block_on_stream(s).collect::<Vec<_>>(), [1, 2, 30]);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be delegated to with `yield_from!` from an async coroutine resumed with `{R}`",
     label = "not a coroutine an async coroutine can delegate to",
