@@ -37,8 +37,9 @@
 //! `yield_from!(sub)` in an async body runs `sub` in place, inside the `yield_from!`, polled with
 //! the same waker: `sub` may be an async coroutine, or a synchronous one that delegates to nothing
 //! (a leaf). A synchronous coroutine that itself uses `yield_from!` needs the frame stack of a
-//! synchronous driver and panics when delegated to from an async body. Recursion of async
-//! coroutines needs a box: an async coroutine cannot hold a copy of itself.
+//! synchronous driver and panics when delegated to from an async body. An async coroutine cannot
+//! hold a copy of itself, so recursion needs a box (`Box::pin`), resumed by hand in a loop:
+//! `yield_from!` does not take a boxed coroutine.
 
 use core::fmt;
 use core::future::Future;
