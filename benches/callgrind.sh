@@ -31,6 +31,7 @@ workloads=("$@")
   pipe_iterator_chain pipe_pull pipe_pull_shared pipe_push pipe_push_shared pipe_push_from_generator
   pipe_iterator_chain_two pipe_pull_two pipe_push_then pipe_push_nested pipe_pull_genawaiter pipe_pull_corosensei
   pipe_pull_diapause pipe_pull_fauxgen pipe_pull_generator_rs
+  stream_hand stream_ours stream_async_stream stream_genawaiter
 )
 # (d), the `pipe_*` workloads, are the variants of the pipe bench (`pipe VARIANT N`).
 pipe_bin=""

@@ -23,7 +23,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use resumable::{Coroutine, Resumable, State};
 
+#[path = "workloads/streams.rs"]
+mod streams;
 mod workloads;
+use streams::{stream_async_stream, stream_genawaiter, stream_hand, stream_ours};
 use workloads::{
     Tree, echo, many_diapause, many_fauxgen, many_genawaiter, many_hand, many_ours_boxed,
     many_ours_slice, perm_corosensei, perm_diapause, perm_fauxgen, perm_genawaiter,
@@ -227,6 +230,17 @@ fn check() -> ExitCode {
         }
     }
     let checks = [
+        (stream_ours(1000), stream_hand(1000), "stream_ours"),
+        (
+            stream_async_stream(1000),
+            stream_hand(1000),
+            "stream_async_stream",
+        ),
+        (
+            stream_genawaiter(1000),
+            stream_hand(1000),
+            "stream_genawaiter",
+        ),
         (ping_pong_ours(1000), ping_pong_hand(1000), "ping_pong"),
         (
             ping_pong_genawaiter(1000),
@@ -361,6 +375,10 @@ fn main() -> ExitCode {
         "perm_fauxgen" => perm_fauxgen(elements(n)),
         "perm_generator_rs" => perm_generator_rs(elements(n)),
         "leaf_calls" => leaf_calls(n),
+        "stream_hand" => stream_hand(n),
+        "stream_ours" => stream_ours(n),
+        "stream_async_stream" => stream_async_stream(n),
+        "stream_genawaiter" => stream_genawaiter(n),
         "depth_10" => sum_nested(10, n),
         "depth_10000" => sum_nested(10_000, n),
         "many_ours_slice" => many_ours_slice(n).len() as u64,

@@ -9,6 +9,7 @@ pub use resumable_runtime::dispatch;
 /// of it (cargo feature `io`, on by default; Unix).
 #[cfg(all(feature = "io", unix))]
 pub use resumable_runtime::events;
+pub use resumable_runtime::{AsyncResumable, AsyncSubroutine, Resume, TryStream, async_gen};
 pub use resumable_runtime::{BoxResumable, LocalBoxResumable, boxed};
 pub use resumable_runtime::{
     CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
@@ -98,6 +99,7 @@ macro_rules! yield_from {
 /// "Soundness" section of the runtime's docs).
 #[doc(hidden)]
 pub mod __private {
+    pub use resumable_runtime::async_gen::{async_from_parts, async_from_parts_starting};
     pub use resumable_runtime::lower::{
         Co, Gen, Instance, Static, from_parts, from_parts_delegating, from_parts_starting,
         from_parts_starting_delegating, stub,

@@ -13,6 +13,8 @@ pub(crate) struct Args {
     pub(crate) resume_ty: Type,
     /// Whether `yield = ..` was written (otherwise the coroutine yields `()`).
     pub(crate) yield_given: bool,
+    /// Whether `async` was written: the body may `.await` (see `async_form`).
+    pub(crate) asynchronous: bool,
 }
 
 impl Args {
@@ -22,6 +24,7 @@ impl Args {
             yield_ty: unit(),
             resume_ty: unit(),
             yield_given: true,
+            asynchronous: false,
         }
     }
 }
@@ -31,14 +34,22 @@ pub(crate) fn unit() -> Type {
     syn::parse_quote!(())
 }
 
-/// One `key = Type` pair; the key is `yield` (a keyword) or an identifier.
+/// One `key = Type` pair; the key is `yield` (a keyword) or an identifier. Or `async` alone
+/// (with no type).
 struct Arg {
     key: Ident,
-    ty: Type,
+    ty: Option<Type>,
 }
 
 impl Parse for Arg {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(Token![async]) {
+            let kw: Token![async] = input.parse()?;
+            return Ok(Self {
+                key: Ident::new("async", kw.span),
+                ty: None,
+            });
+        }
         let key = if input.peek(Token![yield]) {
             let kw: Token![yield] = input.parse()?;
             Ident::new("yield", kw.span)
@@ -52,7 +63,7 @@ impl Parse for Arg {
         }
         input.parse::<Token![=]>()?;
         let ty = input.parse()?;
-        Ok(Self { key, ty })
+        Ok(Self { key, ty: Some(ty) })
     }
 }
 
@@ -133,7 +144,18 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
     let mut yield_ty: Option<Type> = None;
     let mut resume_ty: Option<Type> = None;
     let mut errors: Option<syn::Error> = None;
+    let mut asynchronous = false;
     for Arg { key, ty } in pairs {
+        let Some(ty) = ty else {
+            if asynchronous {
+                push(
+                    &mut errors,
+                    syn::Error::new(key.span(), "duplicate argument `async`"),
+                );
+            }
+            asynchronous = true;
+            continue;
+        };
         let slot = match key.to_string().as_str() {
             "yield" => &mut yield_ty,
             "resume" => &mut resume_ty,
@@ -142,7 +164,9 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
                     &mut errors,
                     syn::Error::new(
                         key.span(),
-                        format!("unknown argument `{other}`, expected `yield` or `resume`"),
+                        format!(
+                            "unknown argument `{other}`, expected `yield`, `resume` or `async`"
+                        ),
                     ),
                 );
                 continue;
@@ -174,6 +198,7 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
         yield_given: yield_ty.is_some(),
         yield_ty: yield_ty.unwrap_or_else(unit),
         resume_ty: resume_ty.unwrap_or_else(unit),
+        asynchronous,
     };
     (args, errors)
 }

@@ -96,6 +96,7 @@ pub(crate) fn delegate_point(
     span: Span,
     call_span: Span,
     sub: &Expr,
+    asynchronous: bool,
 ) -> TokenStream {
     let mut co = args::co_ident();
     co.set_span(co.span().located_at(span));
@@ -110,8 +111,13 @@ pub(crate) fn delegate_point(
     // rustc reports a bound that fails at one place once.
     let arg = sub.span();
     co.set_span(co.span().located_at(arg));
-    let call = quote_spanned! {arg=>
-        <_ as ::resumable::Subroutine<_>>::__delegate({ &#co }, || { #called })
+    let call = if asynchronous {
+        let call = crate::async_form::delegate_call(&co.to_token_stream(), &called);
+        quote_spanned!(arg=> #call)
+    } else {
+        quote_spanned! {arg=>
+            <_ as ::resumable::Subroutine<_>>::__delegate({ &#co }, || { #called })
+        }
     };
     // The call is in a block, so that the awaited expression is not a call: rustc labels an
     // awaited call that fails a bound with "this call returns `S`", which can name internal
@@ -292,6 +298,9 @@ pub(crate) fn return_type(output: &ReturnType) -> Type {
 /// yield = Y, resume = R, -> T                =>   impl Subroutine<R, Yield = Y, Return = T>
 /// ```
 pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream {
+    if args.asynchronous {
+        return crate::async_form::opaque(args, ret, takes_first);
+    }
     let Args {
         yield_ty,
         resume_ty,
@@ -381,9 +390,14 @@ pub(crate) fn function(
     stmts.set_span(braces);
     let stmts = parenthesized(stmts.into_token_stream(), braces);
     let body = quote!(#check #stmts);
+    let ctor = if args.asynchronous {
+        crate::async_form::constructor(takes_first)
+    } else {
+        constructor(takes_first, delegates)
+    };
     let lowered = lowered_body(
         ret_span,
-        constructor(takes_first, delegates),
+        ctor,
         Types::Fn(
             &args.yield_ty,
             resume_ty,
@@ -513,9 +527,14 @@ pub(crate) fn closure(
         ReturnType::Default => closure.or2_token.span,
         ReturnType::Type(_, ty) => ty.span(),
     };
+    let ctor = if closure.asyncness.is_some() {
+        crate::async_form::constructor(true)
+    } else {
+        constructor(true, delegates)
+    };
     lowered_body(
         span,
-        constructor(true, delegates),
+        ctor,
         Types::Closure(yield_ty),
         &first,
         closure.capture,

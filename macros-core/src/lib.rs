@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod async_form;
 pub mod corpus;
 mod expand;
 mod fallback;
@@ -109,7 +110,8 @@ fn checked_function(args: TokenStream, item: TokenStream) -> Checked {
         validate::push(&mut errors, e);
         None
     });
-    let mut scan = scan::Scan::new(expand::checked_yield_type(&args), !args.yield_given);
+    let mut scan = scan::Scan::new(expand::checked_yield_type(&args), !args.yield_given)
+        .asynchronous(args.asynchronous);
     scan.visit_block_mut(&mut item.block);
     let paths = scan.yield_paths().to_vec();
     let delegates = scan.delegates();
@@ -154,7 +156,8 @@ fn checked_closure(input: TokenStream) -> Checked {
     let mut errors = validate::closure(&closure).err();
     // Without `yield = T`, a closure's yield type is inferred from its yields or from where it
     // is used (a dispatcher task's is `Wait`); there is no default.
-    let mut scan = scan::Scan::new(declared.clone(), false);
+    let mut scan =
+        scan::Scan::new(declared.clone(), false).asynchronous(closure.asyncness.is_some());
     scan.visit_expr_mut(&mut closure.body);
     let paths = scan.yield_paths().to_vec();
     let delegates = scan.delegates();

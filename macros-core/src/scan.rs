@@ -60,6 +60,8 @@ pub(crate) struct Scan {
     unit_by_default: bool,
     /// Where the body itself (not a closure, `async` block or item in it) uses `?`.
     question_marks: Vec<Span>,
+    /// Whether the body is an async coroutine's: it may `.await`.
+    asynchronous: bool,
 }
 
 impl Scan {
@@ -74,7 +76,15 @@ impl Scan {
             delegates: false,
             unit_by_default,
             question_marks: Vec::new(),
+            asynchronous: false,
         }
+    }
+
+    /// The walker for an async coroutine's body when `asynchronous`: its `.await`s are allowed,
+    /// and its `yield_from!`s delegate in place.
+    pub(crate) fn asynchronous(mut self, asynchronous: bool) -> Self {
+        self.asynchronous = asynchronous;
+        self
     }
 
     /// Where the body itself uses `?`.
@@ -185,7 +195,13 @@ impl Scan {
         }
         self.with_barrier(Barrier::DelegateArgument, |s| s.visit_expr_mut(&mut sub));
         self.delegates = true;
-        expand::delegate_point(&mac.path, span, mac.delimiter.span().join(), &sub)
+        expand::delegate_point(
+            &mac.path,
+            span,
+            mac.delimiter.span().join(),
+            &sub,
+            self.asynchronous,
+        )
     }
 
     /// Walks the arguments of a macro other than ours, when they may hide a `yield_!` or an
@@ -261,10 +277,10 @@ impl VisitMut for Scan {
                 visit_mut::visit_expr_try_mut(self, t);
             }
             Expr::Await(awaited) => {
-                if self.barrier.is_none() {
+                if self.barrier.is_none() && !self.asynchronous {
                     self.error(syn::Error::new_spanned(
                         awaited.await_token,
-                        "`.await` cannot be used in a coroutine body; a coroutine is resumed, not polled (yield what you wait for instead)",
+                        "`.await` cannot be used in a synchronous coroutine body; to await futures, make it an async coroutine: `#[resumable(async, ..)]` or `coroutine!(async |..| ..)`, resumed with `.resume(arg).await`",
                     ));
                 }
                 visit_mut::visit_expr_await_mut(self, awaited);

@@ -253,11 +253,12 @@ fn every_mistake_in_a_function_is_reported_together() {
 
 #[test]
 fn every_mistake_in_a_closure_is_reported_together() {
-    let out = coroutine_impl(quote!(async |a: u32, b: u32| {
+    // (`async |..|` is the async form, where `.await` is allowed.)
+    let out = coroutine_impl(quote!(|a: u32, b: u32| {
         let f = || yield_!(a);
         yield_!(fetch().await + b);
     }));
-    assert_eq!(errors(&out), 4, "{out}");
+    assert_eq!(errors(&out), 3, "{out}");
     // A block whose value is the last error: rustc gives it the error type.
     let block: syn::ExprBlock = syn::parse2(out).expect("a block");
     assert!(matches!(
@@ -636,4 +637,74 @@ proptest! {
             prop_assert!(!invocation.emit().is_empty());
         }
     }
+}
+
+#[test]
+fn the_async_form_allows_await_and_returns_an_async_coroutine() {
+    let out = resumable_impl(
+        quote!(async, yield = u32),
+        quote!(
+            fn f() {
+                let x = g().await;
+                yield_!(x);
+                yield_from!(h());
+            }
+        ),
+    );
+    assert_eq!(errors(&out), 0, "{out}");
+    let text = out.to_string();
+    assert!(text.contains("async_from_parts_starting"), "{text}");
+    assert!(text.contains("AsyncSubroutine"), "{text}");
+    assert!(text.contains("__delegate_async"), "{text}");
+    assert!(text.contains("FusedStream < Item = u32 >"), "{text}");
+    // A generator returning a value is not a stream (its value would be lost).
+    let out = resumable_impl(
+        quote!(async, yield = u32),
+        quote!(
+            fn f() -> Result<(), E> {
+                yield_!(1);
+                Ok(())
+            }
+        ),
+    );
+    assert!(!out.to_string().contains("FusedStream"), "{out}");
+    // The closure form.
+    let out = coroutine_impl(quote!(async move |x: u32| {
+        let y = g(x).await;
+        yield_!(y);
+    }));
+    assert_eq!(errors(&out), 0, "{out}");
+    assert!(out.to_string().contains("async_from_parts"), "{out}");
+}
+
+#[test]
+fn await_in_a_synchronous_body_names_the_async_form() {
+    let out = resumable_impl(
+        quote!(yield = u32),
+        quote!(
+            fn f() {
+                yield_!(g().await);
+            }
+        ),
+    );
+    let messages = messages(&out);
+    assert_eq!(messages.len(), 1, "{out}");
+    assert!(
+        messages[0].contains("#[resumable(async, ..)]"),
+        "{messages:?}"
+    );
+    let out = resumable_impl(
+        quote!(async, async, yield = u32),
+        quote!(
+            fn f() {}
+        ),
+    );
+    assert!(
+        messages_contain(&out, "duplicate argument `async`"),
+        "{out}"
+    );
+}
+
+fn messages_contain(tokens: &TokenStream, needle: &str) -> bool {
+    messages(tokens).iter().any(|m| m.contains(needle))
 }

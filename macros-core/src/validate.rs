@@ -114,7 +114,7 @@ fn signature(sig: &Signature) -> Option<syn::Error> {
             &mut errors,
             syn::Error::new_spanned(
                 token,
-                "`#[resumable]` cannot be applied to an `async fn`: a coroutine suspends with `yield_!`, not `.await`",
+                "`#[resumable]` cannot be applied to an `async fn`: for a coroutine that awaits, write `#[resumable(async, ..)]` on a plain `fn`",
             ),
         );
     }
@@ -187,18 +187,9 @@ pub(crate) fn parse_closure(input: TokenStream) -> syn::Result<ExprClosure> {
     }
 }
 
-/// Checks a `coroutine!` closure: not `async`, at most one parameter.
+/// Checks a `coroutine!` closure: at most one parameter. (`async |..|` is the async form.)
 pub(crate) fn closure(closure: &ExprClosure) -> syn::Result<()> {
     let mut errors = None;
-    if let Some(token) = &closure.asyncness {
-        push(
-            &mut errors,
-            syn::Error::new_spanned(
-                token,
-                "`coroutine!` takes a plain closure, found an `async` closure; remove `async`",
-            ),
-        );
-    }
     if closure.inputs.len() > 1 {
         let extra: Vec<_> = closure.inputs.iter().skip(1).collect();
         push(

@@ -9,6 +9,8 @@
 //! - `lower` (hidden): what generated code builds on.
 //! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
 //! - [`iter`]: generators as iterators.
+//! - [`async_gen`]: async coroutines, which `.await` as well as `yield_!`: [`AsyncResumable`],
+//!   and with `resume = ()` `futures_core::Stream`s.
 //! - `stream` (cargo feature `stream`): generators as `futures_core::Stream`s, `IntoStream`.
 //! - [`pinned`]: many coroutines pinned in one allocation.
 //! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed.
@@ -24,6 +26,7 @@
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
 #![allow(clippy::inline_always)]
 
+pub mod async_gen;
 pub mod boxed;
 pub mod coroutine;
 pub mod delegate;
@@ -44,6 +47,7 @@ pub mod status;
 pub mod stream;
 pub mod wrap;
 
+pub use async_gen::{AsyncResumable, AsyncSubroutine, Resume, TryStream};
 pub use boxed::{BoxResumable, LocalBoxResumable};
 pub use coroutine::{Coroutine, MAX_DEPTH};
 pub use delegate::Subroutine;

@@ -307,13 +307,18 @@ pub(crate) fn waker<Y, R>(slot: *mut Slot<Y, R>) -> ManuallyDrop<Waker> {
 #[inline(always)]
 pub(crate) fn header(cx: &Context<'_>) -> *mut Header {
     let waker = cx.waker();
-    if !ptr::eq(waker.vtable(), &raw const VTABLE) {
-        foreign_waker();
+    if ptr::eq(waker.vtable(), &raw const VTABLE) {
+        // Only `Gen::drive` makes a waker with `VTABLE` (clones get `INERT`), and its data
+        // pointer is its slot, which begins with a `Header`. The waker is borrowed from `cx`, so
+        // that `drive` is still running: the slot is alive.
+        waker.data().cast::<Header>().cast_mut()
+    } else if ptr::eq(waker.vtable(), &raw const crate::async_gen::VTABLE) {
+        // An async coroutine's waker: its data pointer leads to the slot through the driver's
+        // `Link` (see `async_gen`).
+        crate::async_gen::header_of(waker)
+    } else {
+        foreign_waker()
     }
-    // Only `Gen::drive` makes a waker with `VTABLE` (clones get `INERT`), and its data pointer is
-    // its slot, which begins with a `Header`. The waker is borrowed from `cx`, so that `drive` is
-    // still running: the slot is alive.
-    waker.data().cast::<Header>().cast_mut()
 }
 
 /// The slot of the `resume` currently polling through `cx`, if the future with mode `M` and id
@@ -367,6 +372,14 @@ impl<Y, R, M: Mode> Clone for Marker<Y, R, M> {
 }
 
 impl<Y, R, M: Mode> Copy for Marker<Y, R, M> {}
+
+impl<Y, R, M: Mode> Marker<Y, R, M> {
+    /// The identity of the token this marker was taken from.
+    #[inline(always)]
+    pub(crate) const fn id(self) -> M::Id {
+        self.id
+    }
+}
 
 impl<Y, R, M: Mode> fmt::Debug for Marker<Y, R, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

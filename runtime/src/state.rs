@@ -141,7 +141,8 @@ impl<Y, T> State<Y, T> {
     message = "`{Self}` cannot be resumed with `{R}`",
     label = "not a coroutine resumed with `{R}`",
     note = "a `#[resumable]` fn without a `#[resume]` parameter and with a resume type other than `()` is a `Subroutine`: delegate to it with `yield_from!`, or mark a parameter `#[resume]` to receive the first `resume`'s argument",
-    note = "a coroutine is resumed pinned: to box one, use `co.boxed()` (a `BoxResumable`) or `Box::pin(co)`, not `Box::new(co)`"
+    note = "a coroutine is resumed pinned: to box one, use `co.boxed()` (a `BoxResumable`) or `Box::pin(co)`, not `Box::new(co)`",
+    note = "an async coroutine (`#[resumable(async, ..)]`, `coroutine!(async ..)`) is resumed by awaiting, `co.resume(arg).await`, or polled as a `Stream`; the Lua-style `Coroutine`, `wrap`, iteration and pipelines are synchronous and do not take one"
 )]
 pub trait Resumable<R = ()> {
     /// The type of the values handed out by `yield_!`.

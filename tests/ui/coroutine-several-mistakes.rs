@@ -5,7 +5,7 @@ async fn fetch() -> u32 {
 }
 
 fn main() {
-    let c = coroutine!(async |a: u32, b: u32| {
+    let c = coroutine!(|a: u32, b: u32| {
         let f = || yield_!(a);
         f();
         yield_!(fetch().await + b);
