@@ -13,6 +13,8 @@ pub(crate) struct Args {
     pub(crate) resume_ty: Type,
     /// Whether `yield = ..` was written (otherwise the coroutine yields `()`).
     pub(crate) yield_given: bool,
+    /// Whether the build has no `alloc` (see `resumable_core`): set by the entry point.
+    pub(crate) core_only: bool,
 }
 
 impl Args {
@@ -22,6 +24,7 @@ impl Args {
             yield_ty: unit(),
             resume_ty: unit(),
             yield_given: true,
+            core_only: false,
         }
     }
 }
@@ -174,6 +177,7 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
         yield_given: yield_ty.is_some(),
         yield_ty: yield_ty.unwrap_or_else(unit),
         resume_ty: resume_ty.unwrap_or_else(unit),
+        core_only: false,
     };
     (args, errors)
 }

@@ -41,7 +41,19 @@ use syn::visit_mut::VisitMut;
 /// input, every error found as a `compile_error!`, next to a stand-in for the item that keeps
 /// its callers compiling (so no cascade of unrelated errors follows).
 pub fn resumable(args: TokenStream, item: TokenStream) -> TokenStream {
-    match checked_function(args, item) {
+    match checked_function(args, item, false) {
+        Checked::Valid(tokens)
+        | Checked::Invalid {
+            fallback: tokens, ..
+        } => tokens,
+    }
+}
+
+/// As [`resumable`], for builds of `resumable` without `alloc` (`#![no_std]` on `core` alone):
+/// a generator's type is not `IntoIterator` (that boxes it), and the type of a coroutine that
+/// delegates to nothing says it is a leaf, which `yield_from!` runs in place, without a frame.
+pub fn resumable_core(args: TokenStream, item: TokenStream) -> TokenStream {
+    match checked_function(args, item, true) {
         Checked::Valid(tokens)
         | Checked::Invalid {
             fallback: tokens, ..
@@ -65,7 +77,7 @@ pub fn coroutine(input: TokenStream) -> TokenStream {
 /// # Errors
 /// Each mistake in the arguments, the signature or the body, at the user's tokens.
 pub fn expand_resumable(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    checked_function(args, item).into_result()
+    checked_function(args, item, false).into_result()
 }
 
 /// The expansion of `coroutine!(input)`, or every error found, combined.
@@ -94,8 +106,9 @@ impl Checked {
     }
 }
 
-fn checked_function(args: TokenStream, item: TokenStream) -> Checked {
-    let (args, mut errors) = args::parse(args);
+fn checked_function(args: TokenStream, item: TokenStream, core_only: bool) -> Checked {
+    let (mut args, mut errors) = args::parse(args);
+    args.core_only = core_only;
     let Ok(mut item) = syn::parse2::<syn::ItemFn>(item.clone()) else {
         let mut error = validate::not_a_function(&item);
         if let Some(e) = errors {

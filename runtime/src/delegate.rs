@@ -33,6 +33,10 @@
 //! - A body may push at most one frame per poll (a second push panics), so a frame is always
 //!   pushed by the level just below it.
 
+#[cfg(feature = "alloc")]
+use alloc::alloc::{alloc, dealloc, handle_alloc_error};
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::fmt;
 use core::future::Future;
@@ -40,7 +44,9 @@ use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
-use std::alloc::{alloc, dealloc, handle_alloc_error};
+
+#[cfg(not(feature = "alloc"))]
+use crate::no_alloc::{Vec, alloc, dealloc, handle_alloc_error};
 
 use crate::lower::{
     Co, Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker,
@@ -126,6 +132,7 @@ pub trait Subroutine<R = ()>: Sealed {
     where
         Self: Sized,
         Self::Yield: SameYield<Y>,
+        Self: Leaf,
     {
         Delegate::new(co.id(), thunk)
     }
@@ -143,6 +150,29 @@ pub trait Subroutine<R = ()>: Sealed {
 pub trait SameYield<Y>: same::Same<Y> {}
 
 impl<T> SameYield<T> for T {}
+
+/// A coroutine `yield_from!` can run: with the `alloc` feature, any; without it, only one that
+/// delegates to nothing (a *leaf*, polled in place with no allocation), since one that delegates
+/// itself runs as a frame on the heap. Without `alloc`, the `#[resumable]` of such builds adds
+/// `+ Leaf` to the type a leaf returns (it sees whether the body has a `yield_from!`), and a
+/// `yield_from!` of anything else is a compile error in these words, not a frame stack that
+/// cannot grow. Not API.
+#[diagnostic::on_unimplemented(
+    message = "`yield_from!` of a coroutine that itself delegates needs the `alloc` feature",
+    label = "this coroutine uses `yield_from!` itself, so it would run as a frame on the heap",
+    note = "enable the `alloc` feature of `resumable` (with a global allocator), or delegate only to coroutines that delegate to nothing: those are polled in place, with no allocation"
+)]
+#[doc(hidden)]
+pub trait Leaf {}
+
+#[cfg(feature = "alloc")]
+impl<T: ?Sized> Leaf for T {}
+
+#[cfg(not(feature = "alloc"))]
+impl<F, Y, R, K, M: Mode> Leaf for crate::lower::Gen<F, Y, R, K, crate::lower::NoFrames, M> {}
+
+#[cfg(not(feature = "alloc"))]
+impl<Y, R, T> Leaf for crate::lower::Stub<Y, R, T> {}
 
 /// The seal of [`SameYield`]: a public trait in a private module.
 mod same {
