@@ -109,6 +109,9 @@ impl Checked {
 fn checked_function(args: TokenStream, item: TokenStream, core_only: bool) -> Checked {
     let (mut args, mut errors) = args::parse(args);
     args.core_only = core_only;
+    if core_only && let Err(e) = validate::static_types(&args) {
+        validate::push(&mut errors, e);
+    }
     let Ok(mut item) = syn::parse2::<syn::ItemFn>(item.clone()) else {
         let mut error = validate::not_a_function(&item);
         if let Some(e) = errors {

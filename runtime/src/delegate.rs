@@ -151,27 +151,34 @@ pub trait SameYield<Y>: same::Same<Y> {}
 
 impl<T> SameYield<T> for T {}
 
-/// A coroutine `yield_from!` can run: with the `alloc` feature, any; without it, only one that
-/// delegates to nothing (a *leaf*, polled in place with no allocation), since one that delegates
-/// itself runs as a frame on the heap. Without `alloc`, the `#[resumable]` of such builds adds
-/// `+ Leaf` to the type a leaf returns (it sees whether the body has a `yield_from!`), and a
-/// `yield_from!` of anything else is a compile error in these words, not a frame stack that
-/// cannot grow. Not API.
+/// The coroutines `yield_from!` can run in this build: all of them with the `alloc` feature;
+/// without it, only *leaves*, coroutines that delegate to nothing, which it polls in place with
+/// no allocation (one that delegates itself would run as a frame on the heap).
+///
+/// Without `alloc`, `#[resumable]` adds `+ Leaf` to the type a fn returns when its body has no
+/// `yield_from!`, and a `yield_from!` of any other coroutine is a compile error that says so:
+///
+/// ```text
+/// error[E0277]: `yield_from!` of a coroutine that itself delegates needs the `alloc` feature
+/// ```
+///
+/// Implemented by the crate only; there is nothing to implement it for by hand.
 #[diagnostic::on_unimplemented(
     message = "`yield_from!` of a coroutine that itself delegates needs the `alloc` feature",
     label = "this coroutine uses `yield_from!` itself, so it would run as a frame on the heap",
     note = "enable the `alloc` feature of `resumable` (with a global allocator), or delegate only to coroutines that delegate to nothing: those are polled in place, with no allocation"
 )]
-#[doc(hidden)]
 pub trait Leaf {}
 
 #[cfg(feature = "alloc")]
 impl<T: ?Sized> Leaf for T {}
 
 #[cfg(not(feature = "alloc"))]
+#[diagnostic::do_not_recommend]
 impl<F, Y, R, K, M: Mode> Leaf for crate::lower::Gen<F, Y, R, K, crate::lower::NoFrames, M> {}
 
 #[cfg(not(feature = "alloc"))]
+#[diagnostic::do_not_recommend]
 impl<Y, R, T> Leaf for crate::lower::Stub<Y, R, T> {}
 
 /// The seal of [`SameYield`]: a public trait in a private module.
