@@ -151,8 +151,15 @@ pub fn decode(input: &[u8], on_frame: &mut dyn FnMut(Result<Frame, SlipError>)) 
 /// One byte into a decoder.
 fn feed<D: Resumable<u8, Yield = Decoded>>(decoder: Pin<&mut D>, byte: u8) -> Decoded {
     match decoder.resume(byte) {
-        State::Yielded(decoded) => decoded,
+        State::Yielded(event) => event,
         // The decoder loops forever.
         State::Complete(_) => unreachable!("the SLIP decoder returned"),
     }
+}
+
+/// The size in bytes of a decoder's whole state (what [`decoder`] returns, pinned where it
+/// runs): the budget to reserve on a stack or in a `static`. Not generic, so that its value for
+/// a target can be read from that target's code.
+pub fn decoder_size() -> usize {
+    size_of_val(&decoder())
 }

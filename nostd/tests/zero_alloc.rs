@@ -185,8 +185,9 @@ trait NotIterator {
 impl<T> NotIterator for Probe<T> {}
 
 impl<T: IntoIterator> Probe<T> {
-    // Called only when the build has `alloc` (then it shadows the trait's method).
-    #[allow(dead_code)]
+    // Called only when the build has `alloc` (then it shadows the trait's method); by method
+    // call, which needs a `self`.
+    #[allow(dead_code, clippy::unused_self)]
     fn is_iterator(&self) -> bool {
         true
     }
