@@ -3,10 +3,13 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub use resumable_macros::coroutine;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "std")]
 pub use resumable_macros::resumable;
-// Without `alloc`, `#[resumable]` returns types that say which coroutines are leaves (those
+// Without `std`, `#[resumable]` says in its words that yield and resume types must be `'static`;
+// without `alloc` too, it returns types that say which coroutines are leaves (those
 // `yield_from!` runs without a frame) and are not `IntoIterator` (which boxes).
+#[cfg(all(feature = "alloc", not(feature = "std")))]
+pub use resumable_macros::resumable_alloc as resumable;
 #[cfg(not(feature = "alloc"))]
 pub use resumable_macros::resumable_core as resumable;
 /// The cooperative dispatcher: many coroutines over non-blocking sockets on one thread (cargo

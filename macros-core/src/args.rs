@@ -13,7 +13,7 @@ pub(crate) struct Args {
     pub(crate) resume_ty: Type,
     /// Whether `yield = ..` was written (otherwise the coroutine yields `()`).
     pub(crate) yield_given: bool,
-    /// Whether the build has no `alloc` (see `resumable_core`): set by the entry point.
+    /// Whether the build has no `alloc` (`Target::Core`): set by the entry point.
     pub(crate) core_only: bool,
 }
 

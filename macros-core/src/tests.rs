@@ -639,8 +639,9 @@ proptest! {
 }
 
 /// Without `alloc` (`resumable_core`): a generator's type is not `IntoIterator`, a leaf's says
-/// `Leaf` and a delegating one's does not, and a yield or resume type that borrows is our error
-/// (without `std` the types must be `'static`), while the same input is fine for `resumable`.
+/// `Leaf` and a delegating one's does not. Without `std` (`resumable_alloc` too), a yield or
+/// resume type that borrows is our error (the types must be `'static`), while the same input is
+/// fine for `resumable`.
 #[test]
 fn core_only_expansion_marks_leaves_and_rejects_borrowed_types() {
     let leaf = crate::resumable_core(
@@ -665,15 +666,21 @@ fn core_only_expansion_marks_leaves_and_rejects_borrowed_types() {
         ),
     );
     assert!(!delegating.to_string().contains("Leaf"), "{delegating}");
-    let full = resumable_impl(
-        quote!(yield = u8),
-        quote!(
-            fn g() {
-                yield_!(1);
-            }
-        ),
+    let item = quote!(
+        fn g() {
+            yield_!(1);
+        }
     );
-    assert!(!full.to_string().contains("Leaf"), "{full}");
+    for full in [
+        resumable_impl(quote!(yield = u8), item.clone()),
+        crate::resumable_alloc(quote!(yield = u8), item),
+    ] {
+        let text = full.to_string();
+        assert!(
+            !text.contains("Leaf") && text.contains("IntoIterator"),
+            "{text}"
+        );
+    }
 
     for (args, borrows) in [
         (quote!(yield = &'a u8), true),
@@ -694,6 +701,8 @@ fn core_only_expansion_marks_leaves_and_rejects_borrowed_types() {
             .iter()
             .any(|m| m.contains("must be `'static`"));
         assert_eq!(found, borrows, "{args}: {core}");
+        let alloc = crate::resumable_alloc(args.clone(), item.clone());
+        assert_eq!(errors(&alloc), errors(&core), "{args}: {alloc}");
         assert_eq!(errors(&resumable_impl(args.clone(), item)), 0, "{args}");
     }
 }

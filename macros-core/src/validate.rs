@@ -221,7 +221,7 @@ pub(crate) fn closure(closure: &ExprClosure) -> syn::Result<()> {
     }
 }
 
-/// Without `std` (`core_only`), the yield and resume types must be `'static` (the hand-off is
+/// Without `std` (`Target::Alloc`, `Target::Core`), the yield and resume types must be `'static` (the hand-off is
 /// checked by `TypeId`; the per-instance numbers that allow borrowed types come from a
 /// process-wide counter). A type that surely borrows, one with a reference or a lifetime other
 /// than `'static`, is an error on that type, in these words rather than rustc's "lifetime may

@@ -1087,8 +1087,7 @@ impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     type Return = T;
     type __Body = core::future::Pending<T>;
     type __Mode = Instance;
-    // A leaf, so that delegating to it needs no `alloc` (no error besides the stubbed one's).
-    type __InPlace = Option<Detached<Self::__Body, Instance>>;
+    type __InPlace = AsFrame;
 
     fn __into_body(self) -> Detached<Self::__Body, Instance> {
         unreachable!("a coroutine that failed to compile was delegated to")
