@@ -1,6 +1,17 @@
 #![doc = include_str!("../README.md")]
+// Without `std`, the facade is `core`-only too, like the runtime (README: "`no_std`").
+#![cfg_attr(not(feature = "std"), no_std)]
 
-pub use resumable_macros::{coroutine, resumable};
+pub use resumable_macros::coroutine;
+#[cfg(feature = "std")]
+pub use resumable_macros::resumable;
+// Without `std`, `#[resumable]` says in its words that yield and resume types must be `'static`;
+// without `alloc` too, it returns types that say which coroutines are leaves (those
+// `yield_from!` runs without a frame) and are not `IntoIterator` (which boxes).
+#[cfg(all(feature = "alloc", not(feature = "std")))]
+pub use resumable_macros::resumable_alloc as resumable;
+#[cfg(not(feature = "alloc"))]
+pub use resumable_macros::resumable_core as resumable;
 /// The cooperative dispatcher: many coroutines over non-blocking sockets on one thread (cargo
 /// feature `io`, on by default; Unix).
 #[cfg(all(feature = "io", unix))]
@@ -10,17 +21,20 @@ pub use resumable_runtime::dispatch;
 #[cfg(all(feature = "io", unix))]
 pub use resumable_runtime::events;
 pub use resumable_runtime::{AsyncResumable, AsyncSubroutine, Resume, TryStream, async_gen};
+#[cfg(feature = "alloc")]
 pub use resumable_runtime::{BoxResumable, LocalBoxResumable, boxed};
+#[cfg(feature = "std")]
 pub use resumable_runtime::{
-    CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Status, Wrap,
-    is_yieldable, running,
+    CloseError, Coroutine, CoroutineRef, MAX_DEPTH, Panic, ResumeError, Running, Wrap,
+    is_yieldable, running, wrap,
 };
-pub use resumable_runtime::{
-    IntoIter, Iter, PinnedSlice, Resumable, State, Subroutine, TryIter, delegate, iter, pinned,
-    pipe, state, wrap,
-};
+#[cfg(feature = "alloc")]
+pub use resumable_runtime::{IntoIter, PinnedSlice, TryIter, pinned};
 #[cfg(feature = "stream")]
 pub use resumable_runtime::{IntoStream, stream};
+pub use resumable_runtime::{
+    Iter, Resumable, State, Status, Subroutine, delegate, iter, pipe, state,
+};
 
 /// Suspends the coroutine: hands its argument to the resumer and evaluates to the value passed
 /// to the next `resume`.
@@ -100,6 +114,7 @@ macro_rules! yield_from {
 #[doc(hidden)]
 pub mod __private {
     pub use resumable_runtime::async_gen::{async_from_parts, async_from_parts_starting};
+    pub use resumable_runtime::delegate::Leaf;
     pub use resumable_runtime::lower::{
         Co, Gen, Instance, Static, from_parts, from_parts_delegating, from_parts_starting,
         from_parts_starting_delegating, stub,

@@ -15,6 +15,8 @@ pub(crate) struct Args {
     pub(crate) yield_given: bool,
     /// Whether `async` was written: the body may `.await` (see `async_form`).
     pub(crate) asynchronous: bool,
+    /// Whether the build has no `alloc` (`Target::Core`): set by the entry point.
+    pub(crate) core_only: bool,
 }
 
 impl Args {
@@ -25,6 +27,7 @@ impl Args {
             resume_ty: unit(),
             yield_given: true,
             asynchronous: false,
+            core_only: false,
         }
     }
 }
@@ -199,6 +202,7 @@ pub(crate) fn parse(tokens: TokenStream) -> (Args, Option<syn::Error>) {
         yield_ty: yield_ty.unwrap_or_else(unit),
         resume_ty: resume_ty.unwrap_or_else(unit),
         asynchronous,
+        core_only: false,
     };
     (args, errors)
 }

@@ -297,19 +297,26 @@ pub(crate) fn return_type(output: &ReturnType) -> Type {
 /// yield = Y                                  =>   impl Resumable<(), ..> + IntoIterator<..> + Subroutine<(), ..>
 /// yield = Y, resume = R, -> T                =>   impl Subroutine<R, Yield = Y, Return = T>
 /// ```
-pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool) -> TokenStream {
+///
+/// Without `alloc` (`core_only`), no `IntoIterator` (it boxes), and a `leaf` (a body without
+/// `yield_from!`) adds `+ Leaf` to its `Subroutine`: `yield_from!` runs only those there. The
+/// async form's types are `async_form`'s.
+pub(crate) fn opaque(args: &Args, ret: &Type, takes_first: bool, leaf: bool) -> TokenStream {
     if args.asynchronous {
         return crate::async_form::opaque(args, ret, takes_first);
     }
     let Args {
         yield_ty,
         resume_ty,
+        core_only,
         ..
     } = args;
     let resumable = quote!(::resumable::Resumable<#resume_ty, Yield = #yield_ty, Return = #ret>);
-    let subroutine = quote!(::resumable::Subroutine<#resume_ty, Yield = #yield_ty, Return = #ret>);
+    let leaf = (*core_only && leaf).then(|| quote!(+ ::resumable::__private::Leaf));
+    let subroutine =
+        quote!(::resumable::Subroutine<#resume_ty, Yield = #yield_ty, Return = #ret> #leaf);
     let generator = args::is_unit(resume_ty);
-    let iter = (generator && args::is_unit(ret)).then(|| {
+    let iter = (generator && args::is_unit(ret) && !core_only).then(|| {
         quote!(+ ::core::iter::IntoIterator<
             IntoIter = ::resumable::IntoIter<impl ::resumable::Resumable<(), Yield = #yield_ty, Return = ()>>
         >)
@@ -362,7 +369,7 @@ pub(crate) fn function(
     } = item;
     let ret = return_type(&sig.output);
     let takes_first = first.is_some();
-    let opaque = opaque(args, &ret, takes_first);
+    let opaque = opaque(args, &ret, takes_first, !delegates);
     let resume_ty = &args.resume_ty;
     let co = args::co_ident();
     let first_of = quote!(::resumable::__private::Co::first);

@@ -42,7 +42,39 @@ use syn::visit_mut::VisitMut;
 /// input, every error found as a `compile_error!`, next to a stand-in for the item that keeps
 /// its callers compiling (so no cascade of unrelated errors follows).
 pub fn resumable(args: TokenStream, item: TokenStream) -> TokenStream {
-    match checked_function(args, item) {
+    resumable_for(Target::Std, args, item)
+}
+
+/// As [`resumable`], for builds of `resumable` with `alloc` but without `std`: the yield and
+/// resume types must be `'static` (see [`Target::Alloc`]).
+pub fn resumable_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
+    resumable_for(Target::Alloc, args, item)
+}
+
+/// As [`resumable`], for builds of `resumable` without `alloc` (`#![no_std]` on `core` alone):
+/// see [`Target::Core`].
+pub fn resumable_core(args: TokenStream, item: TokenStream) -> TokenStream {
+    resumable_for(Target::Core, args, item)
+}
+
+/// Which features the `resumable` build the expansion is for has: each has an entry point of
+/// its own in the proc-macro crate, which the facade re-exports as `resumable` by its features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `std` (the default): any yield and resume types.
+    Std,
+    /// `alloc` without `std`: a yield or resume type that surely borrows is an error on that
+    /// type (without `std`, hand-offs are checked by `TypeId`, which needs `'static`).
+    Alloc,
+    /// Neither: as [`Target::Alloc`], and besides a generator's type is not `IntoIterator` (that
+    /// boxes it), and the type of a coroutine that delegates to nothing says it is a `Leaf`,
+    /// which `yield_from!` runs in place, without a frame.
+    Core,
+}
+
+/// [`resumable`] for `target`.
+pub fn resumable_for(target: Target, args: TokenStream, item: TokenStream) -> TokenStream {
+    match checked_function(args, item, target) {
         Checked::Valid(tokens)
         | Checked::Invalid {
             fallback: tokens, ..
@@ -66,7 +98,7 @@ pub fn coroutine(input: TokenStream) -> TokenStream {
 /// # Errors
 /// Each mistake in the arguments, the signature or the body, at the user's tokens.
 pub fn expand_resumable(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    checked_function(args, item).into_result()
+    checked_function(args, item, Target::Std).into_result()
 }
 
 /// The expansion of `coroutine!(input)`, or every error found, combined.
@@ -95,8 +127,14 @@ impl Checked {
     }
 }
 
-fn checked_function(args: TokenStream, item: TokenStream) -> Checked {
-    let (args, mut errors) = args::parse(args);
+fn checked_function(args: TokenStream, item: TokenStream, target: Target) -> Checked {
+    let (mut args, mut errors) = args::parse(args);
+    args.core_only = target == Target::Core;
+    if target != Target::Std
+        && let Err(e) = validate::static_types(&args)
+    {
+        validate::push(&mut errors, e);
+    }
     let Ok(mut item) = syn::parse2::<syn::ItemFn>(item.clone()) else {
         let mut error = validate::not_a_function(&item);
         if let Some(e) = errors {

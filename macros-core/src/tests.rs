@@ -708,3 +708,72 @@ fn await_in_a_synchronous_body_names_the_async_form() {
 fn messages_contain(tokens: &TokenStream, needle: &str) -> bool {
     messages(tokens).iter().any(|m| m.contains(needle))
 }
+
+/// Without `alloc` (`resumable_core`): a generator's type is not `IntoIterator`, a leaf's says
+/// `Leaf` and a delegating one's does not. Without `std` (`resumable_alloc` too), a yield or
+/// resume type that borrows is our error (the types must be `'static`), while the same input is
+/// fine for `resumable`.
+#[test]
+fn core_only_expansion_marks_leaves_and_rejects_borrowed_types() {
+    let leaf = crate::resumable_core(
+        quote!(yield = u8),
+        quote!(
+            fn g() {
+                yield_!(1);
+            }
+        ),
+    );
+    let text = leaf.to_string();
+    assert!(
+        text.contains("Leaf") && !text.contains("IntoIterator"),
+        "{text}"
+    );
+    let delegating = crate::resumable_core(
+        quote!(yield = u8),
+        quote!(
+            fn g() {
+                yield_from!(h());
+            }
+        ),
+    );
+    assert!(!delegating.to_string().contains("Leaf"), "{delegating}");
+    let item = quote!(
+        fn g() {
+            yield_!(1);
+        }
+    );
+    for full in [
+        resumable_impl(quote!(yield = u8), item.clone()),
+        crate::resumable_alloc(quote!(yield = u8), item),
+    ] {
+        let text = full.to_string();
+        assert!(
+            !text.contains("Leaf") && text.contains("IntoIterator"),
+            "{text}"
+        );
+    }
+
+    for (args, borrows) in [
+        (quote!(yield = &'a u8), true),
+        (quote!(yield = Option<&str>), true),
+        (quote!(yield = Cow<'a, str>), true),
+        (quote!(yield = u8, resume = &'a [u8]), true),
+        (quote!(yield = &'static str), false),
+        (quote!(yield = (u8, [u16; 4])), false),
+        (quote!(yield = T), false),
+    ] {
+        let item = quote!(
+            fn g<'a, T>(_x: &'a T) {
+                yield_!(todo!());
+            }
+        );
+        let core = crate::resumable_core(args.clone(), item.clone());
+        let found = messages(&core)
+            .iter()
+            .any(|m| m.contains("must be `'static`"));
+        assert_eq!(found, borrows, "{args}: {core}");
+        let alloc = crate::resumable_alloc(args.clone(), item.clone());
+        assert_eq!(errors(&alloc), errors(&core), "{args}: {alloc}");
+        assert_eq!(errors(&resumable_impl(args.clone(), item)), 0, "{args}");
+    }
+}

@@ -2,7 +2,10 @@
 //! returns every problem it finds, combined, so the user sees them all at once.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::{ExprClosure, FnArg, ItemFn, Pat, Signature, Type};
+
+use crate::args::Args;
 
 /// Where the first `resume`'s argument goes: the pattern and type of the parameter marked
 /// `#[resume]` (removed from the signature), or `None` when the resume type is `()`.
@@ -206,5 +209,48 @@ pub(crate) fn closure(closure: &ExprClosure) -> syn::Result<()> {
     match errors {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+/// Without `std` (`Target::Alloc`, `Target::Core`), the yield and resume types must be `'static` (the hand-off is
+/// checked by `TypeId`; the per-instance numbers that allow borrowed types come from a
+/// process-wide counter). A type that surely borrows, one with a reference or a lifetime other
+/// than `'static`, is an error on that type, in these words rather than rustc's "lifetime may
+/// not live long enough". (A generic parameter is left to rustc, which suggests `T: 'static`.)
+pub(crate) fn static_types(args: &Args) -> syn::Result<()> {
+    let mut errors = None;
+    for (key, ty) in [("yield", &args.yield_ty), ("resume", &args.resume_ty)] {
+        let mut finder = Borrows(None);
+        syn::visit::Visit::visit_type(&mut finder, ty);
+        if let Some(tokens) = finder.0 {
+            push(
+                &mut errors,
+                syn::Error::new_spanned(
+                    tokens,
+                    format!(
+                        "without the `std` feature of `resumable`, the `{key}` type must be `'static`, and this one borrows (enable `std`, or use an owned type)"
+                    ),
+                ),
+            );
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+/// Finds the first reference or lifetime other than `'static` in a type.
+struct Borrows(Option<TokenStream>);
+
+impl<'ast> syn::visit::Visit<'ast> for Borrows {
+    fn visit_type_reference(&mut self, r: &'ast syn::TypeReference) {
+        if r.lifetime.as_ref().is_none_or(|l| l.ident != "static") {
+            self.0.get_or_insert_with(|| r.to_token_stream());
+        }
+        syn::visit::visit_type_reference(self, r);
+    }
+
+    fn visit_lifetime(&mut self, l: &'ast syn::Lifetime) {
+        if l.ident != "static" {
+            self.0.get_or_insert_with(|| l.to_token_stream());
+        }
     }
 }

@@ -48,6 +48,7 @@
 //! assert_eq!(r.input.resume(()), State::Complete(2));
 //! ```
 
+use alloc::boxed::Box;
 use core::fmt;
 use core::pin::Pin;
 

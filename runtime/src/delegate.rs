@@ -33,6 +33,10 @@
 //! - A body may push at most one frame per poll (a second push panics), so a frame is always
 //!   pushed by the level just below it.
 
+#[cfg(feature = "alloc")]
+use alloc::alloc::{alloc, dealloc, handle_alloc_error};
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::fmt;
 use core::future::Future;
@@ -40,7 +44,9 @@ use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
-use std::alloc::{alloc, dealloc, handle_alloc_error};
+
+#[cfg(not(feature = "alloc"))]
+use crate::no_alloc::{Vec, alloc, dealloc, handle_alloc_error};
 
 use crate::lower::{
     Co, Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker,
@@ -126,6 +132,7 @@ pub trait Subroutine<R = ()>: Sealed {
     where
         Self: Sized,
         Self::Yield: SameYield<Y>,
+        Self: Leaf,
     {
         Delegate::new(co.id(), thunk)
     }
@@ -143,6 +150,36 @@ pub trait Subroutine<R = ()>: Sealed {
 pub trait SameYield<Y>: same::Same<Y> {}
 
 impl<T> SameYield<T> for T {}
+
+/// The coroutines `yield_from!` can run in this build: all of them with the `alloc` feature;
+/// without it, only *leaves*, coroutines that delegate to nothing, which it polls in place with
+/// no allocation (one that delegates itself would run as a frame on the heap).
+///
+/// Without `alloc`, `#[resumable]` adds `+ Leaf` to the type a fn returns when its body has no
+/// `yield_from!`, and a `yield_from!` of any other coroutine is a compile error that says so:
+///
+/// ```text
+/// error[E0277]: `yield_from!` of a coroutine that itself delegates needs the `alloc` feature
+/// ```
+///
+/// Implemented by the crate only; there is nothing to implement it for by hand.
+#[diagnostic::on_unimplemented(
+    message = "`yield_from!` of a coroutine that itself delegates needs the `alloc` feature",
+    label = "this coroutine uses `yield_from!` itself, so it would run as a frame on the heap",
+    note = "enable the `alloc` feature of `resumable` (with a global allocator), or delegate only to coroutines that delegate to nothing: those are polled in place, with no allocation"
+)]
+pub trait Leaf {}
+
+#[cfg(feature = "alloc")]
+impl<T: ?Sized> Leaf for T {}
+
+#[cfg(not(feature = "alloc"))]
+#[diagnostic::do_not_recommend]
+impl<F, Y, R, K, M: Mode> Leaf for crate::lower::Gen<F, Y, R, K, crate::lower::NoFrames, M> {}
+
+#[cfg(not(feature = "alloc"))]
+#[diagnostic::do_not_recommend]
+impl<Y, R, T> Leaf for crate::lower::Stub<Y, R, T> {}
 
 /// The seal of [`SameYield`]: a public trait in a private module.
 mod same {

@@ -3,7 +3,10 @@
 use core::any::Any;
 use core::fmt;
 use core::mem::ManuallyDrop;
+use std::borrow::ToOwned;
+use std::boxed::Box;
 use std::error::Error;
+use std::string::String;
 use std::sync::{Mutex, PoisonError};
 
 use crate::coroutine::MAX_DEPTH;

@@ -1,10 +1,15 @@
 //! Generators (coroutines resumed with `()`) as fused iterators.
 
 use core::fmt;
+#[cfg(feature = "alloc")]
 use core::future::Future;
 use core::iter::FusedIterator;
 use core::pin::Pin;
 
+#[cfg(feature = "alloc")]
+use alloc::boxed::Box;
+
+#[cfg(feature = "alloc")]
 use crate::lower::{Gen, Mode};
 use crate::state::{Resumable, State};
 
@@ -159,12 +164,14 @@ impl<G: Resumable<()> + ?Sized> fmt::Debug for Iter<'_, G> {
 /// let sum = std::thread::spawn(move || it.sum::<u64>()).join().unwrap();
 /// assert_eq!(sum, 55);
 /// ```
+#[cfg(feature = "alloc")]
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct IntoIter<G: Resumable<()>> {
     generator: Pin<Box<G>>,
     end: End<G::Return>,
 }
 
+#[cfg(feature = "alloc")]
 impl<G: Resumable<()>> IntoIter<G> {
     /// Boxes `generator` and iterates over what it yields.
     pub fn new(generator: G) -> Self {
@@ -198,6 +205,7 @@ impl<G: Resumable<()>> IntoIter<G> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<G: Resumable<()>> Iterator for IntoIter<G> {
     type Item = G::Yield;
 
@@ -207,8 +215,10 @@ impl<G: Resumable<()>> Iterator for IntoIter<G> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<G: Resumable<()>> FusedIterator for IntoIter<G> {}
 
+#[cfg(feature = "alloc")]
 impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntoIter")
@@ -221,12 +231,14 @@ impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
 /// and a last `Err(e)` if it fails: what [`Resumable::try_iter`] returns.
 ///
 /// Like [`IntoIter`], it boxes the generator once, when created, and is fused.
+#[cfg(feature = "alloc")]
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct TryIter<G: Resumable<()>> {
     generator: Pin<Box<G>>,
     finished: bool,
 }
 
+#[cfg(feature = "alloc")]
 impl<G, E> TryIter<G>
 where
     G: Resumable<(), Return = Result<(), E>>,
@@ -240,6 +252,7 @@ where
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<G, E> Iterator for TryIter<G>
 where
     G: Resumable<(), Return = Result<(), E>>,
@@ -261,8 +274,10 @@ where
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<G, E> FusedIterator for TryIter<G> where G: Resumable<(), Return = Result<(), E>> {}
 
+#[cfg(feature = "alloc")]
 impl<G: Resumable<()>> fmt::Debug for TryIter<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TryIter")
@@ -273,6 +288,7 @@ impl<G: Resumable<()>> fmt::Debug for TryIter<G> {
 
 /// Only generators that return `()` are iterators themselves: one that returns a value would
 /// drop it unseen in a `for` loop. Those use [`Resumable::iter`] or [`Resumable::try_iter`].
+#[cfg(feature = "alloc")]
 impl<F: Future, Y, K, S, M: Mode> IntoIterator for Gen<F, Y, (), K, S, M>
 where
     Self: Resumable<(), Yield = Y, Return = ()>,

@@ -2,61 +2,109 @@
 //! `#[resumable]` lowers coroutine bodies to, and the types around them.
 //!
 //! Users depend on the `resumable` facade crate, which re-exports everything here together with
-//! the macros. Layers, each using only those above it in this list:
+//! the macros. Layers, each using only those above it in this list, with the cargo feature that
+//! brings each (see "Features" below):
 //!
 //! - [`state`]: [`State`] and the [`Resumable`] trait (Layer 1).
-//! - [`boxed`]: [`BoxResumable`] and [`LocalBoxResumable`], boxed coroutines with a name.
+//! - [`boxed`] (`alloc`): [`BoxResumable`] and [`LocalBoxResumable`], boxed coroutines with a
+//!   name.
 //! - `lower` (hidden): what generated code builds on.
-//! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait.
-//! - [`iter`]: generators as iterators.
+//! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait; delegation to a coroutine that
+//!   itself delegates (recursion) needs `alloc` for its frames.
+//! - [`iter`]: generators as iterators: [`Iter`] over a pinned generator; [`IntoIter`] and
+//!   [`TryIter`], which box it, need `alloc`.
 //! - [`async_gen`]: async coroutines, which `.await` as well as `yield_!`: [`AsyncResumable`],
 //!   and with `resume = ()` `futures_core::Stream`s.
 //! - `stream` (cargo feature `stream`): generators as `futures_core::Stream`s, `IntoStream`.
-//! - [`pinned`]: many coroutines pinned in one allocation.
-//! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed.
-//! - [`coroutine`], [`status`], [`error`], [`running`](mod@running), [`wrap`]: the Lua-style handle
+//! - [`pinned`] (`alloc`): many coroutines pinned in one allocation.
+//! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed (`PipeIter`, which
+//!   boxes, needs `alloc`).
+//! - [`status`]: [`Status`], Lua's four states.
+//! - [`coroutine`], [`error`], [`running`](mod@running), [`wrap`] (`std`): the Lua-style handle
 //!   [`Coroutine`] (Layer 2) and what goes with it.
 //! - [`dispatch`] (cargo feature `io`, on by default; Unix): many coroutines over non-blocking
 //!   sockets on one thread, on `mio`; with cargo feature `tokio`, `dispatch::tokio` runs the same
 //!   tasks as tokio futures, on tokio's readiness and timers, multi-threaded when they are `Send`.
 //! - [`events`] (cargo feature `io`; Unix): the seed's callback event loop, and coroutines that
 //!   read as if they blocked on top of it.
+//!
+//! # Features
+//!
+//! The crate is `#![no_std]`. What needs more than `core` comes with a cargo feature:
+//!
+//! | feature | brings | needs |
+//! |---|---|---|
+//! | (none) | `#[resumable]` fns and `coroutine!` with `'static` yield and resume types, `yield_!`, `yield_from!` to coroutines that delegate to nothing (polled in place), [`Iter`] over a generator pinned on the stack, the [`pipe`] combinators that do not box | `core`: no allocator, no thread-local, no global |
+//! | `alloc` | `yield_from!` to coroutines that delegate themselves (recursion: frames on the heap), [`boxed`], [`IntoIter`] and [`TryIter`] (`for x in gen()`), `pipe::PipeIter`, [`pinned`] | `alloc` |
+//! | `std` (default; implies `alloc`) | the Lua-style handle [`Coroutine`] with [`wrap`], [`running`](mod@running), [`error`]; yield and resume types that are not `'static` | `std` |
+//! | `io` (default; implies `std`) | [`dispatch`], [`events`] | `std`, `mio` (Unix) |
+//! | `stream` (implies `alloc`) | `futures_core::Stream` for generators and pipelines | `futures-core` |
+//! | `tokio` (implies `io`) | `dispatch::tokio` | `tokio` |
+//!
+//! Without `std`, every coroutine's hand-off is checked by the `TypeId` of its yield and resume
+//! types (see "Soundness" below), which needs them `'static`; a borrowed one (`yield = &'a str`)
+//! is a compile error ("borrowed data escapes", "`'a` must outlive `'static`"). A `yield_from!` of
+//! a coroutine that itself delegates is a compile error without `alloc`, in these words:
+//! "`yield_from!` of a coroutine that itself delegates needs the `alloc` feature".
 #![doc = include_str!("soundness.md")]
 // `#[inline(always)]` sits only on the resume path (`Gen::drive`, the hand-off futures), where
 // `benches/callgrind.sh` shows it decides between 5–7 instructions per item and 20–60.
 #![allow(clippy::inline_always)]
+#![no_std]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+#[macro_use]
+extern crate std;
 
 pub mod async_gen;
+#[cfg(feature = "alloc")]
 pub mod boxed;
+#[cfg(feature = "std")]
 pub mod coroutine;
 pub mod delegate;
 #[cfg(all(feature = "io", unix))]
 pub mod dispatch;
+#[cfg(feature = "std")]
 pub mod error;
 #[cfg(all(feature = "io", unix))]
 pub mod events;
 pub mod iter;
 #[doc(hidden)]
 pub mod lower;
+#[cfg(not(feature = "alloc"))]
+mod no_alloc;
+#[cfg(feature = "alloc")]
 pub mod pinned;
 pub mod pipe;
+#[cfg(feature = "std")]
 pub mod running;
 pub mod state;
 pub mod status;
 #[cfg(feature = "stream")]
 pub mod stream;
+#[cfg(feature = "std")]
 pub mod wrap;
 
 pub use async_gen::{AsyncResumable, AsyncSubroutine, Resume, TryStream};
+#[cfg(feature = "alloc")]
 pub use boxed::{BoxResumable, LocalBoxResumable};
+#[cfg(feature = "std")]
 pub use coroutine::{Coroutine, MAX_DEPTH};
 pub use delegate::Subroutine;
+#[cfg(feature = "std")]
 pub use error::{CloseError, Panic, ResumeError};
-pub use iter::{IntoIter, Iter, TryIter};
+pub use iter::Iter;
+#[cfg(feature = "alloc")]
+pub use iter::{IntoIter, TryIter};
+#[cfg(feature = "alloc")]
 pub use pinned::PinnedSlice;
+#[cfg(feature = "std")]
 pub use running::{CoroutineRef, Running, is_yieldable, running};
 pub use state::{Resumable, State};
 pub use status::Status;
 #[cfg(feature = "stream")]
 pub use stream::IntoStream;
+#[cfg(feature = "std")]
 pub use wrap::Wrap;

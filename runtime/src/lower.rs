@@ -39,6 +39,7 @@ use core::mem::{ManuallyDrop, MaybeUninit};
 use core::num::NonZeroU64;
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
+#[cfg(feature = "std")]
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
@@ -147,15 +148,19 @@ impl<Y, R> Keyed<Y, R> for Instance {
 
 /// The first number of the next block of instance numbers. Starts at 1 (0 marks a [`Static`]
 /// owner).
+#[cfg(feature = "std")]
 static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
 
 /// Instance numbers are handed to threads in blocks of this many, so that making a token costs
 /// no atomic operation (one on a shared counter costs tens of nanoseconds, more when contended).
+#[cfg(feature = "std")]
 const BLOCK: u64 = 1 << 16;
 
 /// The last instance number handed out: well below `u64::MAX`, so that the counter never wraps.
+#[cfg(feature = "std")]
 const LAST: u64 = 1 << 62;
 
+#[cfg(feature = "std")]
 std::thread_local! {
     /// This thread's next instance number and the end of its block (empty at first).
     static INSTANCES: core::cell::Cell<(u64, u64)> = const { core::cell::Cell::new((0, 0)) };
@@ -167,6 +172,7 @@ std::thread_local! {
 ///
 /// After 2^62 tokens (centuries at one per nanosecond), so that the counter never wraps to a
 /// number in use: every later call panics too.
+#[cfg(feature = "std")]
 #[inline]
 fn fresh_instance() -> NonZeroU64 {
     let next = INSTANCES.try_with(|cell| {
@@ -187,6 +193,7 @@ fn fresh_instance() -> NonZeroU64 {
 }
 
 /// Takes a new block for this thread and hands out its first number.
+#[cfg(feature = "std")]
 #[cold]
 #[inline(never)]
 fn refill(cell: &core::cell::Cell<(u64, u64)>) -> u64 {
@@ -196,6 +203,7 @@ fn refill(cell: &core::cell::Cell<(u64, u64)>) -> u64 {
 }
 
 /// The first of `len` numbers no one else has.
+#[cfg(feature = "std")]
 fn take_block(len: u64) -> u64 {
     let start = NEXT_BLOCK.fetch_add(len, Ordering::Relaxed);
     if start > LAST {
@@ -204,6 +212,7 @@ fn take_block(len: u64) -> u64 {
     start
 }
 
+#[cfg(feature = "std")]
 #[cold]
 #[inline(never)]
 fn instances_exhausted() -> ! {
@@ -344,8 +353,11 @@ pub(crate) fn owned_slot<Y, R, M: Keyed<Y, R>>(cx: &Context<'_>, id: M::Id) -> *
 /// The token a lowered body uses to reach its resumer: it makes the body's hand-off futures. Not
 /// `Clone`, so that the generated `let __co = __co;` moves it into the body's `async` block.
 ///
-/// Invariant in `Y` and `R`. `M` says how its futures recognise their coroutine (see [`Mode`]).
-pub struct Co<Y, R, M: Mode = Instance> {
+/// Invariant in `Y` and `R`. `M` says how its futures recognise their coroutine (see [`Mode`]);
+/// by default [`Auto`], so that `Co::<Y, R>::new()` (what the macros emit when they cannot tell
+/// that the types are `'static`) is an [`Instance`] token with `std` and a [`Static`] one
+/// without.
+pub struct Co<Y, R, M: Mode = Auto> {
     id: M::Id,
     _types: Exchange<Y, R>,
 }
@@ -389,6 +401,19 @@ impl<Y, R, M: Mode> fmt::Debug for Marker<Y, R, M> {
     }
 }
 
+/// The [`Mode`] of the tokens the macros make when they cannot tell that the yield and resume
+/// types are `'static`: [`Instance`] (any types), which draws its numbers from a process-wide
+/// counter, so needs `std`.
+#[cfg(feature = "std")]
+pub type Auto = Instance;
+
+/// The [`Mode`] of the tokens the macros make when they cannot tell that the yield and resume
+/// types are `'static`: without `std` there is no counter to draw instance numbers from (no
+/// global, no thread-local), so [`Static`], and the types must be `'static`.
+#[cfg(not(feature = "std"))]
+pub type Auto = Static;
+
+#[cfg(feature = "std")]
 impl<Y, R> Co<Y, R, Instance> {
     /// A new token with an instance number of its own: for any yield and resume types.
     #[allow(clippy::new_without_default)]
@@ -410,6 +435,15 @@ impl<Y: 'static, R: 'static> Co<Y, R, Static> {
             id: (),
             _types: PhantomData,
         }
+    }
+
+    /// Without `std`, what the macros emit for types they cannot judge: as
+    /// [`new_static`](Self::new_static), so the types must be `'static` (see [`Auto`]).
+    #[cfg(not(feature = "std"))]
+    #[allow(clippy::new_without_default)]
+    #[inline]
+    pub const fn new() -> Self {
+        Self::new_static()
     }
 }
 
@@ -1034,6 +1068,7 @@ impl<Y, R, T> Subroutine<R> for Stub<Y, R, T> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<Y> IntoIterator for Stub<Y, (), ()> {
     type Item = Y;
     type IntoIter = crate::IntoIter<Self>;

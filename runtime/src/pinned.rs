@@ -1,5 +1,7 @@
 //! Many coroutines pinned together in one allocation.
 
+use alloc::boxed::Box;
+use alloc::vec::Vec;
 use core::fmt;
 use core::iter::FusedIterator;
 use core::pin::Pin;

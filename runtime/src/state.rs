@@ -3,6 +3,10 @@
 use core::ops::DerefMut;
 use core::pin::Pin;
 
+#[cfg(feature = "alloc")]
+use alloc::boxed::Box;
+
+#[cfg(feature = "alloc")]
 use crate::boxed::{BoxResumable, LocalBoxResumable};
 #[cfg(feature = "stream")]
 use crate::stream::IntoStream;
@@ -176,6 +180,7 @@ pub trait Resumable<R = ()> {
     /// assert_eq!(it.by_ref().collect::<Vec<_>>(), [3, 2, 1]);
     /// assert_eq!(it.returned(), Some("liftoff"));
     /// ```
+    #[cfg(feature = "alloc")]
     fn iter(self) -> crate::IntoIter<Self>
     where
         Self: Sized + Resumable<()>,
@@ -205,6 +210,7 @@ pub trait Resumable<R = ()> {
     /// assert_eq!(items[0], Ok(1));
     /// assert!(items[1].is_err()); // and nothing after the error
     /// ```
+    #[cfg(feature = "alloc")]
     fn try_iter<E>(self) -> crate::TryIter<Self>
     where
         Self: Sized + Resumable<(), Return = Result<(), E>>,
@@ -233,6 +239,7 @@ pub trait Resumable<R = ()> {
     /// let lexer = Lexer { chars: letters("ab").boxed() };
     /// assert_eq!(lexer.chars.into_iter().collect::<String>(), "ab");
     /// ```
+    #[cfg(feature = "alloc")]
     fn boxed<'a>(self) -> BoxResumable<'a, R, Self::Yield, Self::Return>
     where
         Self: Sized + Send + 'a,
@@ -256,6 +263,7 @@ pub trait Resumable<R = ()> {
     /// let co: LocalBoxResumable<'static, (), Rc<str>, ()> = twice("hi".into()).boxed_local();
     /// assert_eq!(co.into_iter().count(), 2);
     /// ```
+    #[cfg(feature = "alloc")]
     fn boxed_local<'a>(self) -> LocalBoxResumable<'a, R, Self::Yield, Self::Return>
     where
         Self: Sized + 'a,
@@ -316,6 +324,7 @@ where
 // Not recommended: for a `Box<dyn Resumable>`, rustc would otherwise report only that the `dyn`
 // "cannot be unpinned", pointing at this impl; the trait's own message says to pin the box.
 #[diagnostic::do_not_recommend]
+#[cfg(feature = "alloc")]
 impl<G: Resumable<R> + Unpin + ?Sized, R> Resumable<R> for Box<G> {
     type Yield = G::Yield;
     type Return = G::Return;

@@ -6,6 +6,7 @@
 //! also an iterator: with `futures::StreamExt` in scope, `.next()` on a type that is both is
 //! ambiguous (E0034). For a pipeline, see [`Pipe::into_stream`](crate::pipe::Pipe::into_stream).
 
+use alloc::boxed::Box;
 use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll};

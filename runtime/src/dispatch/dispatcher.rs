@@ -4,6 +4,7 @@ use core::cell::RefCell;
 use core::fmt;
 use std::collections::VecDeque;
 use std::io;
+use std::prelude::rust_2024::*;
 use std::rc::Rc;
 use std::time::Duration;
 

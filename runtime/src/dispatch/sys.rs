@@ -157,6 +157,7 @@ pub(crate) fn duplicate(fd: std::os::fd::RawFd) -> io::Result<OwnedFd> {
 mod tests {
     use std::io::{Read, Write};
     use std::os::fd::AsRawFd;
+    use std::vec::Vec;
 
     /// A duplicate reaches the same pipe (or socket), outlives the original descriptor, and a
     /// number that is not open is an error, not a descriptor. (A pipe: Miri runs this, and it

@@ -4,6 +4,7 @@ use core::fmt;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::prelude::rust_2024::*;
 use std::time::{Duration, Instant};
 
 use super::sys;

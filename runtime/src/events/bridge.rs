@@ -4,6 +4,7 @@
 use core::cell::{Cell, RefCell};
 use core::fmt;
 use std::io;
+use std::prelude::rust_2024::*;
 use std::rc::{Rc, Weak};
 
 use crate::coroutine::Coroutine;

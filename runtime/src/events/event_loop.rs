@@ -6,6 +6,7 @@ use core::fmt;
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
+use std::prelude::rust_2024::*;
 use std::rc::Rc;
 use std::time::Instant;
 

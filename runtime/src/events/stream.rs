@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::FileTypeExt;
+use std::prelude::rust_2024::*;
 use std::rc::Rc;
 
 use crate::dispatch::sys;

@@ -3,6 +3,7 @@
 
 use core::pin::pin;
 use std::io;
+use std::prelude::rust_2024::*;
 
 use super::bridge::{Suspend, suspend_on};
 use super::event_loop::{Callback, CancelOnDrop, push_when};

@@ -106,7 +106,9 @@ use core::pin::Pin;
 
 use crate::state::{Resumable, State};
 
-pub use pull::{FromIter, Iter, Pipe, PipeIter, Pull, from_iter};
+#[cfg(feature = "alloc")]
+pub use pull::PipeIter;
+pub use pull::{FromIter, Iter, Pipe, Pull, from_iter};
 pub use push::{Consumer, Filtered, Fold, ForEach, Sink, consumer, fold, for_each};
 #[cfg(feature = "stream")]
 pub use stream::PipeStream;

@@ -1,5 +1,7 @@
 //! The pull direction: producers and filter chains that a consumer pulls from.
 
+#[cfg(feature = "alloc")]
+use alloc::boxed::Box;
 use core::fmt;
 use core::iter::FusedIterator;
 use core::pin::{Pin, pin};
@@ -314,6 +316,7 @@ impl<U: Pull, F: Filter<U::Item>> Pipe<U, F> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<U: Pull, F: Filter<U::Item>> IntoIterator for Pipe<U, F> {
     type Item = F::Output;
     type IntoIter = PipeIter<Self>;
@@ -414,12 +417,14 @@ impl<P: ?Sized> fmt::Debug for Iter<'_, P> {
 /// assert_eq!(PipeIter::new(abc()).collect::<String>(), "abc");
 /// assert_eq!(PipeIter::new(from_iter([1])).count(), 1);
 /// ```
+#[cfg(feature = "alloc")]
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct PipeIter<P> {
     stage: Pin<Box<P>>,
     done: bool,
 }
 
+#[cfg(feature = "alloc")]
 impl<P: Pull> PipeIter<P> {
     /// Boxes `stage` and iterates over what it gives.
     ///
@@ -436,6 +441,7 @@ impl<P: Pull> PipeIter<P> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<P> PipeIter<P> {
     /// Whether the stage has ended (this iterator returned `None`).
     ///
@@ -449,6 +455,7 @@ impl<P> PipeIter<P> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<P: Pull> Iterator for PipeIter<P> {
     type Item = P::Item;
 
@@ -463,8 +470,10 @@ impl<P: Pull> Iterator for PipeIter<P> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<P: Pull> FusedIterator for PipeIter<P> {}
 
+#[cfg(feature = "alloc")]
 impl<P> fmt::Debug for PipeIter<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PipeIter")

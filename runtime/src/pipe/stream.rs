@@ -6,6 +6,7 @@
 //! an iterator and a stream makes `.next()` ambiguous (E0034) wherever `futures::StreamExt` is
 //! in scope.
 
+use alloc::boxed::Box;
 use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll};

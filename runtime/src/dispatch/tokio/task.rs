@@ -6,6 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::prelude::rust_2024::*;
 
 use ::tokio::task::JoinHandle;
 use ::tokio::time::Sleep;
