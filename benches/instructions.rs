@@ -23,18 +23,27 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use resumable::{Coroutine, Resumable, State};
 
-#[path = "workloads/streams.rs"]
-mod streams;
 mod workloads;
-use streams::{stream_async_stream, stream_genawaiter, stream_hand, stream_ours};
-use workloads::{
-    Tree, echo, many_diapause, many_fauxgen, many_genawaiter, many_hand, many_ours_boxed,
-    many_ours_slice, perm_corosensei, perm_diapause, perm_fauxgen, perm_genawaiter,
-    perm_generator_rs, perm_hand_callback, perm_hand_iter, perm_ours, ping_pong_corosensei,
-    ping_pong_diapause, ping_pong_fauxgen, ping_pong_genawaiter, ping_pong_generator_rs,
-    ping_pong_hand, ping_pong_ours, sizes, sum_corosensei, sum_diapause, sum_fauxgen,
-    sum_genawaiter, sum_generator_rs, sum_hand, sum_nested, sum_ours_for, sum_ours_pinned, total,
-    tree_corosensei, tree_diapause, tree_fauxgen, tree_genawaiter, tree_generator_rs,
+use workloads::depth::sum_nested;
+use workloads::generators::{
+    sum_corosensei, sum_diapause, sum_fauxgen, sum_genawaiter, sum_generator_rs, sum_hand,
+    sum_ours_for, sum_ours_pinned,
+};
+use workloads::many::{
+    many_diapause, many_fauxgen, many_genawaiter, many_hand, many_ours_boxed, many_ours_slice,
+    sizes, total,
+};
+use workloads::permutations::{
+    perm_corosensei, perm_diapause, perm_fauxgen, perm_genawaiter, perm_generator_rs,
+    perm_hand_callback, perm_hand_iter, perm_ours,
+};
+use workloads::ping_pong::{
+    echo, ping_pong_corosensei, ping_pong_diapause, ping_pong_fauxgen, ping_pong_genawaiter,
+    ping_pong_generator_rs, ping_pong_hand, ping_pong_ours,
+};
+use workloads::streams::{stream_async_stream, stream_genawaiter, stream_hand, stream_ours};
+use workloads::tree::{
+    Tree, tree_corosensei, tree_diapause, tree_fauxgen, tree_genawaiter, tree_generator_rs,
     tree_hand_callback, tree_hand_iter, tree_ours,
 };
 

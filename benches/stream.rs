@@ -2,7 +2,8 @@
 //! that is immediately ready, summed `StreamExt::next`-style in a `block_on` loop; hand-written
 //! `poll_next`, ours, async-stream's `stream!` and genawaiter's async generator, in one run.
 //!
-//! `cargo bench --bench stream`. Instruction counts per item: `bash benches/callgrind.sh
+//! `cargo bench --bench stream -- --warm-up-time 1 --measurement-time 2`. The workloads:
+//! `benches/workloads/streams.rs`. Instruction counts per item: `bash benches/callgrind.sh
 //! stream_hand stream_ours stream_async_stream stream_genawaiter` (the same workloads, run by
 //! `benches/instructions.rs`).
 
@@ -11,9 +12,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group};
 
-#[path = "workloads/streams.rs"]
-mod streams;
-use streams::{stream_async_stream, stream_genawaiter, stream_hand, stream_ours};
+mod workloads;
+use workloads::streams::{stream_async_stream, stream_genawaiter, stream_hand, stream_ours};
 
 const ITEMS: u64 = 10_000_000;
 

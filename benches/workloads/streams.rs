@@ -1,4 +1,4 @@
-//! The workload of the async bench (`benches/stream.rs`, and `stream_*` in
+//! The workloads of the async bench (`benches/stream.rs`, and `stream_*` in
 //! `benches/instructions.rs` for callgrind): a stream of `n` `u64`s where each item awaits a
 //! future that is immediately ready, consumed `StreamExt::next`-style (a `poll_fn` over
 //! `poll_next`) in a `block_on` loop, summing the items through `black_box`. Four producers of the

@@ -1,12 +1,17 @@
 //! (f) An in-order walk of a complete binary tree by a recursive generator: one item per node.
 //! Every variant sums the values it is given in order, each through `black_box`. Here: the tree,
-//! the hand-written walks, ours, corosensei and genawaiter; diapause, fauxgen and generator-rs
-//! are in their crates' modules.
+//! the hand-written walks (a recursion with a callback, an iterator with an explicit stack), ours
+//! (`yield_from!` recursion), and the peers' (genawaiter, corosensei, diapause, fauxgen,
+//! generator-rs), each written as its docs show, as in (c) (`permutations.rs`).
 //!
 //! The tree is a `Vec` of nodes with children by index (no nested boxes, so building and
 //! dropping it does not recurse), laid out in heap order: the children of node `i` are
 //! `2i + 1` and `2i + 2`. The walk follows the child links, so the in-order visit jumps around
 //! the `Vec` as it would through pointers.
+
+// diapause's expansion of `yield_all!` matches its `()` result with `_`, which this pedantic
+// lint flags in our crate (the code is generated, not ours to change).
+#![allow(clippy::ignored_unit_patterns)]
 
 use core::hint::black_box;
 use core::pin::{Pin, pin};
@@ -178,6 +183,68 @@ pub(crate) fn tree_genawaiter(tree: &Tree) -> u64 {
     });
     let mut sum = 0u64;
     for x in generator {
+        sum = sum.wrapping_add(black_box(x));
+    }
+    sum
+}
+
+/// diapause: the walk of the subtree at `at`, delegating to itself with `yield_all!(box ..)` as
+/// (c) does (one allocation per level entered).
+#[diapause::coroutine(yield = u64)]
+pub(crate) fn walk_diapause<'a>(tree: &'a Tree, at: usize) {
+    if let Some(left) = tree.nodes[at].left {
+        let sub: walk_diapause::State<'a> = walk_diapause(tree, left);
+        yield_all!(box sub);
+    }
+    yield_!(tree.nodes[at].value);
+    if let Some(right) = tree.nodes[at].right {
+        let sub: walk_diapause::State<'a> = walk_diapause(tree, right);
+        yield_all!(box sub);
+    }
+}
+
+pub(crate) fn tree_diapause(tree: &Tree) -> u64 {
+    let mut sum = 0u64;
+    for x in walk_diapause(tree, ROOT) {
+        sum = sum.wrapping_add(black_box(x));
+    }
+    sum
+}
+
+/// fauxgen: the walk of the subtree at `at`, re-yielding from boxed sub-generators as (c) does.
+#[fauxgen::generator(yield = u64)]
+pub(crate) fn walk_fauxgen<'a>(tree: &'a Tree, at: usize) {
+    let node = &tree.nodes[at];
+    if let Some(left) = node.left {
+        for x in Box::pin(walk_fauxgen(tree, left)) {
+            r#yield!(x);
+        }
+    }
+    r#yield!(node.value);
+    if let Some(right) = node.right {
+        for x in Box::pin(walk_fauxgen(tree, right)) {
+            r#yield!(x);
+        }
+    }
+}
+
+pub(crate) fn tree_fauxgen(tree: &Tree) -> u64 {
+    let mut sum = 0u64;
+    for x in pin!(walk_fauxgen(tree, ROOT)) {
+        sum = sum.wrapping_add(black_box(x));
+    }
+    sum
+}
+
+/// generator-rs: the plain recursion of the walk on the generator's stack, suspending at each
+/// node.
+pub(crate) fn tree_generator_rs(tree: &Tree) -> u64 {
+    let walk = generator::Gn::<()>::new_scoped_local(|mut s| {
+        walk_callback(tree, ROOT, &mut |x| s.yield_with(x));
+        generator::done!();
+    });
+    let mut sum = 0u64;
+    for x in walk {
         sum = sum.wrapping_add(black_box(x));
     }
     sum
