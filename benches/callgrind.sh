@@ -2,6 +2,8 @@
 # Instruction counts per item for the core workloads, under valgrind's callgrind (deterministic
 # where timings are not). Each workload runs at two sizes; the difference divided by the extra
 # items cancels start-up and set-up. Usage: bash benches/callgrind.sh [workload...]
+# The full run's output is committed as benches/results/callgrind.txt, which benches/chart.py
+# reads: bash benches/callgrind.sh > benches/results/callgrind.txt
 # (f), the `tree_*` workloads, walk a tree of TREE_NODES nodes (65,536 unless set) once and five
 # times; the per-node figure does not depend on the size, the run time does.
 set -euo pipefail
