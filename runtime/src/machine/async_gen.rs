@@ -44,10 +44,10 @@
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
-use core::mem::{ManuallyDrop, MaybeUninit};
+use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::ptr;
-use core::task::{Context, Poll, RawWaker, Waker};
+use core::task::{Context, Poll};
 
 /// The traits of `futures-core` that async generators implement, re-exported so that a crate
 /// can name them without depending on `futures-core` itself.
@@ -55,8 +55,7 @@ pub use futures_core::{FusedStream, Stream};
 
 use super::delegate::{Detached, InPlace, SameYield, Subroutine};
 use super::handoff::{
-    ASYNC_VTABLE, Co, Exchange, Header, Instance, Keyed, Link, Marker, Mode, Sealed, Slot,
-    owned_slot,
+    Co, Exchange, Header, Instance, Keyed, Link, Marker, Mode, Sealed, Slot, owned_slot, waker,
 };
 use super::lower::{Starts, TakesFirst};
 use super::state::State;
@@ -350,13 +349,9 @@ impl<F: Future, Y, R, K, M: Keyed<Y, R>> AsyncGen<F, Y, R, K, M> {
             header: slot.cast(),
             outer: cx.waker(),
         };
-        let raw = RawWaker::new((&raw const link).cast(), &ASYNC_VTABLE);
-        // SAFETY: `VTABLE`'s functions read the link, which lives until this function returns;
-        // the waker is only lent, in `body_cx`, for the poll below, and never owned by anyone
-        // else (clones are the executor's waker), so they run only while the link is alive. They
-        // forward to the executor's waker, which is thread-safe, and read the link only, which is
-        // not written again: the `RawWaker` contract holds.
-        let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
+        // SAFETY: the link lives until this function returns; the waker is only lent, in
+        // `body_cx`, for the poll below (clones are the executor's waker).
+        let waker = unsafe { waker(&raw const link) };
         let mut body_cx = Context::from_waker(&waker);
         // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment).
         let body = unsafe { Pin::new_unchecked(&mut *body_ptr) };

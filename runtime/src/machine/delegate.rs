@@ -49,7 +49,7 @@ use core::task::{Context, Poll};
 use super::no_alloc::{Vec, alloc, dealloc, handle_alloc_error};
 
 use super::handoff::{
-    Co, Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Sealed, Slot, owned_slot, waker,
+    Co, Exchange, Header, Keyed, Link, Mode, ORPHANS, Owner, PUSHED, Sealed, owned_slot, waker,
 };
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
@@ -252,7 +252,12 @@ impl<B, M: Mode> Detached<B, M> {
                 (*header).set_body(body);
             }
         }
-        let waker = waker(header.cast::<Slot<Y, R>>());
+        let link = Link {
+            header,
+            outer: ptr::null(),
+        };
+        // SAFETY: `link` outlives the poll below, the only place the waker is lent.
+        let waker = unsafe { waker(&raw const link) };
         // SAFETY: see above.
         unsafe { Pin::new_unchecked(&mut *body) }.poll(&mut Context::from_waker(&waker))
     }

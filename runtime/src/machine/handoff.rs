@@ -283,18 +283,26 @@ pub(crate) struct Slot<Y, R> {
     pub(crate) frames: Option<NonNull<()>>,
 }
 
-/// The waker given to a coroutine body. Its functions never touch the data pointer, so cloning,
-/// waking or dropping it is always harmless; only [`header`] reads the pointer, after checking
-/// that the waker is this one. A clone is a different, inert waker ([`INERT`]), so a waker kept
-/// past its `resume` never leads to the (by then dead) slot.
-static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, noop, noop, noop);
-
-/// What a clone of a coroutine's waker is: a waker that does nothing and leads nowhere.
-static INERT: RawWakerVTable = RawWakerVTable::new(clone_inert, noop, noop, noop);
-
-fn clone_waker(_: *const ()) -> RawWaker {
-    RawWaker::new(ptr::null(), &INERT)
+/// What a coroutine's waker points to: the header of the slot of the running poll and, for an
+/// async coroutine, the waker of the executor polling it (null for a synchronous one). Lives on
+/// the driver's stack for one poll and is never written after it is made; it is apart from the
+/// slot, so that another thread may read it during the poll (through a clone or a wake of the
+/// waker) while the body holds the slot.
+pub(crate) struct Link {
+    pub(crate) header: *mut Header,
+    pub(crate) outer: *const Waker,
 }
+
+/// The waker a body (or a frame) is polled with, its data pointer a [`Link`]. Only ever lent, in
+/// the `Context` of one poll: no one owns it, so its functions run only during that poll, while
+/// the link is alive. Cloning it gives the executor's waker (async), or a waker that does nothing
+/// and leads nowhere ([`INERT`], synchronous), so a waker kept past the poll never leads to the
+/// (by then dead) link or slot. Waking it wakes the executor's waker, if any.
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_link, wake_link, wake_link, noop);
+
+/// What a clone of a synchronous coroutine's waker is: a waker that does nothing and leads
+/// nowhere.
+static INERT: RawWakerVTable = RawWakerVTable::new(clone_inert, noop, noop, noop);
 
 fn clone_inert(_: *const ()) -> RawWaker {
     RawWaker::new(ptr::null(), &INERT)
@@ -302,87 +310,72 @@ fn clone_inert(_: *const ()) -> RawWaker {
 
 fn noop(_: *const ()) {}
 
-/// The waker a body or frame is polled with: its data pointer is the running `resume`'s slot.
-///
-/// Never dropped: its drop function is a no-op, and calling it through the vtable (a static of
-/// this crate, opaque to the optimiser in the user's crate) would cost an indirect call.
-#[inline(always)]
-pub(crate) fn waker<Y, R>(slot: *mut Slot<Y, R>) -> ManuallyDrop<Waker> {
-    let raw = RawWaker::new(slot.cast_const().cast(), &VTABLE);
-    // SAFETY: the vtable's functions do nothing with the data pointer (clone makes an inert
-    // waker, wake and drop are no-ops), so every `RawWaker` contract holds trivially and the
-    // waker is safe to use, clone or send anywhere. Only `header()` reads the pointer, and only
-    // through a context borrowing this waker, so while the `resume` that owns the slot runs.
-    ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
-}
-
-/// The header of the slot of the `resume` currently polling through `cx`.
-///
-/// # Panics
-///
-/// When the context's waker is not the one made by [`Gen::resume`](super::lower::Gen) for this poll: the future was
-/// polled by something other than a coroutine, or with a clone of a coroutine's waker.
-#[inline(always)]
-pub(crate) fn header(cx: &Context<'_>) -> *mut Header {
-    let waker = cx.waker();
-    if ptr::eq(waker.vtable(), &raw const VTABLE) {
-        // Only `Gen::drive` makes a waker with `VTABLE` (clones get `INERT`), and its data
-        // pointer is its slot, which begins with a `Header`. The waker is borrowed from `cx`, so
-        // that `drive` is still running: the slot is alive.
-        waker.data().cast::<Header>().cast_mut()
-    } else if ptr::eq(waker.vtable(), &raw const ASYNC_VTABLE) {
-        // An async coroutine's waker: its data pointer leads to the slot through the driver's
-        // `Link` (see `async_gen`).
-        header_of(waker)
-    } else {
-        foreign_waker()
-    }
-}
-
-/// What an async coroutine's waker points to: the slot of the running poll and the waker of the
-/// executor polling it. Lives on the driver's stack for one poll; never written after it is made.
-pub(crate) struct Link {
-    pub(crate) header: *mut Header,
-    pub(crate) outer: *const Waker,
-}
-
-/// The vtable of the waker an async body is polled with (see [`async_gen`](super::async_gen)).
-pub(crate) static ASYNC_VTABLE: RawWakerVTable =
-    RawWakerVTable::new(clone_outer, wake_outer, wake_outer, drop_link);
-
-/// The executor's waker behind a link.
+/// The executor's waker behind a link, if any.
 ///
 /// # Safety
 ///
-/// `data` is the data pointer of a waker with [`ASYNC_VTABLE`], reached through a borrow of the
-/// `Context` it was lent in (see the module docs): the link it points to is alive.
-unsafe fn outer<'a>(data: *const ()) -> &'a Waker {
+/// `data` is the data pointer of a waker with [`VTABLE`], reached through a borrow of the
+/// `Context` it was lent in: the link it points to is alive.
+unsafe fn outer<'a>(data: *const ()) -> Option<&'a Waker> {
     // SAFETY: the caller's contract; the link and the executor's waker it names outlive the poll
     // during which this reference is used (it never leaves the vtable functions below).
-    unsafe { &*(*data.cast::<Link>()).outer }
+    unsafe { (*data.cast::<Link>()).outer.as_ref() }
 }
 
-unsafe fn clone_outer(data: *const ()) -> RawWaker {
+unsafe fn clone_link(data: *const ()) -> RawWaker {
     // SAFETY: the vtable's functions are only called through a borrow of the `Context` our waker
-    // is lent in (no one else owns a waker with this vtable), so the link is alive.
-    let clone = ManuallyDrop::new(unsafe { outer(data) }.clone());
-    // The clone's ownership moves into the `RawWaker` (the `Waker` made from it drops it).
-    RawWaker::new(clone.data(), clone.vtable())
+    // is lent in (no one owns a waker with this vtable), so the link is alive.
+    match unsafe { outer(data) } {
+        Some(outer) => {
+            let clone = ManuallyDrop::new(outer.clone());
+            // The clone's ownership moves into the `RawWaker` (the `Waker` made from it drops it).
+            RawWaker::new(clone.data(), clone.vtable())
+        }
+        None => RawWaker::new(ptr::null(), &INERT),
+    }
 }
 
-unsafe fn wake_outer(data: *const ()) {
-    // SAFETY: as in `clone_outer`. (`wake` by value is never called on our waker: no one owns
+unsafe fn wake_link(data: *const ()) {
+    // SAFETY: as in `clone_link`. (`wake` by value is never called on our waker: no one owns
     // one; if it were, there would be nothing to drop.)
-    unsafe { outer(data) }.wake_by_ref();
+    if let Some(outer) = unsafe { outer(data) } {
+        outer.wake_by_ref();
+    }
 }
 
-unsafe fn drop_link(_: *const ()) {}
-
-/// The header of the slot behind an async coroutine's waker.
+/// The waker a body or frame is polled with, leading to `link`.
+///
+/// Never dropped: its drop function is a no-op, and calling it through the vtable (a static of
+/// this crate, opaque to the optimiser in the user's crate) would cost an indirect call.
+///
+/// # Safety
+///
+/// `link` is alive for as long as the waker is lent (one poll), and the waker is only lent, in a
+/// `Context`, never handed out by value.
 #[inline(always)]
-pub(crate) fn header_of(waker: &Waker) -> *mut Header {
-    // SAFETY: the waker has `ASYNC_VTABLE` (the caller checked) and is borrowed from a `Context`, so
-    // its link is alive (see `async_gen`); the link is only read.
+pub(crate) unsafe fn waker(link: *const Link) -> ManuallyDrop<Waker> {
+    let raw = RawWaker::new(link.cast(), &VTABLE);
+    // SAFETY: the vtable's functions read the link only while the waker is lent (the caller's
+    // contract), and forward to the executor's waker, which is thread-safe, or do nothing; they
+    // never write the link. So every `RawWaker` contract holds.
+    ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
+}
+
+/// The header of the slot of the poll currently running through `cx`.
+///
+/// # Panics
+///
+/// When the context's waker is not the one a coroutine's driver made for this poll: the future
+/// was polled by something other than a coroutine, or with a clone of a coroutine's waker.
+#[inline(always)]
+pub(crate) fn header(cx: &Context<'_>) -> *mut Header {
+    let waker = cx.waker();
+    if !ptr::eq(waker.vtable(), &raw const VTABLE) {
+        foreign_waker();
+    }
+    // SAFETY: only the drivers make a waker with `VTABLE` (clones get `INERT` or the executor's),
+    // and its data pointer is their link; the waker is borrowed from `cx`, so that the poll is
+    // still running and the link is alive. It is only read.
     unsafe { (*waker.data().cast::<Link>()).header }
 }
 

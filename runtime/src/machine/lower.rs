@@ -19,7 +19,7 @@ use super::delegate::Leaf;
 use super::delegate::{AsFrame, Detached, ErasedFrame, Frames, InPlace, Subroutine};
 // The hand-off's public items keep their paths under `lower`, which generated code names.
 pub use super::handoff::{Auto, Co, First, Instance, Keyed, Marker, Mode, Owner, Static, Yield};
-use super::handoff::{Exchange, ORPHANS, Sealed, Slot, waker};
+use super::handoff::{Exchange, Link, ORPHANS, Sealed, Slot, waker};
 use super::state::{Resumable, State};
 
 /// A [`Gen`]'s body, or what became of it. The two ends need no byte of their own: they sit in
@@ -328,7 +328,12 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                     M::enter(id, &mut (*slot).header.owner);
                     (*slot).header.set_body(body_ptr);
                 }
-                let waker = waker(slot);
+                let link = Link {
+                    header: slot.cast(),
+                    outer: ptr::null(),
+                };
+                // SAFETY: `link` outlives the poll below, the only place the waker is lent.
+                let waker = unsafe { waker(&raw const link) };
                 let mut cx = Context::from_waker(&waker);
                 // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment).
                 let body = unsafe { Pin::new_unchecked(&mut *body_ptr) };
