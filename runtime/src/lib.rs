@@ -2,31 +2,34 @@
 //! `#[resumable]` lowers coroutine bodies to, and the types around them.
 //!
 //! Users depend on the `resumable` facade crate, which re-exports everything here together with
-//! the macros. Layers, each using only those above it in this list, with the cargo feature that
-//! brings each (see "Features" below):
+//! the macros. The source is in one folder per layer, and each layer uses only those above it in
+//! this list (the modules keep flat paths: `resumable_runtime::state`, `::delegate`, ...):
 //!
-//! - [`state`]: [`State`] and the [`Resumable`] trait (Layer 1).
-//! - [`boxed`] (`alloc`): [`BoxResumable`] and [`LocalBoxResumable`], boxed coroutines with a
-//!   name.
-//! - `lower` (hidden): what generated code builds on.
-//! - [`delegate`]: `yield_from!` and the [`Subroutine`] trait; delegation to a coroutine that
-//!   itself delegates (recursion) needs `alloc` for its frames.
-//! - [`iter`]: generators as iterators: [`Iter`] over a pinned generator; [`IntoIter`] and
-//!   [`TryIter`], which box it, need `alloc`.
-//! - [`async_gen`]: async coroutines, which `.await` as well as `yield_!`: [`AsyncResumable`],
-//!   and with `resume = ()` `futures_core::Stream`s.
-//! - `stream` (cargo feature `stream`): generators as `futures_core::Stream`s, `IntoStream`.
-//! - [`pinned`] (`alloc`): many coroutines pinned in one allocation.
-//! - [`pipe`]: pipelines, producer → filters → consumer, pulled or pushed (`PipeIter`, which
+//! - `machine/`, Layer 1, the state machine (`core`; what allocates needs `alloc`):
+//!   - [`state`]: [`State`] and the [`Resumable`] trait, whose convenience methods name the
+//!     adapters [`iter`], [`boxed`] and `stream` that box, iterate or stream a coroutine (a trait
+//!     and its adapters, as `Iterator` and its adapters).
+//!   - `handoff` (private): how a value crosses between a body and its resumer, and who may use
+//!     the slot where it crosses.
+//!   - [`delegate`]: `yield_from!` and the [`Subroutine`] trait; delegation to a coroutine that
+//!     itself delegates (recursion) needs `alloc` for its frames.
+//!   - `lower` (hidden): `Gen`, the lowered coroutine, what generated code builds on.
+//!   - [`iter`]: generators as iterators: [`Iter`] over a pinned generator; [`IntoIter`] and
+//!     [`TryIter`], which box it, need `alloc`. [`boxed`] (`alloc`): [`BoxResumable`] and
+//!     [`LocalBoxResumable`]. `stream` (cargo feature `stream`): generators as
+//!     `futures_core::Stream`s. [`pinned`] (`alloc`): many coroutines pinned in one allocation.
+//!   - [`async_gen`]: async coroutines, which `.await` as well as `yield_!`: [`AsyncResumable`],
+//!     and with `resume = ()` `futures_core::Stream`s.
+//! - `handle/`, Layer 2, the Lua-style handle (`std`, but for [`status`]): [`status`] ([`Status`],
+//!   Lua's four states), [`error`], [`running`](mod@running), [`coroutine`] ([`Coroutine`]) and
+//!   [`wrap`].
+//! - `pipe/`: [`pipe`]lines, producer → filters → consumer, pulled or pushed (`PipeIter`, which
 //!   boxes, needs `alloc`).
-//! - [`status`]: [`Status`], Lua's four states.
-//! - [`coroutine`], [`error`], [`running`](mod@running), [`wrap`] (`std`): the Lua-style handle
-//!   [`Coroutine`] (Layer 2) and what goes with it.
-//! - [`dispatch`] (cargo feature `io`, on by default; Unix): many coroutines over non-blocking
-//!   sockets on one thread, on `mio`; with cargo feature `tokio`, `dispatch::tokio` runs the same
-//!   tasks as tokio futures, on tokio's readiness and timers, multi-threaded when they are `Send`.
-//! - [`events`] (cargo feature `io`; Unix): the seed's callback event loop, and coroutines that
-//!   read as if they blocked on top of it.
+//! - `io/` (cargo feature `io`, on by default; Unix): the reactor shared by [`dispatch`], many
+//!   coroutines over non-blocking sockets on one thread, on `mio` (with cargo feature `tokio`,
+//!   `dispatch::tokio` runs the same tasks as tokio futures, multi-threaded when they are
+//!   `Send`), and [`events`], the seed's callback event loop with coroutines that read as if they
+//!   blocked on top of it.
 //!
 //! # Features
 //!
@@ -58,34 +61,25 @@ extern crate alloc;
 #[macro_use]
 extern crate std;
 
-pub mod async_gen;
-#[cfg(feature = "alloc")]
-pub mod boxed;
-#[cfg(feature = "std")]
-pub mod coroutine;
-pub mod delegate;
+mod handle;
 #[cfg(all(feature = "io", unix))]
-pub mod dispatch;
-#[cfg(feature = "std")]
-pub mod error;
-#[cfg(all(feature = "io", unix))]
-pub mod events;
-pub mod iter;
-#[doc(hidden)]
-pub mod lower;
-#[cfg(not(feature = "alloc"))]
-mod no_alloc;
-#[cfg(feature = "alloc")]
-pub mod pinned;
+mod io;
+mod machine;
 pub mod pipe;
+
+// The modules keep the paths they had before the folders (`resumable_runtime::state`, ...).
+pub use handle::status;
 #[cfg(feature = "std")]
-pub mod running;
-pub mod state;
-pub mod status;
+pub use handle::{coroutine, error, running, wrap};
+#[cfg(all(feature = "io", unix))]
+pub use io::{dispatch, events};
+#[doc(hidden)]
+pub use machine::lower;
 #[cfg(feature = "stream")]
-pub mod stream;
-#[cfg(feature = "std")]
-pub mod wrap;
+pub use machine::stream;
+pub use machine::{async_gen, delegate, iter, state};
+#[cfg(feature = "alloc")]
+pub use machine::{boxed, pinned};
 
 pub use async_gen::{AsyncResumable, AsyncSubroutine, Resume, TryStream};
 #[cfg(feature = "alloc")]

@@ -9,7 +9,15 @@ use std::error::Error;
 use std::string::String;
 use std::sync::{Mutex, PoisonError};
 
-use crate::coroutine::MAX_DEPTH;
+/// How many coroutines can be active (running or normal) at once on one thread. A `resume` that
+/// would make one more returns [`ResumeError::StackOverflow`] instead of running the body, so a
+/// runaway chain of coroutines resuming each other stops with an error rather than overflowing
+/// the native stack. Lua's limit for the same thing (`LUAI_MAXCCALLS`) is also 200.
+///
+/// ```
+/// assert_eq!(resumable::MAX_DEPTH, 200);
+/// ```
+pub const MAX_DEPTH: u32 = 200;
 
 /// Why [`Coroutine::resume`](crate::Coroutine::resume) did not run the body to its next
 /// `yield_!` or its end. `Display` uses Lua's words.

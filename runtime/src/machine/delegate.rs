@@ -46,10 +46,10 @@ use core::ptr::{self, NonNull};
 use core::task::{Context, Poll};
 
 #[cfg(not(feature = "alloc"))]
-use crate::no_alloc::{Vec, alloc, dealloc, handle_alloc_error};
+use super::no_alloc::{Vec, alloc, dealloc, handle_alloc_error};
 
-use crate::lower::{
-    Co, Exchange, Header, Keyed, Mode, ORPHANS, Owner, PUSHED, Slot, owned_slot, waker,
+use super::handoff::{
+    Co, Exchange, Header, Keyed, Link, Mode, ORPHANS, Owner, PUSHED, Sealed, owned_slot, waker,
 };
 
 /// A coroutine that can be delegated to with `yield_from!`: one whose body starts without an
@@ -173,13 +173,7 @@ pub trait Leaf {}
 #[cfg(feature = "alloc")]
 impl<T: ?Sized> Leaf for T {}
 
-#[cfg(not(feature = "alloc"))]
-#[diagnostic::do_not_recommend]
-impl<F, Y, R, K, M: Mode> Leaf for crate::lower::Gen<F, Y, R, K, crate::lower::NoFrames, M> {}
-
-#[cfg(not(feature = "alloc"))]
-#[diagnostic::do_not_recommend]
-impl<Y, R, T> Leaf for crate::lower::Stub<Y, R, T> {}
+// Without `alloc`, `lower` implements it for the coroutines without frames.
 
 /// The seal of [`SameYield`]: a public trait in a private module.
 mod same {
@@ -187,15 +181,6 @@ mod same {
 
     impl<T> Same<T> for T {}
 }
-
-/// Seals [`Subroutine`] and the modes: a public trait in a private module, so that no other crate
-/// can name it and so none can implement `Subroutine` (the driver trusts its implementations'
-/// types).
-mod sealed {
-    pub trait Sealed {}
-}
-
-pub(crate) use sealed::Sealed;
 
 /// The body of a coroutine taken out of its `Gen` to be delegated to, with the identity its
 /// hand-off futures check: polled in place by a `yield_from!`, or as a frame by the driver.
@@ -267,7 +252,12 @@ impl<B, M: Mode> Detached<B, M> {
                 (*header).set_body(body);
             }
         }
-        let waker = waker(header.cast::<Slot<Y, R>>());
+        let link = Link {
+            header,
+            outer: ptr::null(),
+        };
+        // SAFETY: `link` outlives the poll below, the only place the waker is lent.
+        let waker = unsafe { waker(&raw const link) };
         // SAFETY: see above.
         unsafe { Pin::new_unchecked(&mut *body) }.poll(&mut Context::from_waker(&waker))
     }
@@ -931,6 +921,8 @@ where
         let slot = owned_slot::<Y, R, M>(cx, this.id);
         // SAFETY: `owned_slot` checked the slot is alive and ours; the reference ends at once.
         let (header, frames) = unsafe { (&(*slot).header, (*slot).frames) };
+        // The slot's types are ours (`owned_slot`), so its frame stack is a `Frames<Y, R>`.
+        let frames = frames.map(NonNull::cast::<Frames<Y, R>>);
         if !header.holds(&*this) {
             not_in_body();
         }

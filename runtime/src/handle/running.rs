@@ -1,161 +1,15 @@
 //! Which coroutine is running: Lua's `coroutine.running` and `coroutine.isyieldable`, and the
 //! thread-local record behind them and behind [`Status`].
 
-use core::cell::Cell;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::mem::ManuallyDrop;
-use core::ptr::{self, NonNull};
+use core::ptr;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::rc::{Rc, Weak};
 
-use crate::coroutine::{Erased, Header, Inner, Phase};
-use crate::status::Status;
-
-/// The per-thread record of active coroutines. The chain of active coroutines itself lives on
-/// the native stack: each `resume` (and each `close`) keeps its parent in a local and restores it
-/// on the way out.
-pub(crate) struct Context {
-    /// The innermost active or closing coroutine, `None` in the main (non-coroutine) context.
-    /// Its depth, kept in the coroutine, is the nesting depth checked against
-    /// [`crate::MAX_DEPTH`]. A coroutine is here only while a `resume` or `close` of it, further
-    /// up this thread's stack, borrows one of its handles: so it is alive.
-    pub(crate) current: Cell<Option<NonNull<Header>>>,
-}
-
-/// Items for targets where `std` keeps thread-locals in the thread's native thread-local
-/// storage (`native`), and for the others (`emulated`).
-///
-/// Native storage lives until the thread has run every thread-local destructor, so a `const`
-/// thread-local without destructor can be used, through a pointer cached anywhere on its
-/// thread, for as long as the thread runs code: the assumption `std` makes for its own such
-/// thread-locals. Elsewhere `std` emulates thread-locals with OS keys and frees each value when
-/// its key's destructor runs, in an order nobody controls, so a pointer cached in a coroutine
-/// could outlive the value.
-///
-/// The condition names, with stable `cfg`s, the targets whose `rustc --print cfg` includes
-/// `target_thread_local` (checked against every built-in target of rustc 1.97), plus `wasm`
-/// without threads, where a thread-local is a plain `static`. A target it does not name gets
-/// the emulated items, which are correct everywhere.
-macro_rules! by_storage {
-    (native { $($native:item)* } emulated { $($emulated:item)* }) => {
-        by_storage! {
-            @where (any(
-                all(
-                    target_os = "linux",
-                    any(target_env = "gnu", target_env = "musl", target_env = "uclibc"),
-                    not(target_abi = "x32"),
-                ),
-                target_vendor = "apple",
-                all(target_os = "windows", target_env = "msvc", not(target_vendor = "win7")),
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "dragonfly",
-                target_os = "fuchsia",
-                all(target_family = "wasm", not(target_feature = "atomics")),
-            ))
-            native { $($native)* }
-            emulated { $($emulated)* }
-        }
-    };
-    (@where $native_storage:tt native { $($native:item)* } emulated { $($emulated:item)* }) => {
-        $(
-            #[cfg $native_storage]
-            $native
-        )*
-        $(
-            #[cfg(not $native_storage)]
-            $emulated
-        )*
-    };
-}
-
-by_storage! {
-native {
-    thread_local! {
-        // No destructor and a `const` initialiser: access is a plain thread-local load, and it
-        // stays usable while other thread-locals are being destroyed.
-        static CONTEXT: Context = const {
-            Context {
-                current: Cell::new(None),
-            }
-        };
-    }
-
-    /// How a coroutine refers to the context of its thread: a plain pointer, valid for as long
-    /// as the thread runs code.
-    pub(crate) type ContextRef = NonNull<Context>;
-
-    /// This thread's context, for a coroutine created now.
-    pub(crate) fn context() -> ContextRef {
-        with(|cx| NonNull::from(cx))
-    }
-
-    /// The context a coroutine refers to.
-    #[inline(always)]
-    pub(crate) fn deref(cx: &ContextRef) -> &Context {
-        // SAFETY: `cx` comes from `context()` on the thread that created the coroutine, the only
-        // thread its handles can reach it from (they are neither `Send` nor `Sync`), and on
-        // this target that storage outlives every use of the thread (see `by_storage`).
-        unsafe { cx.as_ref() }
-    }
-}
-emulated {
-    thread_local! {
-        // Shared with every coroutine made on this thread, which keeps it alive for as long as
-        // it needs it, whatever the order in which the thread's thread-locals are destroyed.
-        static CONTEXT: Rc<Context> = Rc::new(Context {
-            current: Cell::new(None),
-        });
-    }
-
-    /// How a coroutine refers to the context of its thread: it shares it.
-    pub(crate) type ContextRef = Rc<Context>;
-
-    /// This thread's context, for a coroutine created now.
-    ///
-    /// # Panics
-    ///
-    /// While or after this thread's thread-locals are destroyed.
-    pub(crate) fn context() -> ContextRef {
-        CONTEXT.with(Rc::clone)
-    }
-
-    /// The context a coroutine refers to.
-    #[inline(always)]
-    pub(crate) fn deref(cx: &ContextRef) -> &Context {
-        cx
-    }
-}
-}
-
-/// Runs `f` with this thread's context.
-///
-/// # Panics
-///
-/// Where `std` emulates thread-locals (see `by_storage`): while or after this thread's
-/// thread-locals are destroyed.
-#[inline]
-pub(crate) fn with<T>(f: impl FnOnce(&Context) -> T) -> T {
-    CONTEXT.with(|cx| f(cx))
-}
-
-/// The status of the coroutine whose header this is. Reads the thread's context through the
-/// coroutine, so it works wherever the coroutine can be used.
-pub(crate) fn status_of(header: &Header) -> Status {
-    match header.phase.get() {
-        Phase::Suspended => Status::Suspended,
-        Phase::Dead => Status::Dead,
-        Phase::Active | Phase::Closing => {
-            let innermost = deref(&header.context).current.get();
-            if innermost == Some(NonNull::from(header)) {
-                Status::Running
-            } else {
-                Status::Normal
-            }
-        }
-    }
-}
+use super::shared::{self, Erased, Inner, Phase};
+use super::status::Status;
 
 /// The innermost running coroutine of this thread, or [`Running::Main`] outside every
 /// coroutine: Lua's `coroutine.running`.
@@ -172,7 +26,7 @@ pub(crate) fn status_of(header: &Header) -> Status {
 /// assert_eq!(inside.status(), Status::Suspended); // asked again from outside
 /// ```
 pub fn running() -> Running {
-    match with(|cx| cx.current.get()) {
+    match shared::with(|cx| cx.current.get()) {
         None => Running::Main,
         Some(header) => {
             // SAFETY: the context's current coroutine is alive, by the API's shape: only
@@ -208,7 +62,7 @@ pub fn running() -> Running {
 /// assert_eq!(co.resume(()).unwrap().complete(), Some(true));
 /// ```
 pub fn is_yieldable() -> bool {
-    with(|cx| {
+    shared::with(|cx| {
         cx.current.get().is_some_and(|header| {
             // SAFETY: the context's current coroutine is alive, as in `running`.
             unsafe { header.as_ref() }.phase.get() == Phase::Active
@@ -275,7 +129,7 @@ impl Running {
     pub fn status(&self) -> Status {
         match self {
             Self::Main => {
-                if with(|cx| cx.current.get().is_some()) {
+                if shared::with(|cx| cx.current.get().is_some()) {
                     Status::Normal
                 } else {
                     Status::Running
@@ -301,7 +155,7 @@ impl PartialEq<Running> for CoroutineRef {
 impl fmt::Pointer for Running {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Main => fmt::Pointer::fmt(&with(ptr::from_ref), f),
+            Self::Main => fmt::Pointer::fmt(&shared::with(ptr::from_ref), f),
             Self::Coroutine(r) => fmt::Pointer::fmt(r, f),
         }
     }
@@ -368,7 +222,7 @@ impl CoroutineRef {
         // reference to the header alone (the body, which may hold borrows that ended, is not
         // touched).
         let header = unsafe { &(*self.weak.as_ptr()).header };
-        status_of(header)
+        shared::status_of(header)
     }
 }
 

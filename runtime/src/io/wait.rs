@@ -6,7 +6,7 @@ use std::time::Instant;
 /// What a task waits for: a socket becoming readable or writable, a deadline, both (whichever
 /// comes first), or nothing (it only lets the others run).
 ///
-/// A task yields a `Wait` when it would block; the [`Dispatcher`](super::Dispatcher) resumes it
+/// A task yields a `Wait` when it would block; the [`Dispatcher`](crate::dispatch::Dispatcher) resumes it
 /// once what it waits for may have happened. A resume is a hint, not a promise: the task must
 /// retry its operation and wait again if it would still block (the helpers of this module do).
 /// The socket is named by its file descriptor, which must stay open while the task waits;
@@ -29,7 +29,7 @@ use std::time::Instant;
 pub struct Wait {
     pub(crate) io: Option<(RawFd, Direction)>,
     pub(crate) deadline: Option<Instant>,
-    /// Which socket object `io` names, when known (our [`TcpStream`](super::TcpStream)s number
+    /// Which socket object `io` names, when known (our [`TcpStream`](crate::dispatch::TcpStream)s number
     /// themselves); 0 when only the file descriptor is known. Lets the dispatcher skip
     /// re-registering a socket that is still registered the same way.
     pub(crate) source: u64,

@@ -7,10 +7,10 @@ use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::prelude::rust_2024::*;
 use std::time::{Duration, Instant};
 
-use super::sys;
 use super::time::deadline_after;
 use super::{Direction, Wait};
 use crate::delegate::Subroutine;
+use crate::io::sys;
 use crate::lower::{Co, Static, from_parts_starting};
 
 /// A TCP connection for tasks of a [`Dispatcher`](super::Dispatcher): a non-blocking socket
@@ -254,7 +254,7 @@ impl TcpStream {
             #[cfg(feature = "tokio")]
             registration: None,
             inner: Socket::from(socket),
-            id: super::reactor::new_source(),
+            id: crate::io::reactor::new_source(),
             peer,
             timeout,
         }

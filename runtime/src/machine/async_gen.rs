@@ -44,67 +44,21 @@
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
-use core::mem::{ManuallyDrop, MaybeUninit};
+use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::ptr;
-use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use core::task::{Context, Poll};
 
 /// The traits of `futures-core` that async generators implement, re-exported so that a crate
 /// can name them without depending on `futures-core` itself.
 pub use futures_core::{FusedStream, Stream};
 
-use crate::delegate::{Detached, InPlace, SameYield, Sealed, Subroutine};
-use crate::lower::{
-    Co, Exchange, Header, Instance, Keyed, Marker, Mode, Slot, Starts, TakesFirst, owned_slot,
+use super::delegate::{Detached, InPlace, SameYield, Subroutine};
+use super::handoff::{
+    Co, Exchange, Header, Instance, Keyed, Link, Marker, Mode, Sealed, Slot, owned_slot, waker,
 };
-use crate::state::State;
-
-/// What an async coroutine's waker points to: the slot of the running poll and the waker of the
-/// executor polling it. Lives on the driver's stack for one poll; never written after it is made.
-pub(crate) struct Link {
-    header: *mut Header,
-    outer: *const Waker,
-}
-
-/// The vtable of the waker an async body is polled with: see the module docs.
-pub(crate) static VTABLE: RawWakerVTable =
-    RawWakerVTable::new(clone_outer, wake_outer, wake_outer, drop_link);
-
-/// The executor's waker behind a link.
-///
-/// # Safety
-///
-/// `data` is the data pointer of a waker with [`VTABLE`], reached through a borrow of the
-/// `Context` it was lent in (see the module docs): the link it points to is alive.
-unsafe fn outer<'a>(data: *const ()) -> &'a Waker {
-    // SAFETY: the caller's contract; the link and the executor's waker it names outlive the poll
-    // during which this reference is used (it never leaves the vtable functions below).
-    unsafe { &*(*data.cast::<Link>()).outer }
-}
-
-unsafe fn clone_outer(data: *const ()) -> RawWaker {
-    // SAFETY: the vtable's functions are only called through a borrow of the `Context` our waker
-    // is lent in (no one else owns a waker with this vtable), so the link is alive.
-    let clone = ManuallyDrop::new(unsafe { outer(data) }.clone());
-    // The clone's ownership moves into the `RawWaker` (the `Waker` made from it drops it).
-    RawWaker::new(clone.data(), clone.vtable())
-}
-
-unsafe fn wake_outer(data: *const ()) {
-    // SAFETY: as in `clone_outer`. (`wake` by value is never called on our waker: no one owns
-    // one; if it were, there would be nothing to drop.)
-    unsafe { outer(data) }.wake_by_ref();
-}
-
-unsafe fn drop_link(_: *const ()) {}
-
-/// The header of the slot behind an async coroutine's waker.
-#[inline(always)]
-pub(crate) fn header_of(waker: &Waker) -> *mut Header {
-    // SAFETY: the waker has `VTABLE` (the caller checked) and is borrowed from a `Context`, so
-    // its link is alive (see the module docs); the link is only read.
-    unsafe { (*waker.data().cast::<Link>()).header }
-}
+use super::lower::{Starts, TakesFirst};
+use super::state::State;
 
 /// What an async coroutine is doing between two polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -395,13 +349,9 @@ impl<F: Future, Y, R, K, M: Keyed<Y, R>> AsyncGen<F, Y, R, K, M> {
             header: slot.cast(),
             outer: cx.waker(),
         };
-        let raw = RawWaker::new((&raw const link).cast(), &VTABLE);
-        // SAFETY: `VTABLE`'s functions read the link, which lives until this function returns;
-        // the waker is only lent, in `body_cx`, for the poll below, and never owned by anyone
-        // else (clones are the executor's waker), so they run only while the link is alive. They
-        // forward to the executor's waker, which is thread-safe, and read the link only, which is
-        // not written again: the `RawWaker` contract holds.
-        let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
+        // SAFETY: the link lives until this function returns; the waker is only lent, in
+        // `body_cx`, for the poll below (clones are the executor's waker).
+        let waker = unsafe { waker(&raw const link) };
         let mut body_cx = Context::from_waker(&waker);
         // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment).
         let body = unsafe { Pin::new_unchecked(&mut *body_ptr) };
@@ -762,7 +712,7 @@ where
 mod sealed {
     pub trait AsyncSealed {}
 
-    impl<S: crate::delegate::Sealed> AsyncSealed for S {}
+    impl<S: super::super::handoff::Sealed> AsyncSealed for S {}
 }
 
 use sealed::AsyncSealed;

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::Wait;
-use super::reactor::{self, Owner, Waiter};
 use crate::coroutine::Coroutine;
+use crate::io::reactor::{self, Owner, Waiter};
 use crate::state::{Resumable, State};
 
 /// How a [`Dispatcher`] schedules its tasks.

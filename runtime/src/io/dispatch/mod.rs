@@ -118,16 +118,13 @@
 //! ```
 
 mod dispatcher;
-pub(crate) mod reactor;
-pub(crate) mod sys;
 mod tcp;
 mod time;
 #[cfg(feature = "tokio")]
 pub mod tokio;
-mod wait;
 
+pub(crate) use super::wait::Direction;
+pub use super::wait::Wait;
 pub use dispatcher::{Dispatcher, Mode, TaskId};
 pub use tcp::TcpStream;
 pub use time::{sleep, yield_now};
-pub(crate) use wait::Direction;
-pub use wait::Wait;

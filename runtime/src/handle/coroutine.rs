@@ -24,83 +24,12 @@ use std::boxed::Box;
 use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
-use crate::error::{CloseError, Panic, ResumeError};
-use crate::running::{self, ContextRef, CoroutineRef, Running};
+pub use super::error::MAX_DEPTH;
+use super::error::{CloseError, Panic, ResumeError};
+use super::running::{CoroutineRef, Running};
+use super::shared::{self, Erased, Header, Inner, Phase};
+use super::status::Status;
 use crate::state::{Resumable, State};
-use crate::status::Status;
-use crate::wrap::Wrap;
-
-/// How many coroutines can be active (running or normal) at once on one thread. A `resume` that
-/// would make one more returns [`ResumeError::StackOverflow`] instead of running the body, so a
-/// runaway chain of coroutines resuming each other stops with an error rather than overflowing
-/// the native stack. Lua's limit for the same thing (`LUAI_MAXCCALLS`) is also 200.
-///
-/// ```
-/// assert_eq!(resumable::MAX_DEPTH, 200);
-/// ```
-pub const MAX_DEPTH: u32 = 200;
-
-/// What a coroutine is doing, as stored. `Active` and `Closing` are reported as `Running` or
-/// `Normal` depending on whether the coroutine is the innermost one in the thread's context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Phase {
-    /// Not started, or stopped at a `yield_!`. The body is alive and nobody borrows it.
-    Suspended,
-    /// Inside a `resume` of this coroutine, further up the stack. The body is borrowed by it.
-    Active,
-    /// Its state machine is being dropped by a `close` or by the drop of its last handle, further
-    /// up the stack, which has the body to itself. Like `Active`, but it cannot yield.
-    Closing,
-    /// Returned, panicked or closed. The body has been dropped, or is being dropped after it
-    /// returned or panicked.
-    Dead,
-}
-
-/// The shared part of a coroutine: its header, then the state machine.
-///
-/// Invariant: the body is alive and unborrowed while `header.phase` is `Suspended`, and only
-/// then may a call start using it, which it does by moving the phase away from `Suspended`
-/// first (to `Active` to resume it, to `Closing` or `Dead` to drop it). While the phase is
-/// `Active` or `Closing`, that one call, further up this thread's stack, has the body to itself;
-/// it leaves the phase `Suspended` (the body yielded) or `Dead` (the body is dropped, even if a
-/// `Drop` panicked). So no path can resume a body that is in use or dropped, or drop it twice.
-#[repr(C)] // `header` first: a pointer to the `Inner` is a pointer to its `Header`.
-pub(crate) struct Inner<B: ?Sized + Erased> {
-    pub(crate) header: Header,
-    body: B,
-}
-
-/// What a coroutine's state is, whatever its types.
-pub(crate) struct Header {
-    pub(crate) phase: Cell<Phase>,
-    /// While active or closing: how many coroutines are active or closing on this thread, this
-    /// one included (the innermost one's depth is the thread's nesting depth), at most
-    /// [`MAX_DEPTH`] for an active one and `MAX_DEPTH + 1` for a closing one.
-    depth: Cell<u32>,
-    /// The context of the thread that created the coroutine: the only thread that can reach it,
-    /// since handles are neither `Send` nor `Sync`. Kept here so that `resume` does not go
-    /// through `LocalKey::with` (an indirect call when inlined into another crate), and so that
-    /// the coroutine can be used from any thread-local destructor of its thread.
-    pub(crate) context: ContextRef,
-    /// The coroutine as the pointer [`running`](fn@crate::running) turns into a
-    /// [`CoroutineRef`]: `Rc::as_ptr` of its allocation, with the trait object's lifetime
-    /// erased. Set once, right after the allocation is made.
-    pub(crate) this: Cell<Option<NonNull<Inner<dyn Erased>>>>,
-}
-
-/// What every state machine slot can do without knowing its types. Also what
-/// [`CoroutineRef`] points to, so that it can name a coroutine of any type.
-pub(crate) trait Erased {
-    /// Drops the state machine in place.
-    ///
-    /// # Safety
-    ///
-    /// The state machine is alive and not borrowed, and this is the last use of it: the caller
-    /// has just moved the phase of the enclosing [`Inner`] from `Suspended` (or from `Active`,
-    /// for the resume that just ended) to `Closing` or `Dead`, and sets `Dead` once this
-    /// returns or unwinds.
-    unsafe fn drop_body(&self);
-}
 
 /// A state machine resumed through `&self`.
 trait Body<R, Y, T>: Erased {
@@ -141,27 +70,6 @@ impl<R, G: Resumable<R>> Body<R, G::Yield, G::Return> for Slot<G> {
     }
 }
 
-impl<B: ?Sized + Erased> Drop for Inner<B> {
-    fn drop(&mut self) {
-        let phase = &self.header.phase;
-        match phase.get() {
-            Phase::Dead => {}
-            // Not reached: the last handle's `drop` closes a suspended coroutine before its `Rc`
-            // lets go. Kept so that the body is dropped whatever path frees the allocation.
-            Phase::Suspended => {
-                phase.set(Phase::Dead);
-                // SAFETY: the phase was `Suspended`, so the body is alive and unborrowed, and
-                // `&mut self` means nothing else can reach it; we set `Dead` above, so this is
-                // the last use.
-                unsafe { self.body.drop_body() }
-            }
-            // The `resume` or `close` further up the stack borrows a handle, which keeps the `Rc`
-            // alive. (Panicking here also keeps `Rc` from freeing the pinned body's memory.)
-            Phase::Active | Phase::Closing => in_use_lost_its_last_handle(),
-        }
-    }
-}
-
 impl Inner<dyn Erased + '_> {
     /// Drops the state machine of a suspended coroutine inside it, as Lua 5.4's
     /// `coroutine.close` runs to-be-closed variables: while the `Drop`s run, the coroutine is the
@@ -172,7 +80,7 @@ impl Inner<dyn Erased + '_> {
     #[inline(never)]
     fn close_suspended(&self) -> Result<(), Box<dyn Any + Send>> {
         debug_assert_eq!(self.header.phase.get(), Phase::Suspended);
-        let cx = running::deref(&self.header.context);
+        let cx = shared::deref(&self.header.context);
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
@@ -208,15 +116,6 @@ impl Inner<dyn Erased + '_> {
             }
         }
     }
-}
-
-/// What `Inner::drop` does if it finds a coroutine in use (which cannot happen). Out of line:
-/// a panic path inlined into the drop glue keeps callers from seeing through a handle's `dyn`
-/// call.
-#[cold]
-#[inline(never)]
-fn in_use_lost_its_last_handle() -> ! {
-    unreachable!("a coroutine in use lost its last handle")
 }
 
 /// A handle to a coroutine, like a Lua thread: resume it, ask its [`status`](Self::status),
@@ -319,7 +218,7 @@ fn in_use_lost_its_last_handle() -> ! {
 ///
 /// # Threads
 ///
-/// `Coroutine`, [`Wrap`], [`CoroutineRef`] and [`Running`] are neither `Send` nor `Sync`: they
+/// `Coroutine`, [`Wrap`](crate::Wrap), [`CoroutineRef`] and [`Running`] are neither `Send` nor `Sync`: they
 /// share their coroutine through an `Rc`, and status is tracked per thread. To move a coroutine
 /// to another thread, move the Layer 1 state machine (which is `Send` when what it holds is) and
 /// make the handle there. [`Status`], [`ResumeError`] and [`CloseError`] are `Send + Sync`.
@@ -372,7 +271,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
             header: Header {
                 phase: Cell::new(Phase::Suspended),
                 depth: Cell::new(0),
-                context: running::context(),
+                context: shared::context(),
                 this: Cell::new(None),
             },
             body: Slot(UnsafeCell::new(ManuallyDrop::new(body))),
@@ -432,7 +331,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
         if inner.header.phase.get() != Phase::Suspended {
             return Err(self.not_suspended());
         }
-        let cx = running::deref(&inner.header.context);
+        let cx = shared::deref(&inner.header.context);
         let parent = cx.current.get();
         let depth = match parent {
             None => 1,
@@ -526,7 +425,7 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
     /// assert_eq!(co.status(), Status::Suspended);
     /// ```
     pub fn status(&self) -> Status {
-        running::status_of(&self.inner.header)
+        shared::status_of(&self.inner.header)
     }
 
     /// Kills a suspended coroutine: drops its state machine (its locals' `Drop` runs, in reverse
@@ -576,20 +475,6 @@ impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
                 .close_suspended()
                 .map_err(|payload| CloseError::Panicked(Panic::new(payload))),
         }
-    }
-
-    /// Turns the handle into a callable that returns yielded values directly and panics where
-    /// `resume` would return an error: Lua's `coroutine.wrap`. See [`Wrap`].
-    ///
-    /// ```
-    /// use resumable::{coroutine, yield_, Coroutine};
-    ///
-    /// let co = Coroutine::new(coroutine!(|x: i32| yield_!(x * 2)));
-    /// let f = co.wrap();
-    /// assert_eq!(f.call(21), 42);
-    /// ```
-    pub fn wrap(self) -> Wrap<'a, R, Y, T> {
-        Wrap::from_coroutine(self)
     }
 
     /// A reference to this coroutine that can be compared with handles and asked for its status,

@@ -1,17 +1,13 @@
 //! Generators (coroutines resumed with `()`) as fused iterators.
 
 use core::fmt;
-#[cfg(feature = "alloc")]
-use core::future::Future;
 use core::iter::FusedIterator;
 use core::pin::Pin;
 
 #[cfg(feature = "alloc")]
 use alloc::boxed::Box;
 
-#[cfg(feature = "alloc")]
-use crate::lower::{Gen, Mode};
-use crate::state::{Resumable, State};
+use super::state::{Resumable, State};
 
 /// A generator borrowed as a fused [`Iterator`], without allocating: pin the generator where it
 /// is (e.g. with [`core::pin::pin!`]) and iterate.
@@ -283,20 +279,5 @@ impl<G: Resumable<()>> fmt::Debug for TryIter<G> {
         f.debug_struct("TryIter")
             .field("finished", &self.finished)
             .finish_non_exhaustive()
-    }
-}
-
-/// Only generators that return `()` are iterators themselves: one that returns a value would
-/// drop it unseen in a `for` loop. Those use [`Resumable::iter`] or [`Resumable::try_iter`].
-#[cfg(feature = "alloc")]
-impl<F: Future, Y, K, S, M: Mode> IntoIterator for Gen<F, Y, (), K, S, M>
-where
-    Self: Resumable<(), Yield = Y, Return = ()>,
-{
-    type Item = Y;
-    type IntoIter = IntoIter<Self>;
-
-    fn into_iter(self) -> IntoIter<Self> {
-        IntoIter::new(self)
     }
 }

@@ -4,10 +4,10 @@
 use core::fmt;
 use core::iter::FusedIterator;
 
-use crate::coroutine::Coroutine;
-use crate::error::ResumeError;
+use super::coroutine::Coroutine;
+use super::error::ResumeError;
+use super::status::Status;
 use crate::state::{Resumable, State};
-use crate::status::Status;
 
 /// A coroutine behind a callable, like the function Lua's `coroutine.wrap` returns: each call
 /// resumes it and returns what it yielded; a panic in the body is re-raised in the caller with
@@ -61,6 +61,23 @@ use crate::status::Status;
 #[must_use = "coroutines do nothing unless resumed"]
 pub struct Wrap<'a, R, Y, T> {
     co: Coroutine<'a, R, Y, T>,
+}
+
+// Defined here, beside `Wrap`, so that the handle's module need not know it.
+impl<'a, R, Y, T> Coroutine<'a, R, Y, T> {
+    /// Turns the handle into a callable that returns yielded values directly and panics where
+    /// `resume` would return an error: Lua's `coroutine.wrap`. See [`Wrap`].
+    ///
+    /// ```
+    /// use resumable::{coroutine, yield_, Coroutine};
+    ///
+    /// let co = Coroutine::new(coroutine!(|x: i32| yield_!(x * 2)));
+    /// let f = co.wrap();
+    /// assert_eq!(f.call(21), 42);
+    /// ```
+    pub fn wrap(self) -> Wrap<'a, R, Y, T> {
+        Wrap::from_coroutine(self)
+    }
 }
 
 impl<'a, R, Y, T> Wrap<'a, R, Y, T> {

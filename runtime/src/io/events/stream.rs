@@ -9,7 +9,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::prelude::rust_2024::*;
 use std::rc::Rc;
 
-use crate::dispatch::sys;
+use crate::io::sys;
 
 /// How much is read at once, and how much written output is buffered before it is flushed.
 pub(super) const CHUNK: usize = 64 * 1024;
@@ -140,7 +140,7 @@ impl Stream {
         Ok(Self {
             inner: Rc::new(Inner {
                 file,
-                source: crate::dispatch::reactor::new_source(),
+                source: crate::io::reactor::new_source(),
                 kind,
                 regular,
                 input: RefCell::new(Vec::new()),
@@ -369,7 +369,7 @@ fn line(bytes: &[u8]) -> io::Result<Option<String>> {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        crate::dispatch::reactor::forget(self.file.as_raw_fd());
+        crate::io::reactor::forget(self.file.as_raw_fd());
         // Best effort: nothing can report an error from here.
         let _ = self.flush_blocking();
     }

@@ -11,7 +11,7 @@ use ::tokio::io::Interest;
 use ::tokio::io::unix::AsyncFd;
 
 use super::super::Direction;
-use super::super::sys;
+use crate::io::sys;
 
 /// A socket shared by its stream and the stream's registration, which keeps it open for as
 /// long as it is registered.

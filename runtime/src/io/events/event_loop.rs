@@ -13,8 +13,8 @@ use std::time::Instant;
 use super::bridge::{Resume, Suspend, Task, suspend_on};
 use super::stream::{Attempt, Stream};
 use crate::delegate::Subroutine;
-use crate::dispatch::reactor::{self, Owner, Waiter};
 use crate::dispatch::{Direction, Wait};
+use crate::io::reactor::{self, Owner, Waiter};
 use crate::lower::{Co, Static, from_parts_starting};
 use crate::state::Resumable;
 

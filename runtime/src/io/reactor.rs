@@ -1,6 +1,6 @@
 //! The reactor: this thread's one `mio::Poll`, its deadlines, and who waits for what.
 //!
-//! Every [`Dispatcher`](super::Dispatcher) run and the event loop of
+//! Every [`Dispatcher`](crate::dispatch::Dispatcher) run and the event loop of
 //! [`events`](crate::events) wait here, so dispatcher tasks and event-loop callbacks share one
 //! `epoll_wait`: whichever of them is blocked in the poll wakes the others' waiters too. A
 //! waiter is an owner (a dispatcher run, the event loop), a key the owner knows (a task, a
@@ -178,13 +178,13 @@ fn wait_fd(fd: RawFd, source: u64, direction: Direction, waiter: Waiter) -> io::
 
 /// Waits for what `wait` waits for: its descriptor (if any) to be ready, or its deadline (if
 /// any) to pass, whichever comes first; then wakes `waiter`. Replaces the wait of the same
-/// owner and key, if any. A [`Wait::yield_now`](super::Wait) waits for nothing: the caller
+/// owner and key, if any. A [`Wait::yield_now`](crate::dispatch::Wait) waits for nothing: the caller
 /// handles it.
 ///
 /// # Errors
 ///
 /// When the descriptor cannot be waited for (see [`wait_fd`]); then nothing waits.
-pub(crate) fn wait_for(wait: &super::Wait, waiter: Waiter) -> io::Result<()> {
+pub(crate) fn wait_for(wait: &super::wait::Wait, waiter: Waiter) -> io::Result<()> {
     cancel(&waiter.owner, waiter.key);
     let id = waiter.id();
     let mut holds = Holds::default();
