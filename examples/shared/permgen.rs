@@ -1,6 +1,6 @@
 //! The seed's recursive `permgen` as a generator, shared by `examples/permutations.rs`,
-//! `tests/delegate.rs`, `tests/delegate_alloc.rs` and `benches/workloads/mod.rs` (each includes
-//! this file with `#[path = "…/examples/shared/permgen.rs"] mod permgen;`).
+//! `tests/delegate.rs`, `tests/delegate_alloc.rs` and `benches/workloads/permutations.rs` (each
+//! includes this file with `#[path = "…/examples/shared/permgen.rs"] mod permgen;`).
 
 use std::cell::Cell;
 
