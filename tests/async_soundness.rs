@@ -9,7 +9,6 @@ use core::future::Future;
 use core::pin::{Pin, pin};
 use core::task::{Context, Poll, Waker};
 use std::cell::RefCell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Wake;
@@ -18,102 +17,10 @@ use resumable::__private::{Co, Static, async_from_parts, async_from_parts_starti
 use resumable::async_gen::Stream;
 use resumable::{AsyncResumable, AsyncSubroutine, Resumable, State, resumable, yield_, yield_from};
 
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    payload
-        .downcast_ref::<&str>()
-        .map(ToString::to_string)
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default()
-}
-
-#[track_caller]
-fn assert_panics(expected: &str, f: impl FnOnce()) {
-    let message = panic_message(f);
-    assert!(
-        message.contains(expected),
-        "{message:?} does not say {expected:?}"
-    );
-}
-
-const FOREIGN_OWNER: &str = "coroutine other than the one it belongs to";
-const OUTSIDE_RESUME: &str = "outside a `resume` of its coroutine";
-
-macro_rules! hidden_await {
-    ($future:expr) => {
-        $future.await
-    };
-}
-
-macro_rules! hidden_async {
-    ($e:expr) => {
-        async {
-            let _ = $e;
-        }
-    };
-}
-
-struct PollOnce<F>(Pin<Box<F>>);
-
-impl<F: Future> Future for PollOnce<F> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let _ = self.0.as_mut().poll(cx);
-        Poll::Ready(())
-    }
-}
-
-macro_rules! poll_once_boxed {
-    ($e:expr) => {
-        hidden_await!(PollOnce(Box::pin(async {
-            let _ = $e;
-        })))
-    };
-}
-
-struct PollInPlace<'a, F>(Pin<&'a mut Option<F>>);
-
-impl<F: Future> Future for PollInPlace<'_, F> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(future) = self.0.as_mut().as_pin_mut() {
-            let _ = future.poll(cx);
-        }
-        Poll::Ready(())
-    }
-}
-
-macro_rules! start_then_drop {
-    ($e:expr) => {{
-        let mut future = pin!(Some(async {
-            let _ = $e;
-        }));
-        hidden_await!(PollInPlace(future.as_mut()));
-        future.set(None);
-    }};
-}
-
-thread_local! {
-    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn log(entry: impl Into<String>) {
-    LOG.with(|l| l.borrow_mut().push(entry.into()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(RefCell::take)
-}
-
-struct Noisy(&'static str);
-
-impl Drop for Noisy {
-    fn drop(&mut self) {
-        log(format!("drop {}", self.0));
-    }
-}
+#[macro_use]
+#[path = "support/attacks.rs"]
+mod attacks;
+use attacks::*;
 
 /// Polls `future` to completion with a no-op waker (every future here is ready or wakes itself).
 fn run<F: Future>(future: F) -> F::Output {

@@ -11,97 +11,15 @@ use core::future::Future;
 use core::pin::{Pin, pin};
 use core::task::{Context, Poll, Waker};
 use std::cell::RefCell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use resumable::__private::{Co, Static, from_parts, from_parts_starting};
 use resumable::{Resumable, State, Subroutine, resumable, yield_, yield_from};
 
-/// The message of the panic `f` raises.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    payload
-        .downcast_ref::<&str>()
-        .map(ToString::to_string)
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default()
-}
-
-/// Asserts that `f` panics with a message containing `expected`.
-#[track_caller]
-fn assert_panics(expected: &str, f: impl FnOnce()) {
-    let message = panic_message(f);
-    assert!(
-        message.contains(expected),
-        "{message:?} does not say {expected:?}"
-    );
-}
-
-const FOREIGN_OWNER: &str = "coroutine other than the one it belongs to";
-const OUTSIDE_RESUME: &str = "outside a `resume` of its coroutine";
-const OUTSIDE_BODY: &str = "from outside its coroutine's body";
-
-/// `.await` where the attribute cannot see it: the tokens come from this macro's definition.
-macro_rules! hidden_await {
-    ($future:expr) => {
-        $future.await
-    };
-}
-
-/// An `async` block where the attribute cannot see it, around `$e`.
-macro_rules! hidden_async {
-    ($e:expr) => {
-        async {
-            let _ = $e;
-        }
-    };
-}
-
-/// Polls a future once, with the context it is itself polled with, then is ready.
-struct PollOnce<F>(Pin<Box<F>>);
-
-impl<F: Future> Future for PollOnce<F> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let _ = self.0.as_mut().poll(cx);
-        Poll::Ready(())
-    }
-}
-
-/// The issue's `poll_once!`: boxes `$e` in an `async` block, polls it once and drops it.
-macro_rules! poll_once_boxed {
-    ($e:expr) => {
-        hidden_await!(PollOnce(Box::pin(async {
-            let _ = $e;
-        })))
-    };
-}
-
-/// Polls the future in a pinned `Option` once, in place, then is ready.
-struct PollInPlace<'a, F>(Pin<&'a mut Option<F>>);
-
-impl<F: Future> Future for PollInPlace<'_, F> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(future) = self.0.as_mut().as_pin_mut() {
-            let _ = future.poll(cx);
-        }
-        Poll::Ready(())
-    }
-}
-
-/// Starts `$e` in place (inside the body's own state), then drops it before it finishes.
-macro_rules! start_then_drop {
-    ($e:expr) => {{
-        let mut future = pin!(Some(async {
-            let _ = $e;
-        }));
-        hidden_await!(PollInPlace(future.as_mut()));
-        future.set(None);
-    }};
-}
+#[macro_use]
+#[path = "support/attacks.rs"]
+mod attacks;
+use attacks::*;
 
 /// Starts both `$a` and `$b` in place in one step.
 macro_rules! start_both {
@@ -115,27 +33,6 @@ macro_rules! start_both {
         hidden_await!(PollInPlace(a.as_mut()));
         hidden_await!(PollInPlace(b.as_mut()));
     }};
-}
-
-thread_local! {
-    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn log(entry: impl Into<String>) {
-    LOG.with(|l| l.borrow_mut().push(entry.into()));
-}
-
-fn take_log() -> Vec<String> {
-    LOG.with(RefCell::take)
-}
-
-/// Logs its name when dropped.
-struct Noisy(&'static str);
-
-impl Drop for Noisy {
-    fn drop(&mut self) {
-        log(format!("drop {}", self.0));
-    }
 }
 
 /// Recursion `n` deep, then returns a `String`: every level is a frame of the driver.

@@ -57,7 +57,7 @@ use super::delegate::{Detached, InPlace, SameYield, Subroutine};
 use super::handoff::{
     Co, Exchange, Header, Instance, Keyed, Link, Marker, Mode, Sealed, Slot, owned_slot, waker,
 };
-use super::lower::{Starts, TakesFirst};
+use super::lower::{Starts, TakesFirst, resumed_after_panic, resumed_after_return};
 use super::state::State;
 
 /// What an async coroutine is doing between two polls.
@@ -735,18 +735,6 @@ fn polled_after_return() -> ! {
 #[inline(never)]
 fn missing_argument() -> ! {
     panic!("an async coroutine's step was started without an argument (`poll_resume` with `None`)")
-}
-
-#[cold]
-#[inline(never)]
-fn resumed_after_panic() -> ! {
-    panic!("cannot resume a coroutine that panicked")
-}
-
-#[cold]
-#[inline(never)]
-fn resumed_after_return() -> ! {
-    panic!("cannot resume a coroutine that has returned")
 }
 
 #[cold]

@@ -451,13 +451,13 @@ where
 
 #[cold]
 #[inline(never)]
-fn resumed_after_panic() -> ! {
+pub(crate) fn resumed_after_panic() -> ! {
     panic!("cannot resume a coroutine that panicked")
 }
 
 #[cold]
 #[inline(never)]
-fn resumed_after_return() -> ! {
+pub(crate) fn resumed_after_return() -> ! {
     panic!("cannot resume a coroutine that has returned")
 }
 
