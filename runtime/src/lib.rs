@@ -6,9 +6,8 @@
 //! this list (the modules keep flat paths: `resumable_runtime::state`, `::delegate`, ...):
 //!
 //! - `machine/`, Layer 1, the state machine (`core`; what allocates needs `alloc`):
-//!   - [`state`]: [`State`] and the [`Resumable`] trait, whose convenience methods name the
-//!     adapters [`iter`], [`boxed`] and `stream` that box, iterate or stream a coroutine (a trait
-//!     and its adapters, as `Iterator` and its adapters).
+//!   - [`state`]: [`State`] and the [`Resumable`] trait, with the adapter types its convenience
+//!     methods return (their behaviour is in [`iter`], [`boxed`] and `stream`).
 //!   - `handoff` (private): how a value crosses between a body and its resumer, and who may use
 //!     the slot where it crosses.
 //!   - [`delegate`]: `yield_from!` and the [`Subroutine`] trait; delegation to a coroutine that

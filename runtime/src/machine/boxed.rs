@@ -52,76 +52,9 @@ use alloc::boxed::Box;
 use core::fmt;
 use core::pin::Pin;
 
+pub use super::state::{BoxResumable, LocalBoxResumable};
 use crate::iter::IntoIter;
 use crate::state::{Resumable, State};
-
-/// A boxed, type-erased, `Send` coroutine resumed with `R`, yielding `Y` and returning `T`, which
-/// may borrow for `'a`: what to store in a struct field or return from a trait method when the
-/// coroutine's own type cannot be named.
-///
-/// Made by [`Resumable::boxed`] (or [`BoxResumable::new`]); one allocation, no cost per resume
-/// beyond a virtual call. Resume it through `&mut self` with [`resume`](Self::resume); a
-/// generator (`R = ()`) returning `()` goes straight into a `for` loop; any generator has the
-/// provided methods of [`Resumable`] ([`iter`](Resumable::iter),
-/// [`try_iter`](Resumable::try_iter), and with cargo feature `stream`, `into_stream`). [`LocalBoxResumable`] is the same without `Send`. See the
-/// [module docs](crate::boxed) for why this is a struct and not an alias of
-/// `Pin<Box<dyn Resumable>>`.
-///
-/// ```
-/// use resumable::{resumable, yield_, BoxResumable, Resumable};
-///
-/// #[resumable(yield = u32)]
-/// fn evens(below: u32) {
-///     for i in (0..below).step_by(2) {
-///         yield_!(i);
-///     }
-/// }
-///
-/// #[resumable(yield = u32)]
-/// fn odds(below: u32) {
-///     for i in (1..below).step_by(2) {
-///         yield_!(i);
-///     }
-/// }
-///
-/// // Two coroutine types, one return type.
-/// fn numbers(even: bool) -> BoxResumable<'static, (), u32, ()> {
-///     if even { evens(7).boxed() } else { odds(7).boxed() }
-/// }
-///
-/// assert_eq!(numbers(true).into_iter().collect::<Vec<_>>(), [0, 2, 4, 6]);
-/// // `Send` when the coroutine is: it can be resumed on another thread.
-/// let odd = std::thread::spawn(|| numbers(false).into_iter().sum::<u32>()).join().unwrap();
-/// assert_eq!(odd, 1 + 3 + 5);
-/// ```
-#[must_use = "coroutines do nothing unless resumed"]
-pub struct BoxResumable<'a, R, Y, T> {
-    inner: Pin<Box<dyn Resumable<R, Yield = Y, Return = T> + Send + 'a>>,
-}
-
-/// A boxed, type-erased coroutine, like [`BoxResumable`] but not `Send`: for coroutines that
-/// hold an `Rc`, a `RefCell` borrow or anything else that must stay on its thread.
-///
-/// Made by [`Resumable::boxed_local`] (or [`LocalBoxResumable::new`]); a [`BoxResumable`]
-/// converts into one with `From`.
-///
-/// ```
-/// use std::rc::Rc;
-/// use resumable::{coroutine, yield_, LocalBoxResumable, Resumable, State};
-///
-/// let shared = Rc::new(5);
-/// let mut co: LocalBoxResumable<'_, i32, i32, &str> = coroutine!(move |x: i32| {
-///     let y = yield_!(x + *shared); // `shared` is held across the yield: not `Send`
-///     if y > 0 { "positive" } else { "not positive" }
-/// })
-/// .boxed_local();
-/// assert_eq!(co.resume(1), State::Yielded(6));
-/// assert_eq!(co.resume(-1), State::Complete("not positive"));
-/// ```
-#[must_use = "coroutines do nothing unless resumed"]
-pub struct LocalBoxResumable<'a, R, Y, T> {
-    inner: Pin<Box<dyn Resumable<R, Yield = Y, Return = T> + 'a>>,
-}
 
 /// What both boxes share. `$name` is the type, `$($bound)*` the auto traits of its `dyn`.
 macro_rules! boxed_resumable {

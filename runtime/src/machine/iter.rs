@@ -7,6 +7,9 @@ use core::pin::Pin;
 #[cfg(feature = "alloc")]
 use alloc::boxed::Box;
 
+pub(crate) use super::state::End;
+#[cfg(feature = "alloc")]
+pub use super::state::{IntoIter, TryIter};
 use super::state::{Resumable, State};
 
 /// A generator borrowed as a fused [`Iterator`], without allocating: pin the generator where it
@@ -36,15 +39,6 @@ use super::state::{Resumable, State};
 pub struct Iter<'a, G: Resumable<()> + ?Sized> {
     generator: Pin<&'a mut G>,
     end: End<G::Return>,
-}
-
-/// Where an iteration of a generator is: still running, or past the generator's return (its
-/// value kept or taken). The one state machine of [`Iter`], [`IntoIter`] and the `stream`
-/// feature's `IntoStream`.
-pub(crate) enum End<T> {
-    Running,
-    Returned(T),
-    Taken,
 }
 
 impl<T> End<T> {
@@ -119,54 +113,6 @@ impl<G: Resumable<()> + ?Sized> fmt::Debug for Iter<'_, G> {
     }
 }
 
-/// A generator moved into a box and iterated: what `for x in generator()` uses, and what
-/// [`Resumable::iter`] returns.
-///
-/// This costs one heap allocation per generator (the box that pins its state), made when
-/// iteration starts, and nothing per item. To iterate without allocating, pin the generator
-/// yourself and use [`Iter`].
-///
-/// ```
-/// use resumable::{resumable, yield_};
-///
-/// #[resumable(yield = u64)]
-/// fn squares(n: u64) {
-///     for i in 0..n {
-///         yield_!(i * i);
-///     }
-/// }
-///
-/// let mut total = 0;
-/// for sq in squares(4) {
-///     total += sq;
-/// }
-/// assert_eq!(total, 14);
-/// ```
-///
-/// It is [`Send`] exactly when the generator is, so a generator's work can move to another
-/// thread or be spread with rayon's `par_bridge`:
-///
-/// ```
-/// use resumable::{resumable, yield_};
-///
-/// #[resumable(yield = u64)]
-/// fn naturals(n: u64) {
-///     for i in 1..=n {
-///         yield_!(i);
-///     }
-/// }
-///
-/// let it = naturals(10).into_iter();
-/// let sum = std::thread::spawn(move || it.sum::<u64>()).join().unwrap();
-/// assert_eq!(sum, 55);
-/// ```
-#[cfg(feature = "alloc")]
-#[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct IntoIter<G: Resumable<()>> {
-    generator: Pin<Box<G>>,
-    end: End<G::Return>,
-}
-
 #[cfg(feature = "alloc")]
 impl<G: Resumable<()>> IntoIter<G> {
     /// Boxes `generator` and iterates over what it yields.
@@ -221,17 +167,6 @@ impl<G: Resumable<()>> fmt::Debug for IntoIter<G> {
             .field("finished", &self.end.is_finished())
             .finish_non_exhaustive()
     }
-}
-
-/// A generator that returns `Result<(), E>`, iterated as `Ok(value)` for each value it yields
-/// and a last `Err(e)` if it fails: what [`Resumable::try_iter`] returns.
-///
-/// Like [`IntoIter`], it boxes the generator once, when created, and is fused.
-#[cfg(feature = "alloc")]
-#[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct TryIter<G: Resumable<()>> {
-    generator: Pin<Box<G>>,
-    finished: bool,
 }
 
 #[cfg(feature = "alloc")]

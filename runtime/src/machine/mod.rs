@@ -1,10 +1,11 @@
 //! Layer 1, the state machine: what `#[resumable]` lowers a body to, and the types around it.
 //! `core` only, with what allocates behind cargo feature `alloc` (on by default).
 //!
-//! Each module uses only those above it in this list (`state`'s convenience methods name the
-//! adapters that box, iterate or stream a coroutine, as `Iterator`'s name its adapters):
+//! Each module uses only those above it in this list:
 //!
-//! - `state`: [`State`](crate::State) and the [`Resumable`](crate::Resumable) trait.
+//! - `state`: [`State`](crate::State) and the [`Resumable`](crate::Resumable) trait, and the
+//!   adapters its provided methods return (defined beside it, so that it names nothing above
+//!   it; `iter`, `boxed` and `stream` give them their behaviour and their public paths).
 //! - `handoff`: how a value crosses between a body and its resumer: the slot on `resume`'s
 //!   stack, the wakers that lead to it, the token and its hand-off futures (`yield_!`), and who
 //!   may use a slot.

@@ -6,11 +6,6 @@ use core::pin::Pin;
 #[cfg(feature = "alloc")]
 use alloc::boxed::Box;
 
-#[cfg(feature = "alloc")]
-use crate::boxed::{BoxResumable, LocalBoxResumable};
-#[cfg(feature = "stream")]
-use crate::stream::IntoStream;
-
 /// The outcome of one [`Resumable::resume`]: the coroutine either stopped at a `yield_!` and handed
 /// out a value, or ran to the end of its body and returned.
 ///
@@ -181,11 +176,11 @@ pub trait Resumable<R = ()> {
     /// assert_eq!(it.returned(), Some("liftoff"));
     /// ```
     #[cfg(feature = "alloc")]
-    fn iter(self) -> crate::IntoIter<Self>
+    fn iter(self) -> IntoIter<Self>
     where
         Self: Sized + Resumable<()>,
     {
-        crate::IntoIter::new(self)
+        IntoIter::new(self)
     }
 
     /// Iterates over a generator that returns `Result<(), E>`: each yielded `v` as `Ok(v)`, then
@@ -211,11 +206,11 @@ pub trait Resumable<R = ()> {
     /// assert!(items[1].is_err()); // and nothing after the error
     /// ```
     #[cfg(feature = "alloc")]
-    fn try_iter<E>(self) -> crate::TryIter<Self>
+    fn try_iter<E>(self) -> TryIter<Self>
     where
         Self: Sized + Resumable<(), Return = Result<(), E>>,
     {
-        crate::TryIter::new(self)
+        TryIter::new(self)
     }
 
     /// Moves the coroutine into a pinned box with a name, [`BoxResumable`]: to store it in a
@@ -353,4 +348,185 @@ pub trait YieldsUnit {
 impl YieldsUnit for () {
     #[inline(always)]
     fn __unit(self) {}
+}
+
+// The adapters `Resumable`'s provided methods return. They are defined here, beside the trait
+// (which names them), so that this module imports nothing above it; their behaviour is in
+// `iter` (`IntoIter`, `TryIter`, and `End`), `boxed` and `stream`, which re-export them.
+
+/// Where an iteration of a generator is: still running, or past the generator's return (its
+/// value kept or taken). The one state machine of [`Iter`], [`IntoIter`] and the `stream`
+/// feature's `IntoStream`.
+pub(crate) enum End<T> {
+    Running,
+    Returned(T),
+    Taken,
+}
+
+#[cfg(feature = "alloc")]
+/// A generator moved into a box and iterated: what `for x in generator()` uses, and what
+/// [`Resumable::iter`] returns.
+///
+/// This costs one heap allocation per generator (the box that pins its state), made when
+/// iteration starts, and nothing per item. To iterate without allocating, pin the generator
+/// yourself and use [`Iter`](crate::Iter).
+///
+/// ```
+/// use resumable::{resumable, yield_};
+///
+/// #[resumable(yield = u64)]
+/// fn squares(n: u64) {
+///     for i in 0..n {
+///         yield_!(i * i);
+///     }
+/// }
+///
+/// let mut total = 0;
+/// for sq in squares(4) {
+///     total += sq;
+/// }
+/// assert_eq!(total, 14);
+/// ```
+///
+/// It is [`Send`] exactly when the generator is, so a generator's work can move to another
+/// thread or be spread with rayon's `par_bridge`:
+///
+/// ```
+/// use resumable::{resumable, yield_};
+///
+/// #[resumable(yield = u64)]
+/// fn naturals(n: u64) {
+///     for i in 1..=n {
+///         yield_!(i);
+///     }
+/// }
+///
+/// let it = naturals(10).into_iter();
+/// let sum = std::thread::spawn(move || it.sum::<u64>()).join().unwrap();
+/// assert_eq!(sum, 55);
+/// ```
+#[cfg(feature = "alloc")]
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct IntoIter<G: Resumable<()>> {
+    pub(crate) generator: Pin<Box<G>>,
+    pub(crate) end: End<G::Return>,
+}
+
+#[cfg(feature = "alloc")]
+/// A generator that returns `Result<(), E>`, iterated as `Ok(value)` for each value it yields
+/// and a last `Err(e)` if it fails: what [`Resumable::try_iter`] returns.
+///
+/// Like [`IntoIter`], it boxes the generator once, when created, and is fused.
+#[cfg(feature = "alloc")]
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct TryIter<G: Resumable<()>> {
+    pub(crate) generator: Pin<Box<G>>,
+    pub(crate) finished: bool,
+}
+
+#[cfg(feature = "alloc")]
+/// A boxed, type-erased, `Send` coroutine resumed with `R`, yielding `Y` and returning `T`, which
+/// may borrow for `'a`: what to store in a struct field or return from a trait method when the
+/// coroutine's own type cannot be named.
+///
+/// Made by [`Resumable::boxed`] (or [`BoxResumable::new`]); one allocation, no cost per resume
+/// beyond a virtual call. Resume it through `&mut self` with [`resume`](Self::resume); a
+/// generator (`R = ()`) returning `()` goes straight into a `for` loop; any generator has the
+/// provided methods of [`Resumable`] ([`iter`](Resumable::iter),
+/// [`try_iter`](Resumable::try_iter), and with cargo feature `stream`, `into_stream`). [`LocalBoxResumable`] is the same without `Send`. See the
+/// [module docs](crate::boxed) for why this is a struct and not an alias of
+/// `Pin<Box<dyn Resumable>>`.
+///
+/// ```
+/// use resumable::{resumable, yield_, BoxResumable, Resumable};
+///
+/// #[resumable(yield = u32)]
+/// fn evens(below: u32) {
+///     for i in (0..below).step_by(2) {
+///         yield_!(i);
+///     }
+/// }
+///
+/// #[resumable(yield = u32)]
+/// fn odds(below: u32) {
+///     for i in (1..below).step_by(2) {
+///         yield_!(i);
+///     }
+/// }
+///
+/// // Two coroutine types, one return type.
+/// fn numbers(even: bool) -> BoxResumable<'static, (), u32, ()> {
+///     if even { evens(7).boxed() } else { odds(7).boxed() }
+/// }
+///
+/// assert_eq!(numbers(true).into_iter().collect::<Vec<_>>(), [0, 2, 4, 6]);
+/// // `Send` when the coroutine is: it can be resumed on another thread.
+/// let odd = std::thread::spawn(|| numbers(false).into_iter().sum::<u32>()).join().unwrap();
+/// assert_eq!(odd, 1 + 3 + 5);
+/// ```
+#[must_use = "coroutines do nothing unless resumed"]
+pub struct BoxResumable<'a, R, Y, T> {
+    pub(crate) inner: Pin<Box<dyn Resumable<R, Yield = Y, Return = T> + Send + 'a>>,
+}
+
+#[cfg(feature = "alloc")]
+/// A boxed, type-erased coroutine, like [`BoxResumable`] but not `Send`: for coroutines that
+/// hold an `Rc`, a `RefCell` borrow or anything else that must stay on its thread.
+///
+/// Made by [`Resumable::boxed_local`] (or [`LocalBoxResumable::new`]); a [`BoxResumable`]
+/// converts into one with `From`.
+///
+/// ```
+/// use std::rc::Rc;
+/// use resumable::{coroutine, yield_, LocalBoxResumable, Resumable, State};
+///
+/// let shared = Rc::new(5);
+/// let mut co: LocalBoxResumable<'_, i32, i32, &str> = coroutine!(move |x: i32| {
+///     let y = yield_!(x + *shared); // `shared` is held across the yield: not `Send`
+///     if y > 0 { "positive" } else { "not positive" }
+/// })
+/// .boxed_local();
+/// assert_eq!(co.resume(1), State::Yielded(6));
+/// assert_eq!(co.resume(-1), State::Complete("not positive"));
+/// ```
+#[must_use = "coroutines do nothing unless resumed"]
+pub struct LocalBoxResumable<'a, R, Y, T> {
+    pub(crate) inner: Pin<Box<dyn Resumable<R, Yield = Y, Return = T> + 'a>>,
+}
+
+#[cfg(feature = "stream")]
+/// A generator moved into a box and polled as a [`Stream`](futures_core::Stream) of what it yields: what
+/// [`Resumable::into_stream`] returns.
+///
+/// One allocation per stream (the box that pins the generator, which makes the stream
+/// [`Unpin`], as `StreamExt::next` and `block_on_stream` want), none per item. It is fused
+/// ([`FusedStream`](futures_core::FusedStream)), and `Send` when the generator and its return value are. The generator's
+/// return value is kept for [`returned`](Self::returned).
+///
+/// ```
+/// use core::pin::Pin;
+/// use core::task::{Context, Poll, Waker};
+/// use futures_core::Stream;
+/// use resumable::{resumable, yield_, Resumable};
+///
+/// #[resumable(yield = &'static str)]
+/// fn greet() -> usize {
+///     yield_!("hello");
+///     yield_!("world");
+///     2
+/// }
+///
+/// let mut s = greet().into_stream();
+/// let mut cx = Context::from_waker(Waker::noop());
+/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(Some("hello")));
+/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(Some("world")));
+/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(None));
+/// assert_eq!(s.returned(), Some(2));
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct IntoStream<G: Resumable<()> + ?Sized> {
+    pub(crate) generator: Pin<Box<G>>,
+    /// Whether the generator has returned, and its value until [`returned`](Self::returned)
+    /// takes it.
+    pub(crate) end: End<G::Return>,
 }

@@ -13,44 +13,8 @@ use core::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 
-use crate::iter::End;
-use crate::state::Resumable;
-
-/// A generator moved into a box and polled as a [`Stream`] of what it yields: what
-/// [`Resumable::into_stream`] returns.
-///
-/// One allocation per stream (the box that pins the generator, which makes the stream
-/// [`Unpin`], as `StreamExt::next` and `block_on_stream` want), none per item. It is fused
-/// ([`FusedStream`]), and `Send` when the generator and its return value are. The generator's
-/// return value is kept for [`returned`](Self::returned).
-///
-/// ```
-/// use core::pin::Pin;
-/// use core::task::{Context, Poll, Waker};
-/// use futures_core::Stream;
-/// use resumable::{resumable, yield_, Resumable};
-///
-/// #[resumable(yield = &'static str)]
-/// fn greet() -> usize {
-///     yield_!("hello");
-///     yield_!("world");
-///     2
-/// }
-///
-/// let mut s = greet().into_stream();
-/// let mut cx = Context::from_waker(Waker::noop());
-/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(Some("hello")));
-/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(Some("world")));
-/// assert_eq!(Pin::new(&mut s).poll_next(&mut cx), Poll::Ready(None));
-/// assert_eq!(s.returned(), Some(2));
-/// ```
-#[must_use = "streams do nothing unless polled"]
-pub struct IntoStream<G: Resumable<()> + ?Sized> {
-    generator: Pin<Box<G>>,
-    /// Whether the generator has returned, and its value until [`returned`](Self::returned)
-    /// takes it.
-    end: End<G::Return>,
-}
+pub use super::state::IntoStream;
+use crate::state::{End, Resumable};
 
 impl<G: Resumable<()>> IntoStream<G> {
     /// Boxes `generator` and streams what it yields; the same as
