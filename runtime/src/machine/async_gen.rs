@@ -46,7 +46,6 @@ use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
 use core::mem::MaybeUninit;
 use core::pin::Pin;
-use core::ptr;
 use core::task::{Context, Poll};
 
 /// The traits of `futures-core` that async generators implement, re-exported so that a crate
@@ -331,19 +330,12 @@ impl<F: Future, Y, R, K, M: Keyed<Y, R>> AsyncGen<F, Y, R, K, M> {
         // Every access to `slot` from here on goes through this pointer, the one the link hands
         // to the body, so that no access of ours invalidates it.
         let slot = slot.as_mut_ptr();
-        // SAFETY: `slot` points to (uninitialised) memory of a `Slot<Y, R>`; these writes
-        // initialise every field (the header's body range through `set_body`, once the other
-        // header fields are written).
+        // SAFETY: `slot` points to (uninitialised) memory of a `Slot<Y, R>`, initialised first
+        // and its body range then; `body_ptr` points to the live body. No frame stack: a `yield_from!` in an async body
+        // runs its coroutine in place.
         unsafe {
-            (&raw mut (*slot).header.owner).write(M::owner(this.body.id));
-            (&raw mut (*slot).header.flags).write(0);
-            (&raw mut (*slot).header.start).write(ptr::null());
-            (&raw mut (*slot).header.end).write(ptr::null());
+            Slot::init(slot, M::owner(this.body.id), arg, None);
             (*slot).header.set_body(body_ptr);
-            (&raw mut (*slot).arg).write(arg);
-            (&raw mut (*slot).yielded).write(None);
-            // No frame stack: a `yield_from!` in an async body runs its coroutine in place.
-            (&raw mut (*slot).frames).write(None);
         }
         let link = Link {
             header: slot.cast(),

@@ -283,6 +283,33 @@ pub(crate) struct Slot<Y, R> {
     pub(crate) frames: Option<NonNull<()>>,
 }
 
+impl<Y, R> Slot<Y, R> {
+    /// Initialises the slot at `slot`: `owner`, no flags, `arg` for the body to take, nothing
+    /// yielded, and the driver's frame stack, if any. The header's body range is left unwritten:
+    /// each poll records its body's (`Header::set_body`) before anything reads it, and storing it
+    /// here too would cost a resume two stores the optimiser cannot always remove.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is valid for writes of a `Slot<Y, R>`.
+    #[inline(always)]
+    pub(crate) unsafe fn init(
+        slot: *mut Self,
+        owner: Owner,
+        arg: Option<R>,
+        frames: Option<NonNull<()>>,
+    ) {
+        // SAFETY: the caller's contract; each field is written once, through raw pointers.
+        unsafe {
+            (&raw mut (*slot).header.owner).write(owner);
+            (&raw mut (*slot).header.flags).write(0);
+            (&raw mut (*slot).arg).write(arg);
+            (&raw mut (*slot).yielded).write(None);
+            (&raw mut (*slot).frames).write(frames);
+        }
+    }
+}
+
 /// What a coroutine's waker points to: the header of the slot of the running poll and, for an
 /// async coroutine, the waker of the executor polling it (null for a synchronous one). Lives on
 /// the driver's stack for one poll and is never written after it is made; it is apart from the

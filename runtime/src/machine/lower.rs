@@ -246,8 +246,8 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
     fn drive(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
         // SAFETY: `body` is structurally pinned: it is only ever reached through this pinned
         // projection, never moved out, and `Gen` has no `Drop` impl and no `Unpin` impl of its own
-        // (it is `Unpin` only when all its fields are). `frames` is reached only through the
-        // pointer taken below, and `phase` by `&mut`; neither is pinned.
+        // (it is `Unpin` only when all its fields are). `stage` and `frames` are reached only
+        // through the pointers taken below; `frames` is not pinned.
         let this = unsafe { self.get_unchecked_mut() };
         let stage = &raw mut this.stage;
         // SAFETY: `stage` is alive and not borrowed; the reference ends with the match.
@@ -260,22 +260,15 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
         let (id, body_ptr) = unsafe { ((*detached).id, &raw mut (*detached).body) };
         let owner = M::owner(id);
         let frames = S::frames(&raw mut this.frames);
-        // The header's body range is left unset here: every poll sets it first (the body branch
-        // below, or the frame's `poll_frame`), and nothing reads it but during a poll. (The
-        // owner is set whole: a level entering the slot may change only part of it.)
+        // Every poll sets the header's body range first (the body branch below, or the frame's
+        // `poll_frame`). (The owner is set whole: a level entering the slot may change only part
+        // of it.)
         let mut slot = MaybeUninit::<Slot<Y, R>>::uninit();
         // Every access to `slot` from here on goes through this pointer, the one the waker hands
         // to the body, so that no access of ours invalidates it.
         let slot = slot.as_mut_ptr();
-        // SAFETY: `slot` points to (uninitialised) memory of a `Slot<Y, R>`; these writes
-        // initialise every field that is read before it is written.
-        unsafe {
-            (&raw mut (*slot).header.owner).write(owner);
-            (&raw mut (*slot).header.flags).write(0);
-            (&raw mut (*slot).arg).write(Some(arg));
-            (&raw mut (*slot).yielded).write(None);
-            (&raw mut (*slot).frames).write(frames.map(NonNull::cast));
-        }
+        // SAFETY: `slot` points to (uninitialised) memory of a `Slot<Y, R>`.
+        unsafe { Slot::init(slot, owner, Some(arg), frames.map(NonNull::cast)) };
         // Armed only while a frame can leave orphans behind; disarmed on every normal return.
         let settle = Settle { frames, stage };
         if let Some(f) = frames {

@@ -372,14 +372,16 @@ impl<F, S> Filtered<F, S> {
         }
     }
 
-    /// Resumes the filter, with `item` as its next input if there is one (a filter not started
-    /// yet is first resumed with `None`), and pushes what it emits downstream, until it asks for
-    /// input with none left to give (`true`) or it or the downstream ended (`false`).
+    /// Resumes the filter and pushes what it emits downstream, until it asks for input that
+    /// `next` does not give (`true`: it waits for more) or it or the downstream ended (`false`).
+    /// `next` gives the filter's next input: `Some(Some(x))`, `Some(None)` once the input has
+    /// ended, or `None` when there is nothing to give now. A filter not started yet is first
+    /// resumed with `None`.
     ///
     /// The only place the filter is resumed: a body polled from one place is inlined into the
     /// loop that drives it, where its checks fold (see the [module docs](super#cost)).
     #[inline(always)]
-    fn drive<I>(self: Pin<&mut Self>, mut item: Option<I>) -> bool
+    fn run<I>(self: Pin<&mut Self>, mut next: impl FnMut() -> Option<Option<I>>) -> bool
     where
         F: Filter<I>,
         S: Sink<F::Output>,
@@ -395,8 +397,12 @@ impl<F, S> Filtered<F, S> {
         let mut filter = unsafe { Pin::new_unchecked(&mut this.filter) };
         // SAFETY: see above.
         let mut downstream = unsafe { Pin::new_unchecked(&mut this.downstream) };
+        // Not started: the first resume's argument is `None`. Started: it asked for input last.
         let mut arg = if this.started {
-            item.take()
+            match next() {
+                Some(arg) => arg,
+                None => return true,
+            }
         } else {
             this.started = true;
             None
@@ -410,8 +416,8 @@ impl<F, S> Filtered<F, S> {
                     }
                     arg = None;
                 }
-                State::Yielded(Step::Receive) => match item.take() {
-                    Some(next) => arg = Some(next),
+                State::Yielded(Step::Receive) => match next() {
+                    Some(input) => arg = input,
                     None => return true,
                 },
                 State::Complete(_) => {
@@ -435,51 +441,25 @@ impl<I, F: Filter<I>, S: Sink<F::Output>> Sink<I> for Filtered<F, S> {
 
     #[inline(always)]
     fn push(self: Pin<&mut Self>, item: I) -> bool {
-        self.drive(Some(item))
+        let mut item = Some(item);
+        self.run(|| item.take().map(Some))
     }
 
     #[inline(always)]
     fn finish(mut self: Pin<&mut Self>) -> S::Output {
         // End of input: the filter receives `None` until it returns (or the downstream ends).
-        // A filter not started yet is started by the first of these: its first resume's
-        // argument is `None` too.
-        while self.as_mut().drive(None) {}
+        self.as_mut().run(|| Some(None));
         self.downstream().finish()
     }
 
-    /// As [`Sink::feed`], with the filter resumed from one place, in the loop an iterator
-    /// adapter would run: what it asks for, the next input (`None` once the input ended, as
-    /// often as it asks), and what it emits, pushed downstream.
+    /// As [`Sink::feed`], with the filter resumed from one place: the input, then `None` (as
+    /// often as it asks) until it returns.
     #[inline(always)]
     fn feed(self, items: impl IntoIterator<Item = I>) -> S::Output {
         let mut this = pin!(self);
-        // SAFETY: the fields are structurally pinned, see `drive`; nothing is moved out.
-        let this = unsafe { this.as_mut().get_unchecked_mut() };
-        // SAFETY: see above.
-        let mut filter = unsafe { Pin::new_unchecked(&mut this.filter) };
-        // SAFETY: see above.
-        let mut downstream = unsafe { Pin::new_unchecked(&mut this.downstream) };
         // Fused: `None` again and again once the input ended.
         let mut items = items.into_iter().fuse();
-        if !this.done {
-            // Not started: the first resume's argument is `None`. Started (pushed into before):
-            // it asked for input last.
-            let mut arg = if this.started { items.next() } else { None };
-            this.started = true;
-            loop {
-                match filter.as_mut().resume(arg) {
-                    State::Yielded(Step::Emit(value)) => {
-                        if !downstream.as_mut().push(value) {
-                            break;
-                        }
-                        arg = None;
-                    }
-                    State::Yielded(Step::Receive) => arg = items.next(),
-                    State::Complete(_) => break,
-                }
-            }
-            this.done = true;
-        }
-        downstream.finish()
+        this.as_mut().run(|| Some(items.next()));
+        this.downstream().finish()
     }
 }
