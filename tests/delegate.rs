@@ -658,6 +658,86 @@ fn mutually_recursive_subs_of_different_layouts() {
     }
 }
 
+/// Recursion into itself and, through `mixed_g`, into another type and back: the driver polls
+/// runs of frames of one type in one loop, and hands over where the type changes.
+#[resumable(yield = u64)]
+fn mixed_f(n: u64) -> u64 {
+    if n == 0 {
+        yield_!(0);
+        return 1;
+    }
+    let a = yield_from!(mixed_f(n - 1));
+    yield_!(n);
+    let b = yield_from!(mixed_g(n - 1));
+    a + b
+}
+
+#[resumable(yield = u64)]
+fn mixed_g(n: u64) -> u64 {
+    yield_!(100 + n);
+    let c = yield_from!(mixed_f(n));
+    c * 2
+}
+
+/// What `mixed_f(n)` yields (into `out`) and returns, by plain recursion.
+fn mixed_f_by_hand(n: u64, out: &mut Vec<u64>) -> u64 {
+    if n == 0 {
+        out.push(0);
+        return 1;
+    }
+    let a = mixed_f_by_hand(n - 1, out);
+    out.push(n);
+    let b = mixed_g_by_hand(n - 1, out);
+    a + b
+}
+
+fn mixed_g_by_hand(n: u64, out: &mut Vec<u64>) -> u64 {
+    out.push(100 + n);
+    mixed_f_by_hand(n, out) * 2
+}
+
+#[test]
+fn recursion_through_two_types_in_turn_yields_and_returns_as_plain_recursion() {
+    for n in 0..7 {
+        let mut expected = Vec::new();
+        let returned = mixed_f_by_hand(n, &mut expected);
+        let mut co = pin!(mixed_f(n));
+        let mut it = Iter::new(co.as_mut());
+        assert_eq!(it.by_ref().collect::<Vec<_>>(), expected, "n = {n}");
+        assert_eq!(it.returned(), Some(returned), "n = {n}");
+    }
+}
+
+/// Each level borrows a local of the level above (frames of one type, lifetimes aside), yields
+/// through the borrow, and returns a value read through it after the level below returned.
+#[resumable(yield = u64)]
+fn sums_of(parent: &[u64], n: usize) -> u64 {
+    let mine: Vec<u64> = parent.iter().map(|x| x + 1).collect();
+    yield_!(mine.iter().sum());
+    if n == 0 {
+        return mine.len() as u64;
+    }
+    let below = yield_from!(sums_of(&mine, n - 1));
+    yield_!(below);
+    below + mine[0]
+}
+
+#[test]
+fn each_level_of_a_recursion_borrows_the_locals_of_the_level_above() {
+    let start = vec![1, 2, 3];
+    let mut co = pin!(sums_of(&start, 3));
+    let mut it = Iter::new(co.as_mut());
+    // Level k holds [1 + k + 1, 2 + k + 1, 3 + k + 1] (k from 0): its sum is 6 + 3 (k + 1).
+    let down: Vec<u64> = (0..4).map(|k| 6 + 3 * (k + 1)).collect();
+    // The innermost returns 3; each level above yields what came back and adds its first item.
+    let up = [3, 3 + 4, 3 + 4 + 3];
+    assert_eq!(
+        it.by_ref().collect::<Vec<_>>(),
+        down.iter().chain(&up).copied().collect::<Vec<_>>()
+    );
+    assert_eq!(it.returned(), Some(3 + 4 + 3 + 2));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recursive permutations (the seed's `permgen`).
 // ---------------------------------------------------------------------------------------------

@@ -82,6 +82,66 @@ fn a_yield_from_dropped_while_its_frame_is_live_drops_the_frame_at_once() {
     assert_eq!(take_log(), ["resumed", "drop driver"]);
 }
 
+/// `Pending` once, without a yield: in a step that also pushed a frame, the driver takes it for
+/// that push and polls the innermost frame again.
+struct PendingOnce(bool);
+
+impl Future for PendingOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if core::mem::replace(&mut self.0, true) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+/// Recursion in which level `n == 1`, a frame of the same type as the one that pushed it (so
+/// polled by the loop that goes on with such frames), starts a `yield_from!` of its own type and
+/// drops it in the same step, then awaits something else that is `Pending` once: the step looks
+/// like a push, but the frame pushed is gone.
+#[resumable(yield = u32)]
+fn starts_and_drops(n: u32) -> u32 {
+    let _noisy = Noisy(if n == 0 { "innermost" } else { "level" });
+    match n {
+        0 => {
+            yield_!(100);
+            0
+        }
+        1 => {
+            start_then_drop!(yield_from!(starts_and_drops(0)));
+            log("after the drop");
+            hidden_await!(PendingOnce(false));
+            log("polled again");
+            yield_!(1);
+            1
+        }
+        _ => {
+            let below = yield_from!(starts_and_drops(n - 1));
+            yield_!(n);
+            below + n
+        }
+    }
+}
+
+#[test]
+fn a_frame_that_starts_and_drops_a_yield_from_of_its_own_type_in_one_step_goes_on() {
+    take_log();
+    let mut co = pin!(starts_and_drops(3));
+    // The frame pushed by the dropped `yield_from!` is dropped unpolled (its `_noisy` never
+    // existed), and nothing polls it: the frame that pushed it is polled again and yields.
+    assert_eq!(co.as_mut().resume(()), State::Yielded(1));
+    assert_eq!(take_log(), ["after the drop", "polled again"]);
+    assert_eq!(co.as_mut().resume(()), State::Yielded(2));
+    assert_eq!(take_log(), ["drop level"]);
+    assert_eq!(co.as_mut().resume(()), State::Yielded(3));
+    assert_eq!(take_log(), ["drop level"]);
+    assert_eq!(co.as_mut().resume(()), State::Complete(6));
+    assert_eq!(take_log(), ["drop level"]);
+}
+
 /// A leaf (no `yield_from!`) that yields twice.
 #[resumable(yield = u32)]
 fn leaf() -> u32 {

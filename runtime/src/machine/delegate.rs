@@ -38,6 +38,7 @@ use alloc::alloc::{alloc, dealloc, handle_alloc_error};
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::alloc::Layout;
+use core::any::TypeId;
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
@@ -48,6 +49,7 @@ use core::task::{Context, Poll};
 #[cfg(not(feature = "alloc"))]
 use super::no_alloc::{Vec, alloc, dealloc, handle_alloc_error};
 
+use super::handoff::Slot;
 use super::handoff::{
     Co, Exchange, Header, Keyed, Link, Mode, ORPHANS, Owner, PUSHED, Sealed, owned_slot, waker,
 };
@@ -336,34 +338,96 @@ impl<B> InPlace<B> for AsFrame {
 
 /// One frame on a driver's stack, with its types erased.
 pub(crate) trait ErasedFrame<Y, R> {
-    /// Polls the frame's coroutine; `Ready` once it returned and its value was written to `out`
-    /// (or dropped, when `out` is null).
+    /// Polls the frame's coroutine, and goes on in this same call with the frames of its own
+    /// type that control passes to: one it pushes, and the one below it when it returns (see
+    /// [`Frames`], "One type, one loop").
+    ///
+    /// The coroutine is the innermost frame of `frames`, at level `at` (its index plus one, the
+    /// stack's depth), or the driver's own body, at level 0 (with no frame on the stack). The
+    /// loop never goes from frames to the driver's body or back, so what the driver called is
+    /// what returned: `Ready` once the last coroutine polled returned and its value was written
+    /// to its `out` (or dropped, when that is null), the driver's body when the driver called it
+    /// and otherwise the innermost frame, still on the stack; `Pending` when the last poll
+    /// returned that. Either way the slot's flags and yielded value are as that last poll left
+    /// them, for the driver.
     ///
     /// # Safety
     ///
-    /// `header` is the header of the driver's live slot, of types `Y`, `R`, not borrowed
-    /// elsewhere. `out` is null or points to the `Option<Output>` cell of the live
-    /// `Delegate` that pushed this frame.
-    unsafe fn poll_frame(self: Pin<&mut Self>, header: *mut Header, out: *mut ()) -> Poll<()>;
+    /// `frames` is the driver's live stack, reached only through raw pointers. `header` is the
+    /// header of the driver's live slot, of types `Y`, `R`, not borrowed elsewhere. `out` is
+    /// null or points to the `Option<Output>` cell of the live `Delegate` that pushed this frame
+    /// (for the body, a live cell of the driver's).
+    unsafe fn poll_frame(
+        self: Pin<&mut Self>,
+        frames: NonNull<Frames<Y, R>>,
+        at: usize,
+        header: *mut Header,
+        out: *mut (),
+    ) -> Poll<()>;
 }
 
 impl<B: Future, M: Keyed<Y, R>, Y, R> ErasedFrame<Y, R> for Detached<B, M> {
-    // The driver calls it for its own body too, so that it is the only caller of the body's
-    // poll, which the optimiser can then inline into it.
+    // The driver calls it for its own body too, so that its loop is the only caller of the
+    // body's poll, which the optimiser can then inline into it: a recursive generator runs
+    // call after call, return after return, in this one loop, with no call per poll.
     #[inline]
-    unsafe fn poll_frame(self: Pin<&mut Self>, header: *mut Header, out: *mut ()) -> Poll<()> {
-        // SAFETY: the caller's contract.
-        match unsafe { self.poll_as::<Y, R>(header, true) } {
-            Poll::Ready(value) => {
-                if let Some(out) = NonNull::new(out.cast::<Option<B::Output>>()) {
-                    // SAFETY: the caller's contract: `out` is the cell of the `Delegate` that
-                    // pushed this frame, which is alive (its `Drop` would have nulled `out` or
-                    // removed this frame), pinned, and suspended, so not borrowed.
-                    unsafe { *out.as_ptr() = Some(value) };
+    unsafe fn poll_frame(
+        self: Pin<&mut Self>,
+        frames: NonNull<Frames<Y, R>>,
+        mut at: usize,
+        header: *mut Header,
+        mut out: *mut (),
+    ) -> Poll<()> {
+        // SAFETY: the frame is pinned in its block (or the body in its `Gen`); it is reached
+        // only through this pointer until the poll is over.
+        let mut this: *mut Self = unsafe { self.get_unchecked_mut() };
+        let slot = header.cast::<Slot<Y, R>>();
+        loop {
+            // SAFETY: the caller's contract, for the first coroutine; each one taken on below is
+            // the innermost live frame, of this very type up to lifetimes (see `Frames`), pinned
+            // in its block, and its `out` is the cell of the `Delegate` that pushed it.
+            let polled = unsafe { Pin::new_unchecked(&mut *this).poll_as::<Y, R>(header, true) };
+            // SAFETY: the poll is over; the slot is live, of types `Y`, `R`, and not borrowed.
+            let flags = unsafe { (*header).flags };
+            let next = match polled {
+                Poll::Ready(value) => {
+                    if let Some(out) = NonNull::new(out.cast::<Option<B::Output>>()) {
+                        // SAFETY: the caller's contract: `out` is the cell of the `Delegate`
+                        // that pushed this frame, which is alive (its `Drop` would have nulled
+                        // `out` or removed this frame), pinned, and suspended, so not borrowed.
+                        unsafe { *out.as_ptr() = Some(value) };
+                    }
+                    if flags != 0 {
+                        return Poll::Ready(());
+                    }
+                    // SAFETY: the caller's contract; no frame is being polled.
+                    match unsafe { Frames::return_to(frames, at) } {
+                        Some(next) => {
+                            at -= 1;
+                            next
+                        }
+                        None => return Poll::Ready(()),
+                    }
                 }
-                Poll::Ready(())
-            }
-            Poll::Pending => Poll::Pending,
+                Poll::Pending => {
+                    // SAFETY: as above.
+                    if flags != PUSHED || unsafe { (*slot).yielded.is_some() } {
+                        return Poll::Pending;
+                    }
+                    // SAFETY: as above.
+                    match unsafe { Frames::enter_pushed(frames, at) } {
+                        Some(next) => {
+                            // SAFETY: as above; the push is acted on here, as the driver would.
+                            unsafe { (*header).flags = 0 };
+                            at += 1;
+                            next
+                        }
+                        None => return Poll::Pending,
+                    }
+                }
+            };
+            this = next.0.cast::<Self>().as_ptr();
+            out = next.1;
         }
     }
 }
@@ -378,6 +442,8 @@ struct Entry<Y, R> {
     /// The `out` cell of the `Delegate` that pushed the frame; null once that `Delegate` was
     /// dropped while the frame was live (the frame is then an orphan, dropped soon).
     out: *mut (),
+    /// The frame's type, lifetimes aside: frames of one type are polled in one loop.
+    kind: TypeId,
 }
 
 /// A pointer to a frame, its type erased.
@@ -391,6 +457,23 @@ const NONE: usize = usize::MAX;
 
 /// The frames of the coroutines a driver's body delegated to, innermost last, and the blocks of
 /// returned frames kept for reuse.
+///
+/// # One type, one loop
+///
+/// A recursive generator pushes frames of its own type. The poll of a frame (see
+/// [`ErasedFrame::poll_frame`]) goes on, in the same call, with the frame it pushed when that
+/// one has its own type, and with the frame below when it returns and that one has: a loop
+/// around the body's poll, the only place the body is polled, so that the optimiser inlines it
+/// there. Control goes back to the driver only for a yield, for a frame of another type, for the
+/// driver's own body below the first frame, and for anything unusual (orphans, more than a
+/// push), which the driver handles as before. The frames taken on in the loop are those the
+/// driver would poll next, in the same order.
+///
+/// Each entry records its frame's type with `typeid`, which ignores lifetimes: a frame of the
+/// loop's type may differ from it in lifetimes only (the body borrowing for a shorter one, say).
+/// That difference does not exist in the code: a body's poll is the same machine code for every
+/// lifetime, the frame lies in its own block as it was pushed, and its value goes through the
+/// cell its own `Delegate` gave, whose type has the right lifetimes.
 ///
 /// # Send
 ///
@@ -448,13 +531,14 @@ impl<Y, R> Frames<Y, R> {
         self.depth
     }
 
-    /// The innermost active frame, and where its value goes.
+    /// The innermost active frame, where its value goes, and its level (the depth).
     ///
     /// # Safety
     ///
     /// `this` points to a live `Frames` not borrowed elsewhere.
     #[inline]
-    pub(crate) unsafe fn top(this: NonNull<Self>) -> Option<(ErasedPtr<Y, R>, *mut ())> {
+    #[allow(clippy::type_complexity)]
+    pub(crate) unsafe fn top(this: NonNull<Self>) -> Option<(ErasedPtr<Y, R>, *mut (), usize)> {
         // SAFETY: the caller's contract; the reference ends here.
         let frames = unsafe { &*this.as_ptr() };
         match frames.depth {
@@ -464,8 +548,61 @@ impl<Y, R> Frames<Y, R> {
                 // before it raises the depth, and nothing else raises it or shortens `entries`
                 // (only `Drop`, which ends the stack).
                 let e = unsafe { frames.entries.get_unchecked(depth - 1) };
-                Some((e.frame, e.out))
+                Some((e.frame, e.out, depth))
             }
+        }
+    }
+
+    /// The frame at level `at` returned, and left nothing for the driver to do: if the frame
+    /// below it has its type (lifetimes aside), pops the returned one and gives the one below
+    /// and where its value goes, to be polled next by the caller's loop.
+    ///
+    /// # Safety
+    ///
+    /// As [`top`](Self::top); no frame is being polled.
+    #[inline(always)]
+    unsafe fn return_to(this: NonNull<Self>, at: usize) -> Option<(NonNull<u8>, *mut ())> {
+        let f = this.as_ptr();
+        // SAFETY: the caller's contract; each access is a short one through `f`. The returned
+        // frame is the innermost (`depth == at`), so `entries[at - 2]` is a live frame.
+        unsafe {
+            if at < 2 || (*f).depth != at {
+                return None;
+            }
+            let entries = &(*f).entries;
+            let below = entries.get_unchecked(at - 2);
+            if below.kind != entries.get_unchecked(at - 1).kind {
+                return None;
+            }
+            let next = (below.frame.cast::<u8>(), below.out);
+            (*f).depth = at - 1;
+            Some(next)
+        }
+    }
+
+    /// The coroutine at level `at` pushed one frame and did nothing else: if that frame has the
+    /// pusher's type (lifetimes aside), gives it and where its value goes, to be polled next by
+    /// the caller's loop.
+    ///
+    /// # Safety
+    ///
+    /// As [`top`](Self::top); no frame is being polled.
+    #[inline(always)]
+    unsafe fn enter_pushed(this: NonNull<Self>, at: usize) -> Option<(NonNull<u8>, *mut ())> {
+        let f = this.as_ptr();
+        // SAFETY: the caller's contract; each access is a short one through `f`. The pushed
+        // frame is the innermost (`depth == at + 1`: it was not released since), so it is live,
+        // and the frame below it is the pusher (a body pushes at most one frame per poll).
+        unsafe {
+            // The driver's body (`at == 0`) goes back to the driver: its poll, inlined there,
+            // stays a poll of the body alone, which the optimiser knows best.
+            if at == 0 || (*f).depth != at + 1 {
+                return None;
+            }
+            let entries = &(*f).entries;
+            let pushed = entries.get_unchecked(at);
+            (pushed.kind == entries.get_unchecked(at - 1).kind)
+                .then(|| (pushed.frame.cast::<u8>(), pushed.out))
         }
     }
 
@@ -493,20 +630,23 @@ impl<Y, R> Frames<Y, R> {
         }
     }
 
-    /// Polls `frame`.
+    /// Polls `frame`, the innermost, at level `at` (see [`ErasedFrame::poll_frame`]).
     ///
     /// # Safety
     ///
-    /// `frame` is the innermost frame of a live `Frames`, not borrowed elsewhere; `header` and
-    /// `out` as [`ErasedFrame::poll_frame`] requires (`out` as returned by [`top`](Self::top)).
+    /// `frame` is the innermost frame of the live `Frames` `this`, not borrowed elsewhere;
+    /// `header` and `out` as [`ErasedFrame::poll_frame`] requires (as returned by
+    /// [`top`](Self::top), with `at`).
     #[inline]
     pub(crate) unsafe fn poll_frame(
+        this: NonNull<Self>,
         frame: NonNull<dyn ErasedFrame<Y, R>>,
+        at: usize,
         header: *mut Header,
         out: *mut (),
     ) -> Poll<()> {
         // SAFETY: the caller's contract; frames never move out of their blocks.
-        unsafe { Pin::new_unchecked(&mut *frame.as_ptr()).poll_frame(header, out) }
+        unsafe { Pin::new_unchecked(&mut *frame.as_ptr()).poll_frame(this, at, header, out) }
     }
 
     /// Whether this stack never had a frame (so owns nothing, and need not be dropped).
@@ -589,6 +729,7 @@ impl<Y, R> Frames<Y, R> {
                     frame,
                     block: grown,
                     out: ptr::null_mut(),
+                    kind: typeid::of::<Detached<B, M>>(),
                 };
                 // SAFETY: as above.
                 let entries = unsafe { &mut (*f).entries };
@@ -623,6 +764,7 @@ impl<Y, R> Frames<Y, R> {
             let entry = entries.get_unchecked_mut(depth);
             entry.frame = frame;
             entry.out = out.cast();
+            entry.kind = typeid::of::<Detached<B, M>>();
             (*f).depth = depth + 1;
         }
         depth

@@ -276,41 +276,46 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
             // through raw pointers (the body's `yield_from!` futures use the same pointer).
             unsafe { Frames::begin(f, slot.cast()) };
         }
+        // Where a delegating body's value goes when it returns.
+        let mut out = None;
         loop {
-            // SAFETY: as above.
-            let top = frames.and_then(|f| unsafe { Frames::top(f) });
-            let ready = if let Some((frame, out)) = top {
-                // SAFETY: as above; `frame` is the innermost live frame: pinned in its own block
-                // until popped or dropped, and not borrowed elsewhere. `slot` is alive and not
-                // borrowed; the frame sets the slot's owner and body to its own.
-                unsafe { Frames::poll_frame(frame, slot.cast(), out).is_ready() }
-            } else if S::FRAMES {
+            let ready = if let Some(f) = frames {
                 // A delegating body is polled by the function that polls its frames (through the
                 // same owner and memory bookkeeping), so that this function is its poll's only
-                // caller and the optimiser can inline the poll there, checks folded, saving a call
-                // per frame poll.
-                let mut out = None;
-                // SAFETY: `body` is pinned because `self` was (see the first SAFETY comment);
-                // `slot` is alive and not borrowed; `out` is a live `Option<F::Output>`.
-                let ready = unsafe {
-                    Pin::new_unchecked(&mut *detached)
-                        .poll_frame(slot.cast(), (&raw mut out).cast())
-                        .is_ready()
-                };
-                if ready {
-                    core::mem::forget(settle);
-                    // SAFETY: as above.
-                    // SAFETY: as above; the body returned, and nothing borrows it.
-                    unsafe {
-                        Frames::end(frames);
-                        Stage::end(stage, || Stage::Returned);
-                    }
-                    return match out {
-                        Some(value) => State::Complete(value),
-                        None => unreachable!("a returned body left no value"),
+                // caller and the optimiser can inline the poll there, checks folded; that
+                // function goes on with the frames of the body's type (see `Frames`).
+                // SAFETY: as above.
+                if let Some((frame, cell, at)) = unsafe { Frames::top(f) } {
+                    // SAFETY: as above; `frame` is the innermost live frame: pinned in its own
+                    // block until popped or dropped, and not borrowed elsewhere. `slot` is alive
+                    // and not borrowed; the frame sets the slot's owner and body to its own.
+                    unsafe { Frames::poll_frame(f, frame, at, slot.cast(), cell).is_ready() }
+                } else {
+                    // SAFETY: `body` is pinned because `self` was (see the first SAFETY
+                    // comment); `slot` is alive and not borrowed; `out` is a live
+                    // `Option<F::Output>`.
+                    let polled = unsafe {
+                        Pin::new_unchecked(&mut *detached).poll_frame(
+                            f,
+                            0,
+                            slot.cast(),
+                            (&raw mut out).cast(),
+                        )
                     };
+                    if polled.is_ready() {
+                        core::mem::forget(settle);
+                        // SAFETY: as above; the body returned, and nothing borrows it.
+                        unsafe {
+                            Frames::end(frames);
+                            Stage::end(stage, || Stage::Returned);
+                        }
+                        return match out {
+                            Some(value) => State::Complete(value),
+                            None => unreachable!("a returned body left no value"),
+                        };
+                    }
+                    false
                 }
-                false
             } else {
                 // The body's owner and memory are stored right before its poll, and it gets a
                 // context of its own, so that once inlined the checks of its hand-off futures

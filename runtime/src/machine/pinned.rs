@@ -109,6 +109,7 @@ impl<'a, G> IntoIterator for &'a PinnedSlice<G> {
 }
 
 impl<G> FromIterator<G> for PinnedSlice<G> {
+    #[inline]
     fn from_iter<I: IntoIterator<Item = G>>(iter: I) -> Self {
         Self::new(iter.into_iter().collect())
     }
