@@ -460,8 +460,8 @@ const NONE: usize = usize::MAX;
 ///
 /// # One type, one loop
 ///
-/// A recursive generator pushes frames of its own type. The poll of a frame (see
-/// [`ErasedFrame::poll_frame`]) goes on, in the same call, with the frame it pushed when that
+/// A recursive generator pushes frames of its own type. The poll of a frame (the crate's
+/// `ErasedFrame::poll_frame`) goes on, in the same call, with the frame it pushed when that
 /// one has its own type, and with the frame below when it returns and that one has: a loop
 /// around the body's poll, the only place the body is polled, so that the optimiser inlines it
 /// there. Control goes back to the driver only for a yield, for a frame of another type, for the
