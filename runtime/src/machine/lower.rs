@@ -237,18 +237,16 @@ impl<B, Y, R> Drop for Settle<B, Y, R> {
     }
 }
 
-impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M> {
-    /// One `resume`: polls the innermost active frame (or the body, when there is none) until
-    /// something yields or the body returns. A frame that returns is popped and its parent polled
-    /// again at once; a `yield_from!` pushes a frame, which is polled at once. Without delegation
-    /// (`S = NoFrames`) the loop runs once: one poll of the body.
-    #[inline(always)]
-    fn drive(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+/// The driver's code (see [`Gen::drive`]), for the two functions that run it, which differ only
+/// in how they are inlined.
+macro_rules! drive {
+    ($self:ident, $arg:ident) => {{
+        let arg = $arg;
         // SAFETY: `body` is structurally pinned: it is only ever reached through this pinned
         // projection, never moved out, and `Gen` has no `Drop` impl and no `Unpin` impl of its own
         // (it is `Unpin` only when all its fields are). `stage` and `frames` are reached only
         // through the pointers taken below; `frames` is not pinned.
-        let this = unsafe { self.get_unchecked_mut() };
+        let this = unsafe { $self.get_unchecked_mut() };
         let stage = &raw mut this.stage;
         // SAFETY: `stage` is alive and not borrowed; the reference ends with the match.
         let detached: *mut Detached<F, M> = match unsafe { &mut *stage } {
@@ -372,6 +370,42 @@ impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M>
                 foreign_pending();
             }
         }
+    }};
+}
+
+impl<F: Future, Y, R, K, S: Storage<Y, R>, M: Keyed<Y, R>> Gen<F, Y, R, K, S, M> {
+    /// One `resume`: polls the innermost active frame (or the body, when there is none) until
+    /// something yields or the body returns. A frame that returns is popped and its parent polled
+    /// again at once; a `yield_from!` pushes a frame, which is polled at once. Without delegation
+    /// (`S = NoFrames`) the loop runs once: one poll of the body.
+    ///
+    /// A coroutine that delegates to nothing is resumed through a function of its own,
+    /// [`drive_alone`](Self::drive_alone), which is where its body is polled: the one place, so
+    /// the body's poll is inlined there whatever the number of places that resume the coroutine
+    /// (a filter fn of several pipelines), and that function is inlined where the optimiser
+    /// sees fit. A delegating coroutine's driver is inlined where it is resumed: its body is
+    /// polled by its frames' function (see [`ErasedFrame::poll_frame`]).
+    #[inline(always)]
+    fn drive(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+        if S::FRAMES {
+            self.drive_here(arg)
+        } else {
+            self.drive_alone(arg)
+        }
+    }
+
+    /// [`drive`](Self::drive) for a coroutine that delegates to nothing. The driver's code is
+    /// written out here, not called: a function that only calls it would be inlined into each
+    /// caller early, taking the body's poll along into each.
+    #[inline]
+    fn drive_alone(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+        drive!(self, arg)
+    }
+
+    /// [`drive`](Self::drive) for a delegating coroutine.
+    #[inline(always)]
+    fn drive_here(self: Pin<&mut Self>, arg: R) -> State<Y, F::Output> {
+        drive!(self, arg)
     }
 
     /// Whether the body has returned.
