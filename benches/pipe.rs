@@ -48,9 +48,9 @@ fn upto(n: u64) {
 
 /// The filter, `x + 1` for every input, once per name: each pipeline below has a filter fn of
 /// its own, as a program's pipeline usually has (and as each peer's has), used once or, in the
-/// two-filter pipelines, twice. LLVM inlines a body polled from one place into the loop that
-/// drives it; `add_one`, also used by `pull_shared`, is what one fn driven from several
-/// pipelines costs: its body polled out of line, about 180 instructions per item.
+/// two-filter pipelines, twice. `add_one`, used by both `pull_shared` and `push_shared`, is
+/// what one fn driven from several pipelines costs (once 180 instructions per item, its body
+/// polled out of line; now as much as a filter of a pipeline's own).
 macro_rules! add_one {
     ($($name:ident),*) => {$(
         #[resumable(yield = Step<u64>, resume = Option<u64>)]
